@@ -1,0 +1,10 @@
+"""portalgen: turn Markdown + YAML customer feedback records into a "you said, we did" portal."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .building import BuildResult, build, check  # noqa: E402
+from .problems import ContentError, Problem, UsageError  # noqa: E402
+
+__all__ = ["BuildResult", "ContentError", "Problem", "UsageError", "__version__", "build", "check"]

@@ -1,0 +1,110 @@
+"""Machine-readable outputs for followers and crawlers: Atom feed, sitemap, robots.txt."""
+
+from __future__ import annotations
+
+import uuid
+import xml.etree.ElementTree as ET
+from datetime import date
+
+from .model import ChangeItem, DecisionItem, Model
+from .statuses import STATUSES
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_ENTRIES = 50
+
+
+def absolute(model: Model, path: str) -> str:
+    """Public URL of an output file: pretty (folder/) and absolute when base_url is known."""
+    pretty = path.removesuffix("index.html")
+    return (model.portal.base_url or "") + pretty
+
+
+def _stable_id(model: Model, path: str) -> str:
+    if model.portal.base_url:
+        return absolute(model, path)
+    # Atom ids must be absolute IRIs and must not change between builds.
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"portalgen:{model.portal.title}:{path}").urn
+
+
+def _timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _entry_html(item: DecisionItem | ChangeItem) -> str:
+    if isinstance(item, DecisionItem):
+        status = STATUSES[item.record.outcome]
+        html = f"<p><strong>{status.headline}</strong></p>" + item.body_html
+        if item.workaround_html:
+            html += "<h2>What you can do meanwhile</h2>" + item.workaround_html
+        if item.record.revisit:
+            html += f"<p>We will look at this again on {item.record.revisit.isoformat()}.</p>"
+        return html
+    html = item.body_html
+    credit = item.credit
+    if credit:
+        names = [ET_escape(c.name) for c in credit.named]
+        if credit.anonymous_total:
+            names.append(f"{credit.anonymous_total} more customer{'s' if credit.anonymous_total != 1 else ''}")
+        html += "<p>Thanks to " + ", ".join(names) + ".</p>"
+    return html
+
+
+def ET_escape(text: str) -> str:  # noqa: N802 - mirrors xml.sax.saxutils.escape
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def atom(model: Model, title_suffix: str = "", items: list[DecisionItem | ChangeItem] | None = None,
+         self_path: str = "feed.xml", alternate_path: str = "index.html") -> bytes:
+    """An RFC 4287 feed of decisions and changes, newest first."""
+    if items is None:
+        items = [*model.decisions, *model.changes]
+    items = sorted(items, key=lambda i: (-i.record.date.toordinal(), i.url))[:FEED_ENTRIES]
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": model.portal.language})
+    a = f"{{{ATOM}}}"
+    _sub(feed, a + "title", model.portal.title + title_suffix)
+    if model.portal.description:
+        _sub(feed, a + "subtitle", model.portal.description)
+    _sub(feed, a + "id", _stable_id(model, self_path))
+    _sub(feed, a + "updated", _timestamp(items[0].record.date if items else model.as_of))
+    _sub(feed, a + "link", rel="self", href=absolute(model, self_path), type="application/atom+xml")
+    _sub(feed, a + "link", rel="alternate", href=absolute(model, alternate_path) or "./", type="text/html")
+    author = _sub(feed, a + "author")
+    _sub(author, a + "name", model.portal.product or model.portal.title)
+    _sub(feed, a + "generator", "portalgen")
+    for item in items:
+        entry = _sub(feed, a + "entry")
+        kind = "Decision" if isinstance(item, DecisionItem) else "Shipped"
+        _sub(entry, a + "title", f"{kind}: {item.record.title}")
+        _sub(entry, a + "id", _stable_id(model, item.url))
+        _sub(entry, a + "updated", _timestamp(item.record.date))
+        _sub(entry, a + "published", _timestamp(item.record.date))
+        _sub(entry, a + "link", rel="alternate", href=absolute(model, item.url), type="text/html")
+        _sub(entry, a + "category", term="decision" if kind == "Decision" else "change")
+        # ElementTree escapes the HTML, so it is plain text to any XML parser (type="html").
+        _sub(entry, a + "content", _entry_html(item), type="html")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def sitemap(model: Model, paths: list[str]) -> bytes:
+    ET.register_namespace("", SITEMAP)
+    urlset = ET.Element(f"{{{SITEMAP}}}urlset")
+    for path in sorted(paths):
+        url = _sub(urlset, f"{{{SITEMAP}}}url")
+        _sub(url, f"{{{SITEMAP}}}loc", absolute(model, path))
+    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def robots(model: Model) -> bytes:
+    text = "User-agent: *\nAllow: /\n"
+    if model.portal.base_url:
+        text += f"Sitemap: {absolute(model, 'sitemap.xml')}\n"
+    return text.encode("utf-8")

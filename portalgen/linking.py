@@ -1,0 +1,217 @@
+"""Join validated records into the linked model: statuses, trails, credits, tags and statistics.
+
+Only records that are published in this build take part, so nothing derived from a draft or a
+private record (a count, a credit, a link) can reach a page.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from .model import (
+    Change,
+    ChangeItem,
+    Credit,
+    Customer,
+    CustomerItem,
+    Decision,
+    DecisionItem,
+    Feedback,
+    FeedbackItem,
+    Model,
+    Records,
+    Stats,
+    TagItem,
+)
+from .slugs import slugify
+
+# (kind, slug, field) -> sanitised HTML; supplied by the markup step so linking stays pure.
+HtmlLookup = Callable[[str, str, str], str]
+
+
+def page_path(kind: str, slug: str) -> str:
+    folder = {"feedback": "feedback", "decision": "decisions", "change": "changes",
+              "customer": "customers", "tag": "tags"}[kind]
+    return f"{folder}/{slug}/index.html"
+
+
+def _visible(record: Feedback | Decision | Change, drafts: bool) -> bool:
+    return record.public and (drafts or not record.draft)
+
+
+def _newest_first(item) -> tuple[int, str]:
+    return (-item.record.date.toordinal(), item.record.slug)
+
+
+def _oldest_first(item) -> tuple[int, str]:
+    return (item.record.date.toordinal(), item.record.slug)
+
+
+def credit_for(slugs: Iterable[str], customers: dict[str, Customer]) -> Credit:
+    named: dict[str, Customer] = {}
+    segments: Counter[str] = Counter()
+    seen: set[str] = set()
+    for slug in slugs:
+        if slug in seen or slug not in customers:
+            continue
+        seen.add(slug)
+        customer = customers[slug]
+        if customer.named:
+            named[slug] = customer
+        else:
+            segments[customer.segment] += 1
+    return Credit(sorted(named.values(), key=lambda c: (c.name.casefold(), c.slug)),
+                  sorted(segments.items(), key=lambda kv: (kv[0] == "", kv[0].casefold())))
+
+
+def _root(item: FeedbackItem) -> FeedbackItem:
+    seen: set[int] = set()
+    while item.duplicate_of is not None and id(item) not in seen:
+        seen.add(id(item))
+        item = item.duplicate_of
+    return item
+
+
+def _median_days(pairs: list[tuple[date, date]]) -> int | None:
+    days = [max(0, (end - start).days) for start, end in pairs]
+    return round(statistics.median(days)) if days else None
+
+
+def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date | None = None) -> Model:
+    """Build the linked model of what this build publishes."""
+    fb = {s: FeedbackItem(r, page_path("feedback", s), html("feedback", s, "body"))
+          for s, r in sorted(records.feedback.items()) if _visible(r, drafts)}
+    dec = {s: DecisionItem(r, page_path("decision", s), html("decision", s, "body"),
+                           html("decision", s, "workaround"))
+           for s, r in sorted(records.decisions.items()) if _visible(r, drafts)}
+    chg = {s: ChangeItem(r, page_path("change", s), html("change", s, "body"))
+           for s, r in sorted(records.changes.items()) if _visible(r, drafts)}
+
+    for item in fb.values():
+        target = fb.get(item.record.duplicate_of)
+        if target is not None:
+            item.duplicate_of = target
+            target.duplicates.append(item)
+    groups: dict[int, list[FeedbackItem]] = {}
+    for item in fb.values():
+        groups.setdefault(id(_root(item)), []).append(item)
+    group_of = {id(m): members for members in groups.values() for m in members}
+
+    group_decisions: dict[int, set[str]] = {}
+    for d in dec.values():
+        d.feedback = [fb[s] for s in d.record.feedback if s in fb]
+        for item in d.feedback:
+            group_decisions.setdefault(id(group_of[id(item)]), set()).add(d.record.slug)
+
+    group_changes: dict[int, set[str]] = {}
+    for c in chg.values():
+        c.decisions = [dec[s] for s in c.record.decisions if s in dec]
+        answered = [fb[s] for s in c.record.feedback if s in fb]
+        for d in c.decisions:
+            d.changes.append(c)
+            answered.extend(d.feedback)
+        members: dict[int, FeedbackItem] = {}
+        for item in answered:
+            group = group_of[id(item)]
+            group_changes.setdefault(id(group), set()).add(c.record.slug)
+            for m in group:
+                members[id(m)] = m
+        c.feedback = sorted(members.values(), key=_newest_first)
+        c.credit = credit_for((s for m in c.feedback for s in m.record.customers), records.customers)
+
+    dates = [r.record.date for r in (*fb.values(), *dec.values(), *chg.values())]
+    as_of = as_of or (max(dates) if dates else date(1970, 1, 1))
+    stale_after = records.portal.stale_after_days
+    for members in groups.values():
+        decisions = sorted((dec[s] for s in group_decisions.get(id(members), ())), key=_oldest_first)
+        changes = sorted((chg[s] for s in group_changes.get(id(members), ())), key=_oldest_first)
+        if changes:
+            status = "shipped"
+        elif decisions:
+            status = decisions[-1].record.outcome
+        else:
+            status = "heard"
+        answers = [x.record.date for x in (*decisions, *changes)]
+        for m in members:
+            m.status = status
+            m.decisions = decisions
+            m.changes = changes
+            m.answered_on = min(answers) if answers else None
+            m.shipped_on = changes[0].record.date if changes else None
+            if status == "heard":
+                m.days_waiting = max(0, (as_of - m.record.date).days)
+                m.stale = m.days_waiting > stale_after
+            m.credit = credit_for(m.record.customers, records.customers)
+            own = set(m.record.customers)
+            m.also_asked = credit_for(
+                (s for other in members if other is not m for s in other.record.customers if s not in own),
+                records.customers)
+    for d in dec.values():
+        d.changes.sort(key=_oldest_first)
+
+    tags = _tags(fb.values())
+    customers = _customers(records.customers, html, fb.values(), chg.values())
+    items = list(fb.values())
+    stats = Stats(
+        heard=len(items),
+        answered=sum(1 for i in items if i.status != "heard"),
+        shipped=sum(1 for i in items if i.status == "shipped"),
+        declined=sum(1 for i in items if i.status == "declined"),
+        median_days_to_answer=_median_days([(i.record.date, i.answered_on) for i in items if i.answered_on]),
+        median_days_to_ship=_median_days([(i.record.date, i.shipped_on) for i in items if i.shipped_on]),
+    )
+    return Model(
+        portal=records.portal, as_of=as_of,
+        feedback=sorted(items, key=_newest_first),
+        decisions=sorted(dec.values(), key=_newest_first),
+        changes=sorted(chg.values(), key=_newest_first),
+        customers=customers, tags=tags, stats=stats, drafts=drafts,
+    )
+
+
+def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
+    """Tags are free text; spellings that slugify alike are one tag, named by the commonest spelling."""
+    spellings: dict[str, Counter[str]] = {}
+    members: dict[str, list[FeedbackItem]] = {}
+    for item in items:
+        for text in item.record.tags:
+            slug = slugify(text)
+            spellings.setdefault(slug, Counter())[text] += 1
+            bucket = members.setdefault(slug, [])
+            if not bucket or bucket[-1] is not item:
+                bucket.append(item)
+    by_slug: dict[str, TagItem] = {}
+    for slug, counts in spellings.items():
+        name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        by_slug[slug] = TagItem(slug, name, page_path("tag", slug), sorted(members[slug], key=_newest_first))
+    for bucket in members.values():
+        for item in bucket:
+            if not item.tags:  # in the order the author wrote them
+                slugs = dict.fromkeys(slugify(t) for t in item.record.tags)
+                item.tags = [by_slug[s] for s in slugs]
+    tags = list(by_slug.values())
+    return sorted(tags, key=lambda t: (t.name.casefold(), t.slug))
+
+
+def _customers(customers: dict[str, Customer], html: HtmlLookup, items: Iterable[FeedbackItem],
+               changes: Iterable[ChangeItem]) -> list[CustomerItem]:
+    """Pages for named customers only: anonymous customers never get a page."""
+    pages = {s: CustomerItem(c, page_path("customer", s), html("customer", s, "body"))
+             for s, c in customers.items() if c.named}
+    for item in items:
+        for slug in item.record.customers:
+            if slug in pages and item not in pages[slug].raised:
+                pages[slug].raised.append(item)
+    for page in pages.values():
+        page.raised.sort(key=_newest_first)
+        decided = {id(d): d for item in page.raised for d in item.decisions}
+        page.decided = sorted(decided.values(), key=_newest_first)
+    for change in changes:
+        for customer in change.credit.named:
+            pages[customer.slug].shipped.append(change)
+    for page in pages.values():
+        page.shipped.sort(key=_newest_first)
+    return sorted(pages.values(), key=lambda p: (p.record.name.casefold(), p.record.slug))

@@ -1,0 +1,226 @@
+"""Read content/ into raw records: YAML data with key lines, Markdown body, source position.
+
+Knows files, encodings, front matter and YAML; knows nothing about pages or references.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .problems import Problems
+from .slugs import SLUG_RE, slugify
+from .yamlread import read_yaml
+
+KIND_FOLDERS = {"customers": "customer", "feedback": "feedback", "decisions": "decision",
+                "changes": "change"}
+MAX_FILE_BYTES = 1024 * 1024  # a record is a page of text; anything bigger is a mistake
+_FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+
+@dataclass
+class RawRecord:
+    kind: str
+    slug: str
+    path: str  # relative to the project root, for messages
+    data: dict[str, Any]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+
+
+@dataclass
+class LoadResult:
+    portal: RawRecord | None
+    records: list[RawRecord]
+    problems: Problems
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> text, for lint
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _is_ignored(name: str) -> bool:
+    # Editor droppings and hidden files: vim swap, emacs backups, macOS metadata.
+    return (name.startswith(".") or name.startswith("#") or name.endswith("~")
+            or name.endswith((".swp", ".swx", ".tmp", ".bak")))
+
+
+def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    """Read a file as UTF-8 (BOM allowed), normalising line endings; None on error."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(rel, None, f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB "
+                           "limit for one record", "split it or remove pasted data")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(rel, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                       "save the file as UTF-8 in your editor")
+        return None
+    if "\x00" in text:
+        problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, int, str, int] | None:
+    """Return (yaml, yaml_first_line_offset, body, body_line) or None with a problem recorded."""
+    if not text.startswith("---") or text[3:4] not in ("\n", " ", "\t", ""):
+        problems.error(rel, 1, "missing front matter: the file must start with a '---' line",
+                       "add '---', the YAML keys, then '---' before the Markdown body")
+        return None
+    first_nl = text.find("\n")
+    if first_nl == -1 or text[3:first_nl].strip():
+        problems.error(rel, 1, "the first line must be exactly '---'", "put the YAML keys on the next lines")
+        return None
+    end = _FRONT_MATTER_END.search(text, first_nl + 1)
+    if not end:
+        problems.error(rel, 1, "front matter is not closed", "add a line with '---' after the YAML keys")
+        return None
+    yaml_text = text[first_nl + 1 : end.start()]
+    body_start = text.find("\n", end.end())
+    body = "" if body_start == -1 else text[body_start + 1 :]
+    body_line = text[: end.end()].count("\n") + 2
+    return yaml_text, 1, body, body_line
+
+
+def _parse_mapping(yaml_text: str, offset: int, rel: str, problems: Problems):
+    result = read_yaml(yaml_text, offset)
+    for line, message, hint in result.errors:
+        problems.error(rel, line, message, hint)
+    if result.errors:
+        return None, {}
+    data = result.data
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(rel, offset + 1, f"expected 'key: value' lines, found a YAML {type(data).__name__}",
+                       "write the front matter as a mapping of keys to values")
+        return None, {}
+    bad = [k for k in data if not isinstance(k, str)]
+    for key in bad:
+        problems.error(rel, None, f"key {key!r} is not text", "keys are names like 'title' or 'date'")
+    if bad:
+        return None, {}
+    return data, result.key_lines
+
+
+def load_file(path: Path, root: Path, kind: str, problems: Problems,
+              files: dict[str, str] | None = None) -> RawRecord | None:
+    rel = _rel(path, root)
+    text = read_text(path, rel, problems)
+    if text is None:
+        return None
+    if files is not None:
+        files[rel] = text
+    slug = path.stem
+    if path.suffix in (".yaml", ".yml"):
+        data, key_lines = _parse_mapping(text, 0, rel, problems)
+        body, body_line = "", 1
+    else:
+        parts = split_front_matter(text, rel, problems)
+        if parts is None:
+            return None
+        yaml_text, offset, body, body_line = parts
+        data, key_lines = _parse_mapping(yaml_text, offset, rel, problems)
+    if data is None:
+        return None
+    return RawRecord(kind, slug, rel, data, key_lines, body, body_line)
+
+
+def _check_name(path: Path, rel: str, kind_folder: str, problems: Problems) -> bool:
+    stem = path.stem
+    if SLUG_RE.fullmatch(stem):
+        return True
+    suggestion = slugify(stem) or "a-name"
+    problems.error(rel, None, f"file name '{path.name}' is not a valid slug (lowercase a-z, 0-9 and '-', "
+                   "starting with a letter or digit, at most 80 characters)",
+                   f"rename it to {kind_folder}/{suggestion}{path.suffix}")
+    return False
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, Path]]:
+    """Every record file under content/, as (kind, path), in a stable order."""
+    found: list[tuple[str, Path]] = []
+    for entry in sorted(content.iterdir()):
+        if _is_ignored(entry.name) or entry.name in ("portal.yaml", "portal.yml"):
+            continue
+        if entry.name not in KIND_FOLDERS:
+            problems.warn(_rel(entry, root), None, f"'{entry.name}' is not part of the content model; ignored",
+                          "record folders are customers/, feedback/, decisions/ and changes/")
+            continue
+        if not entry.is_dir():
+            problems.error(_rel(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
+            continue
+        kind = KIND_FOLDERS[entry.name]
+        for dirpath, dirnames, filenames in os.walk(entry, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not _is_ignored(d))
+            here = Path(dirpath)
+            for d in list(dirnames):
+                sub = here / d
+                if sub.is_symlink() and not _inside(sub, root):
+                    problems.error(_rel(sub, root), None, "symlink points outside the project",
+                                   "copy the files into content/ instead of linking them")
+                    dirnames.remove(d)
+            for name in sorted(filenames):
+                if _is_ignored(name):
+                    continue
+                path = here / name
+                rel = _rel(path, root)
+                if path.is_symlink() and not _inside(path, root):
+                    problems.error(rel, None, "symlink points outside the project",
+                                   "copy the file into content/ instead of linking it")
+                    continue
+                allowed = (".md", ".yaml", ".yml") if kind == "customer" else (".md",)
+                if path.suffix not in allowed:
+                    problems.warn(rel, None, f"'{name}' is not a record file ({' or '.join(allowed)}); ignored",
+                                  f"rename it to end in {allowed[0]} or move it out of content/")
+                    continue
+                if _check_name(path, rel, entry.name, problems):
+                    found.append((kind, path))
+    return found
+
+
+def load(root: Path) -> LoadResult:
+    """Load every file of a portal project. Problems are collected, never raised."""
+    problems = Problems()
+    files: dict[str, str] = {}
+    content = root / "content"
+    portal_path = content / "portal.yaml"
+    if not portal_path.exists() and (content / "portal.yml").exists():
+        portal_path = content / "portal.yml"
+    portal = None
+    if portal_path.is_file():
+        portal = load_file(portal_path, root, "portal", problems, files)
+    else:
+        problems.error("content/portal.yaml", None, "portal.yaml is missing",
+                       "create content/portal.yaml with at least 'title: Your portal name'")
+    records: list[RawRecord] = []
+    for kind, path in discover(content, root, problems):
+        record = load_file(path, root, kind, problems, files)
+        if record is not None:
+            records.append(record)
+    return LoadResult(portal, records, problems, files)

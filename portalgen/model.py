@@ -1,0 +1,212 @@
+"""Plain dataclasses for validated records. Private fields never get this far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Portal:
+    title: str
+    base_url: str | None = None
+    description: str = ""
+    product: str = ""
+    contact: str = ""
+    language: str = "en"
+    credit_default: str = "anonymous"
+    stale_after_days: int = 30
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str
+    credit: str
+
+
+@dataclass(frozen=True)
+class Customer:
+    slug: str
+    path: str
+    name: str
+    segment: str
+    credit: str
+    url: str
+    joined: date | None
+    people: tuple[Person, ...]
+    body: str
+
+    @property
+    def named(self) -> bool:
+        return self.credit == "named"
+
+    @property
+    def public_people(self) -> tuple[Person, ...]:
+        """People who may be named: both the organisation and the person consented."""
+        if not self.named:
+            return ()
+        return tuple(p for p in self.people if p.credit == "named")
+
+
+@dataclass(frozen=True)
+class Feedback:
+    slug: str
+    path: str
+    title: str
+    date: date
+    customers: tuple[str, ...]
+    source: str
+    tags: tuple[str, ...]
+    quote: str
+    duplicate_of: str
+    draft: bool
+    public: bool
+    body: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Decision:
+    slug: str
+    path: str
+    title: str
+    date: date
+    feedback: tuple[str, ...]
+    outcome: str
+    priority: str
+    workaround: str
+    revisit: date | None
+    draft: bool
+    public: bool
+    body: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Change:
+    slug: str
+    path: str
+    title: str
+    date: date
+    version: str
+    decisions: tuple[str, ...]
+    feedback: tuple[str, ...]
+    draft: bool
+    public: bool
+    body: str
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Records:
+    """Everything in content/, validated, drafts and private records included."""
+
+    portal: Portal
+    customers: dict[str, Customer]
+    feedback: dict[str, Feedback]
+    decisions: dict[str, Decision]
+    changes: dict[str, Change]
+
+
+# The linked model: records joined to each other, with derived status, credits and statistics.
+# Built once per build by linking.link(); treated as immutable afterwards.
+
+
+@dataclass(eq=False)
+class Credit:
+    """Who to thank: named customers by name, anonymous ones counted by segment."""
+
+    named: list[Customer]
+    anonymous: list[tuple[str, int]]  # (segment or "", count), sorted
+
+    @property
+    def anonymous_total(self) -> int:
+        return sum(n for _, n in self.anonymous)
+
+    def __bool__(self) -> bool:
+        return bool(self.named or self.anonymous)
+
+
+@dataclass(eq=False)
+class TagItem:
+    slug: str
+    name: str
+    url: str
+    feedback: list[FeedbackItem]
+
+
+@dataclass(eq=False)
+class FeedbackItem:
+    record: Feedback
+    url: str
+    body_html: str
+    status: str = "heard"
+    days_waiting: int | None = None
+    stale: bool = False
+    answered_on: date | None = None
+    shipped_on: date | None = None
+    tags: list[TagItem] = field(default_factory=list)
+    decisions: list[DecisionItem] = field(default_factory=list)
+    changes: list[ChangeItem] = field(default_factory=list)
+    duplicate_of: FeedbackItem | None = None
+    duplicates: list[FeedbackItem] = field(default_factory=list)
+    credit: Credit = field(default_factory=lambda: Credit([], []))
+    also_asked: Credit = field(default_factory=lambda: Credit([], []))
+
+    @property
+    def latest_decision(self) -> DecisionItem | None:
+        return self.decisions[-1] if self.decisions else None
+
+
+@dataclass(eq=False)
+class DecisionItem:
+    record: Decision
+    url: str
+    body_html: str
+    workaround_html: str
+    feedback: list[FeedbackItem] = field(default_factory=list)
+    changes: list[ChangeItem] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class ChangeItem:
+    record: Change
+    url: str
+    body_html: str
+    decisions: list[DecisionItem] = field(default_factory=list)
+    feedback: list[FeedbackItem] = field(default_factory=list)  # everything it answers, duplicates included
+    credit: Credit = field(default_factory=lambda: Credit([], []))
+
+
+@dataclass(eq=False)
+class CustomerItem:
+    record: Customer
+    url: str
+    body_html: str
+    raised: list[FeedbackItem] = field(default_factory=list)
+    decided: list[DecisionItem] = field(default_factory=list)
+    shipped: list[ChangeItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Stats:
+    heard: int
+    answered: int
+    shipped: int
+    declined: int
+    median_days_to_answer: int | None
+    median_days_to_ship: int | None
+
+
+@dataclass(eq=False)
+class Model:
+    portal: Portal
+    as_of: date
+    feedback: list[FeedbackItem]  # newest first
+    decisions: list[DecisionItem]  # newest first
+    changes: list[ChangeItem]  # newest first
+    customers: list[CustomerItem]  # named only, by name
+    tags: list[TagItem]  # by name
+    stats: Stats
+    drafts: bool = False

@@ -1,0 +1,74 @@
+"""api/portal.json: every published record, machine-readable, safe to embed in a <script> block."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .feeds import absolute
+from .model import Credit, Model
+
+
+def _credit(model: Model, credit: Credit) -> dict[str, Any]:
+    return {
+        "named": [{"slug": c.slug, "name": c.name, "url": absolute(model, f"customers/{c.slug}/index.html")}
+                  for c in credit.named],
+        "anonymous": [{"segment": segment or None, "count": count} for segment, count in credit.anonymous],
+    }
+
+
+def build_document(model: Model) -> dict[str, Any]:
+    p = model.portal
+    return {
+        "format": "portalgen/portal.json",
+        "version": 1,
+        "portal": {"title": p.title, "description": p.description, "product": p.product,
+                   "contact": p.contact, "language": p.language, "base_url": p.base_url,
+                   "as_of": model.as_of.isoformat()},
+        "stats": {
+            "heard": model.stats.heard, "answered": model.stats.answered, "shipped": model.stats.shipped,
+            "declined": model.stats.declined, "median_days_to_answer": model.stats.median_days_to_answer,
+            "median_days_to_ship": model.stats.median_days_to_ship,
+        },
+        "feedback": [{
+            "slug": i.record.slug, "title": i.record.title, "date": i.record.date.isoformat(),
+            "status": i.status, "tags": [t.name for t in i.tags], "source": i.record.source or None,
+            "quote": i.record.quote or None,
+            "duplicate_of": i.duplicate_of.record.slug if i.duplicate_of else None,
+            "credits": _credit(model, i.credit),
+            "decisions": [d.record.slug for d in i.decisions], "changes": [c.record.slug for c in i.changes],
+            "url": absolute(model, i.url), "body_html": i.body_html,
+        } for i in model.feedback],
+        "decisions": [{
+            "slug": d.record.slug, "title": d.record.title, "date": d.record.date.isoformat(),
+            "outcome": d.record.outcome, "priority": d.record.priority or None,
+            "revisit": d.record.revisit.isoformat() if d.record.revisit else None,
+            "feedback": [i.record.slug for i in d.feedback], "changes": [c.record.slug for c in d.changes],
+            "url": absolute(model, d.url), "reasoning_html": d.body_html,
+            "workaround_html": d.workaround_html or None,
+        } for d in model.decisions],
+        "changes": [{
+            "slug": c.record.slug, "title": c.record.title, "date": c.record.date.isoformat(),
+            "version": c.record.version or None, "decisions": [d.record.slug for d in c.decisions],
+            "feedback": [i.record.slug for i in c.feedback], "credits": _credit(model, c.credit),
+            "url": absolute(model, c.url), "body_html": c.body_html,
+        } for c in model.changes],
+        "customers": [{
+            "slug": c.record.slug, "name": c.record.name, "segment": c.record.segment or None,
+            "url": absolute(model, c.url), "website": c.record.url or None,
+            "people": [{"name": p.name, "role": p.role or None} for p in c.record.public_people],
+        } for c in model.customers],
+        "tags": [{"slug": t.slug, "name": t.name, "url": absolute(model, t.url),
+                  "feedback": [i.record.slug for i in t.feedback]} for t in model.tags],
+    }
+
+
+def dumps_embeddable(data: Any) -> str:
+    """JSON that cannot close a <script> element or an HTML comment when inlined."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render(model: Model) -> bytes:
+    return (dumps_embeddable(build_document(model)) + "\n").encode("utf-8")

@@ -1,0 +1,63 @@
+"""The Jinja environment: a project's templates/ overrides the built-in theme file by file."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .statuses import ORDER, STATUSES
+
+
+def builtin_theme() -> Path:
+    """The default theme: packaged as portalgen/_theme in a wheel, templates/ in a checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "_theme"
+    return packaged if packaged.is_dir() else here.parent / "templates"
+
+
+def theme_dirs(project: Path) -> list[Path]:
+    dirs = []
+    override = project / "templates"
+    if override.is_dir() and override.resolve() != builtin_theme().resolve():
+        dirs.append(override)
+    dirs.append(builtin_theme())
+    return dirs
+
+
+def relative_url(from_page: str, target: str) -> str:
+    """Link from one output file to another, relative, so the site works under any sub-path."""
+    start = posixpath.dirname(from_page) or "."
+    rel = posixpath.relpath(target, start)
+    return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
+
+
+def make_environment(project: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(statuses=STATUSES, status_order=ORDER)
+    env.filters["isodate"] = lambda d: d.isoformat() if d else ""
+    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+    env.filters["html"] = Markup  # only ever applied to HTML that markup.py has sanitised
+    env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
+    return env
+
+
+def static_files(project: Path) -> dict[str, Path]:
+    """Theme assets by output path; a project's templates/static/ overrides by file name."""
+    files: dict[str, Path] = {}
+    for base in reversed(theme_dirs(project)):
+        static = base / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    files["static/" + path.relative_to(static).as_posix()] = path
+    return files

@@ -1,0 +1,123 @@
+"""Safe YAML reading: C loader when present, duplicate keys reported, key lines kept, bombs refused."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # The C loader is several times faster; the pure-Python one behaves the same.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+# Front matter is a handful of keys. These bounds are far above any real record and far
+# below what it takes to make the parser or the build slow ("billion laughs", deep nesting).
+MAX_NODES = 20_000
+MAX_DEPTH = 64
+
+
+@dataclass
+class YamlResult:
+    data: Any = None
+    key_lines: dict[str, int] = field(default_factory=dict)
+    # (line, message, hint) relative to the file, 1-based lines
+    errors: list[tuple[int | None, str, str]] = field(default_factory=list)
+
+
+def _bracket_depth(text: str) -> int:
+    """Upper bound of flow-collection nesting, computed before the parser (whose C part recurses)."""
+    depth = best = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            if depth > best:
+                best = depth
+        elif ch in "]}" and depth:
+            depth -= 1
+    return best
+
+
+def read_yaml(text: str, line_offset: int = 0) -> YamlResult:
+    """Parse one YAML document. `line_offset` maps lines back into the file (front matter)."""
+    result = YamlResult()
+    if _bracket_depth(text) > MAX_DEPTH:
+        result.errors.append(
+            (None, f"YAML is nested more than {MAX_DEPTH} levels deep",
+             "front matter holds flat keys and short lists; remove the nesting")
+        )
+        return result
+    loader = _BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return result
+        problems = _inspect(node, line_offset)
+        if problems:
+            result.errors.extend(problems)
+            return result
+        result.data = loader.construct_document(node)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    result.key_lines.setdefault(
+                        str(key_node.value), key_node.start_mark.line + 1 + line_offset
+                    )
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
+        result.errors.append((line, f"YAML syntax error: {what}", _yaml_hint(what)))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        result.errors.append((None, f"YAML error: {exc}", "check the YAML syntax"))
+    except RecursionError:
+        result.errors.append(
+            (None, "YAML is nested too deeply", "front matter holds flat keys and short lists")
+        )
+    finally:
+        loader.dispose()
+    return result
+
+
+def _yaml_hint(what: str) -> str:
+    if "mapping values are not allowed" in what:
+        return "quote values that contain ': ' (e.g. title: \"Exports: CSV\")"
+    if "found character '\\t'" in what or "tab" in what:
+        return "indent with spaces, not tabs"
+    if "could not find expected ':'" in what:
+        return "each line of front matter is 'key: value'; quote values that span lines"
+    return "check quoting and indentation on that line"
+
+
+def _inspect(root: yaml.Node, line_offset: int) -> list[tuple[int | None, str, str]]:
+    """Find duplicate keys and refuse alias expansion bombs, without recursing in Python."""
+    errors: list[tuple[int | None, str, str]] = []
+    expanded = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        expanded += 1
+        if expanded > MAX_NODES:
+            return [(None, f"YAML expands to more than {MAX_NODES} values (aliases or size)",
+                     "remove anchors/aliases (&name, *name); front matter should be small")]
+        if depth > MAX_DEPTH:
+            return [(node.start_mark.line + 1 + line_offset,
+                     f"YAML is nested more than {MAX_DEPTH} levels deep",
+                     "front matter holds flat keys and short lists; remove the nesting")]
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                    key = key_node.value
+                    line = key_node.start_mark.line + 1 + line_offset
+                    if key in seen:
+                        errors.append((line, f"duplicate key '{key}' (first set on line {seen[key]})",
+                                       "keep one of them; YAML would silently use the last"))
+                    else:
+                        seen[key] = line
+                stack.append((key_node, depth + 1))
+                stack.append((value_node, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+    return errors
