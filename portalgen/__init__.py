@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .building import BuildResult, build, check  # noqa: E402
-from .problems import ContentError, Problem, UsageError  # noqa: E402
+from .building import BuildResult, build, check
+from .problems import ContentError, Problem, UsageError
 
 __all__ = ["BuildResult", "ContentError", "Problem", "UsageError", "__version__", "build", "check"]

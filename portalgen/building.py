@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import linking, loading, markup, rendering, theme, validating, writing
+from . import leaks, linking, loading, markup, rendering, theme, validating, writing
 from .model import Model, Records
 from .problems import ContentError, Problem, Problems, UsageError
 
@@ -46,7 +46,9 @@ def source_date() -> date | None:
 def check(project: Path) -> tuple[Records, Problems]:
     """Load and validate everything; never raises for content problems."""
     loaded = loading.load(project)
-    return validating.validate(loaded)
+    records, problems = validating.validate(loaded)
+    problems.extend(leaks.lint(records))
+    return records, problems
 
 
 def link(records: Records, drafts: bool = False) -> Model:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 import xml.etree.ElementTree as ET
 from datetime import date
+from html import escape as html_escape
 
 from .model import ChangeItem, DecisionItem, Model
 from .statuses import STATUSES
@@ -50,15 +51,11 @@ def _entry_html(item: DecisionItem | ChangeItem) -> str:
     html = item.body_html
     credit = item.credit
     if credit:
-        names = [ET_escape(c.name) for c in credit.named]
+        names = [html_escape(c.name) for c in credit.named]
         if credit.anonymous_total:
             names.append(f"{credit.anonymous_total} more customer{'s' if credit.anonymous_total != 1 else ''}")
         html += "<p>Thanks to " + ", ".join(names) + ".</p>"
     return html
-
-
-def ET_escape(text: str) -> str:  # noqa: N802 - mirrors xml.sax.saxutils.escape
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def atom(model: Model, title_suffix: str = "", items: list[DecisionItem | ChangeItem] | None = None,

@@ -18,6 +18,7 @@ from .yamlread import read_yaml
 KIND_FOLDERS = {"customers": "customer", "feedback": "feedback", "decisions": "decision",
                 "changes": "change"}
 MAX_FILE_BYTES = 1024 * 1024  # a record is a page of text; anything bigger is a mistake
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -38,6 +39,11 @@ class LoadResult:
     records: list[RawRecord]
     problems: Problems
     files: dict[str, str] = field(default_factory=dict)  # relative path -> text, for lint
+
+
+def strip_controls(text: str) -> str:
+    """Remove characters that XML forbids and no prose needs (YAML escapes can produce them)."""
+    return _CONTROL.sub("", text)
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -75,7 +81,13 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     if "\x00" in text:
         problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        # Invalid in XML (the feed) and in HTML; they are never intended in prose.
+        line = text[: _CONTROL.search(text).start()].count("\n") + 1
+        problems.warn(rel, line, "control characters removed", "delete the invisible characters on that line")
+        text = strip_controls(text)
+    return text
 
 
 def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, int, str, int] | None:

@@ -38,7 +38,8 @@ PORTAL = (
     Field("language", "language", help="BCP 47 tag, default en"),
     Field("credit_default", "choice", choices=CREDITS,
           help="how customers without their own credit are credited; default anonymous"),
-    Field("stale_after_days", "int", help="default 30: feedback with no decision older than this is awaiting an answer"),
+    Field("stale_after_days", "int",
+          help="default 30: feedback with no decision older than this is awaiting an answer"),
 )
 
 CUSTOMER = (

@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from .loading import LoadResult, RawRecord
+from .loading import LoadResult, RawRecord, strip_controls
 from .model import Change, Customer, Decision, Feedback, Person, Portal, Records
 from .problems import Problems
 from .schema import FOLDERS, PERSON, SCHEMAS, Field
@@ -66,7 +66,7 @@ class _Reader:
         if not isinstance(value, str):
             self.error(field.name, f"must be text, not a {_kind(value)}", f"write {field.name}: \"...\"")
             return None
-        value = value.strip()
+        value = strip_controls(value).strip()
         if field.required and not value:
             self.error(field.name, "is empty", f"write the {field.name}")
             return None
@@ -130,10 +130,10 @@ class _Reader:
         for item in value:
             if isinstance(item, (int, float)) and not isinstance(item, bool):
                 item = str(item)
-            if not isinstance(item, str) or not item.strip():
+            text = " ".join(strip_controls(item).split()) if isinstance(item, str) else ""
+            if not text:
                 self.error(field.name, f"{item!r} is not a tag", "each tag is a short piece of text")
                 continue
-            text = " ".join(item.split())
             if len(text) > 60:
                 self.error(field.name, f"tag '{text[:30]}…' is longer than 60 characters",
                            "tags are short themes, like 'exports'")
@@ -306,7 +306,8 @@ def _check_decision(raw: RawRecord, v: dict[str, Any], body: str, problems: Prob
         problems.error(raw.path, raw.body_line - 1 if raw.body_line > 1 else None,
                        f"a {outcome} decision needs its reasoning in the body",
                        "write below the front matter why we said "
-                       + ("no" if outcome == "declined" else "not now") + " — a No is never published without its reason")
+                       + ("no" if outcome == "declined" else "not now")
+                       + " — a No is never published without its reason")
     if outcome == "already-available" and not _has_text(body):
         problems.error(raw.path, None, "an already-available decision needs a body saying how to do it today",
                        "describe the steps below the front matter")
@@ -338,11 +339,10 @@ def _check_references(records: Records, raws: dict[tuple[str, str], RawRecord], 
                                f"or fix the slug")
                 continue
             target = targets[kind].get(slug)
-            if source_public and target is not None and kind != "customer":
-                if target.draft:
-                    problems.warn(raw.path, raw.key_lines.get(key),
-                                  f"'{key}': {kind} '{slug}' is a draft; the link is hidden until it is published",
-                                  f"publish {target.path} or remove the reference")
+            if source_public and target is not None and kind != "customer" and target.draft:
+                problems.warn(raw.path, raw.key_lines.get(key),
+                              f"'{key}': {kind} '{slug}' is a draft; the link is hidden until it is published",
+                              f"publish {target.path} or remove the reference")
 
     for fb in records.feedback.values():
         raw = raws[("feedback", fb.slug)]

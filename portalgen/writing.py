@@ -32,7 +32,8 @@ def check_output(output: Path, project: Path) -> None:
     if out == Path(out.anchor):
         raise UsageError(f"refusing to build into {out}: that is the file system root")
     if out == root or out in root.parents:
-        raise UsageError(f"refusing to build into {output}: it holds the project itself; use a sub-folder such as site/")
+        raise UsageError(f"refusing to build into {output}: it holds the project itself; "
+                         "use a sub-folder such as site/")
     if out == content or content in out.parents:
         raise UsageError(f"refusing to build into {output}: it is inside content/; use site/")
     if out == Path.home().resolve():
