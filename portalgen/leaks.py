@@ -19,6 +19,7 @@ def _protected(records: Records) -> list[tuple[str, str, str]]:
     for slug, customer in records.customers.items():
         if not customer.named:
             names.append((customer.name, slug, "anonymous customer"))
+            names.append((slug.replace("-", " "), slug, "anonymous customer"))
         for person in customer.people:
             if not customer.named or person.credit != "named":
                 names.append((person.name, slug, "person who has not consented to be named"))
@@ -53,30 +54,44 @@ def _public_texts(records: Records) -> Iterator[tuple[str, str, str]]:
             yield cu.path, "body", cu.body
             yield cu.path, "name", cu.name
             yield cu.path, "segment", cu.segment
+            for person in cu.public_people:
+                yield cu.path, "people role", person.role
+    yield "content/portal.yaml", "title", records.portal.title
+    yield "content/portal.yaml", "description", records.portal.description
 
 
-def _pattern(name: str) -> re.Pattern[str]:
-    # Word boundaries that work for names starting or ending in punctuation ("Acme, Inc.").
-    words = [re.escape(w) for w in name.split()]
-    return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
 
 
 def lint(records: Records) -> Problems:
+    """One pass over the words of each text, however many names are protected."""
     problems = Problems()
-    protected = [(_pattern(name), name, slug, what) for name, slug, what in _protected(records)]
-    if not protected:
+    index: dict[str, list[tuple[tuple[str, ...], str, str, str]]] = {}
+    for name, slug, what in _protected(records):
+        words = tuple(_words(name))
+        if words:
+            index.setdefault(words[0], []).append((words, name, slug, what))
+    if not index:
         return problems
     for path, field, text in _public_texts(records):
         if not text:
             continue
-        for pattern, name, slug, what in protected:
-            if pattern.search(text):
-                owner = records.customers[slug].path
-                if path == owner and field == "name":
-                    continue
-                problems.error(path, None, f"'{field}' names '{name}', an {what} (customer '{slug}')"
-                               if what.startswith("anonymous") else
-                               f"'{field}' names '{name}', a {what} (customer '{slug}')",
-                               f"remove the name or describe them by segment; or set credit: named in {owner} "
-                               "if they agreed to be named")
+        words = _words(text)
+        found: dict[str, tuple[str, str]] = {}
+        for i, word in enumerate(words):
+            for name_words, name, slug, what in index.get(word, ()):
+                if tuple(words[i : i + len(name_words)]) == name_words:
+                    found.setdefault(name, (slug, what))
+        for name, (slug, what) in found.items():
+            owner = records.customers[slug].path
+            if path == owner and field == "name":
+                continue
+            article = "an" if what.startswith("anonymous") else "a"
+            problems.error(path, None, f"'{field}' names '{name}', {article} {what} (customer '{slug}')",
+                           f"remove the name or describe them by segment; or set credit: named in {owner} "
+                           "if they agreed to be named")
     return problems

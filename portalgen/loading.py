@@ -184,6 +184,10 @@ def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, P
             problems.warn(_rel(entry, root), None, f"'{entry.name}' is not part of the content model; ignored",
                           "record folders are customers/, feedback/, decisions/ and changes/")
             continue
+        if entry.is_symlink() and not _inside(entry, root):
+            problems.error(_rel(entry, root), None, "symlink points outside the project",
+                           "copy the files into content/ instead of linking them")
+            continue
         if not entry.is_dir():
             problems.error(_rel(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
             continue
@@ -225,7 +229,10 @@ def load(root: Path) -> LoadResult:
     if not portal_path.exists() and (content / "portal.yml").exists():
         portal_path = content / "portal.yml"
     portal = None
-    if portal_path.is_file():
+    if portal_path.is_symlink() and not _inside(portal_path, root):
+        problems.error(_rel(portal_path, root), None, "symlink points outside the project",
+                       "copy the file into content/ instead of linking it")
+    elif portal_path.is_file():
         portal = load_file(portal_path, root, "portal", problems, files)
     else:
         problems.error("content/portal.yaml", None, "portal.yaml is missing",

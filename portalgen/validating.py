@@ -309,7 +309,7 @@ def _check_decision(raw: RawRecord, v: dict[str, Any], body: str, problems: Prob
                        + ("no" if outcome == "declined" else "not now")
                        + " — a No is never published without its reason")
     if outcome == "already-available" and not _has_text(body):
-        problems.error(raw.path, None, "an already-available decision needs a body saying how to do it today",
+        problems.warn(raw.path, None, "an already-available decision needs a body saying how to do it today",
                        "describe the steps below the front matter")
     if outcome == "deferred" and v["revisit"] is None:
         problems.warn(raw.path, _line(raw, "outcome"), "a deferred decision has no 'revisit' date",
@@ -354,11 +354,11 @@ def _check_references(records: Records, raws: dict[tuple[str, str], RawRecord], 
             else:
                 check(raw, "duplicate_of", "feedback", (fb.duplicate_of,), fb.public and not fb.draft)
     for dec in records.decisions.values():
-        check(raws[("decision", dec.slug)], "feedback", "feedback", dec.feedback, False)
+        check(raws[("decision", dec.slug)], "feedback", "feedback", dec.feedback, dec.public and not dec.draft)
     for ch in records.changes.values():
         raw = raws[("change", ch.slug)]
-        check(raw, "decisions", "decision", ch.decisions, False)
-        check(raw, "feedback", "feedback", ch.feedback, False)
+        check(raw, "decisions", "decision", ch.decisions, ch.public and not ch.draft)
+        check(raw, "feedback", "feedback", ch.feedback, ch.public and not ch.draft)
     _check_duplicate_cycles(records, raws, problems)
 
 

@@ -12,6 +12,21 @@ try:  # The C loader is several times faster; the pure-Python one behaves the sa
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Reports an impossible date (2026-02-30) at its line instead of a bare ValueError."""
+
+
+def _timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{node.value}' is not a real date ({exc})", node.start_mark) from exc
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 # Front matter is a handful of keys. These bounds are far above any real record and far
 # below what it takes to make the parser or the build slow ("billion laughs", deep nesting).
 MAX_NODES = 20_000
@@ -48,7 +63,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlResult:
              "front matter holds flat keys and short lists; remove the nesting")
         )
         return result
-    loader = _BaseLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -81,6 +96,8 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlResult:
 
 
 def _yaml_hint(what: str) -> str:
+    if "is not a real date" in what:
+        return "write a date that exists as YYYY-MM-DD, e.g. 2026-02-28"
     if "mapping values are not allowed" in what:
         return "quote values that contain ': ' (e.g. title: \"Exports: CSV\")"
     if "found character '\\t'" in what or "tab" in what:
