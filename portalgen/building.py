@@ -9,7 +9,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from . import leaks, linking, loading, markup, rendering, theme, validating, writing
+from .caching import BuildCache
 from .model import Model, Records
+from .parallel import default_jobs
 from .problems import ContentError, Problem, Problems, UsageError
 
 
@@ -43,22 +45,22 @@ def source_date() -> date | None:
     return None
 
 
-def check(project: Path) -> tuple[Records, Problems]:
+def check(project: Path, cache: BuildCache | None = None, jobs: int = 1) -> tuple[Records, Problems]:
     """Load and validate everything; never raises for content problems."""
-    loaded = loading.load(project)
+    loaded = loading.load(project, cache, jobs)
     records, problems = validating.validate(loaded)
     problems.extend(leaks.lint(records))
     return records, problems
 
 
-def link(records: Records, drafts: bool = False) -> Model:
-    html = markup.render_records(records)
+def link(records: Records, drafts: bool = False, cache: BuildCache | None = None, jobs: int = 1) -> Model:
+    html = markup.render_records(records, cache, jobs)
     return linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
                         drafts=drafts, as_of=source_date())
 
 
 def build(project: Path | str | None = None, output: Path | str | None = None, drafts: bool = False,
-          strict: bool = False) -> BuildResult:
+          strict: bool = False, jobs: int | None = None, use_cache: bool = True) -> BuildResult:
     """Validate, then build the site into output (default PROJECT/site) with an atomic swap.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
@@ -67,15 +69,19 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     root = find_project(Path(project) if project else None)
     out = Path(output).absolute() if output else root / "site"
     writing.check_output(out, root)
-    records, problems = check(root)
+    jobs = jobs or default_jobs()
+    cache = BuildCache.open(root) if use_cache else None
+    records, problems = check(root, cache, jobs)
     errors = problems.errors + (problems.warnings if strict else [])
-    if errors:
+    if errors:  # "writes nothing" includes the cache
         raise ContentError(problems.sorted())
-    model = link(records, drafts)
+    model = link(records, drafts, cache, jobs)
     env = theme.make_environment(root)
-    files = rendering.render_site(env, model)
+    files = rendering.render_site(env, model, jobs)
     static = theme.static_files(root)
     writing.write_site(out, files, static)
+    if cache is not None:
+        cache.save()
     pages = sum(1 for p in files if p.endswith(".html"))
     return BuildResult(out, pages, len(files) + len(static), time.perf_counter() - started,
                        problems.sorted())

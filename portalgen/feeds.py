@@ -1,14 +1,16 @@
-"""Machine-readable outputs for followers and crawlers: Atom feed, sitemap, robots.txt."""
+"""Machine-readable outputs for followers and crawlers: Atom feeds (site, tag, customer), sitemap, robots.txt."""
 
 from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from datetime import date
 from html import escape as html_escape
 
-from .model import ChangeItem, DecisionItem, Model
+from .model import ChangeItem, CustomerItem, DecisionItem, Model, TagItem
 from .statuses import STATUSES
+from .theme import relative_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -58,37 +60,77 @@ def _entry_html(item: DecisionItem | ChangeItem) -> str:
     return html
 
 
-def atom(model: Model, title_suffix: str = "", items: list[DecisionItem | ChangeItem] | None = None,
-         self_path: str = "feed.xml", alternate_path: str = "index.html") -> bytes:
+def feed_link(model: Model, feed_path: str, target: str) -> str:
+    """A link inside a feed: absolute from base_url, else relative to the feed's own location.
+
+    Feed readers resolve relative links against the feed's URL, so without a base_url the feed
+    still points at the right pages wherever the site is published.
+    """
+    if model.portal.base_url:
+        return absolute(model, target)
+    pretty = target.removesuffix("index.html") or "./"
+    return relative_url(feed_path, pretty)
+
+
+def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | ChangeItem] | None = None,
+         self_path: str = "feed.xml", alternate_path: str = "index.html", subtitle: str | None = None) -> bytes:
     """An RFC 4287 feed of decisions and changes, newest first."""
     if items is None:
         items = [*model.decisions, *model.changes]
-    items = sorted(items, key=lambda i: (-i.record.date.toordinal(), i.url))[:FEED_ENTRIES]
+    unique = {id(i): i for i in items}.values()
+    entries = sorted(unique, key=lambda i: (-i.record.date.toordinal(), i.url))[:FEED_ENTRIES]
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": model.portal.language})
     a = f"{{{ATOM}}}"
     _sub(feed, a + "title", model.portal.title + title_suffix)
-    if model.portal.description:
-        _sub(feed, a + "subtitle", model.portal.description)
+    subtitle = model.portal.description if subtitle is None else subtitle
+    if subtitle:
+        _sub(feed, a + "subtitle", subtitle)
     _sub(feed, a + "id", _stable_id(model, self_path))
-    _sub(feed, a + "updated", _timestamp(items[0].record.date if items else model.as_of))
-    _sub(feed, a + "link", rel="self", href=absolute(model, self_path), type="application/atom+xml")
-    _sub(feed, a + "link", rel="alternate", href=absolute(model, alternate_path) or "./", type="text/html")
+    _sub(feed, a + "updated", _timestamp(entries[0].record.date if entries else model.as_of))
+    _sub(feed, a + "link", rel="self", href=feed_link(model, self_path, self_path), type="application/atom+xml")
+    _sub(feed, a + "link", rel="alternate", href=feed_link(model, self_path, alternate_path), type="text/html")
     author = _sub(feed, a + "author")
     _sub(author, a + "name", model.portal.product or model.portal.title)
     _sub(feed, a + "generator", "portalgen")
-    for item in items:
+    for item in entries:
         entry = _sub(feed, a + "entry")
         kind = "Decision" if isinstance(item, DecisionItem) else "Shipped"
         _sub(entry, a + "title", f"{kind}: {item.record.title}")
         _sub(entry, a + "id", _stable_id(model, item.url))
         _sub(entry, a + "updated", _timestamp(item.record.date))
         _sub(entry, a + "published", _timestamp(item.record.date))
-        _sub(entry, a + "link", rel="alternate", href=absolute(model, item.url), type="text/html")
+        _sub(entry, a + "link", rel="alternate", href=feed_link(model, self_path, item.url), type="text/html")
         _sub(entry, a + "category", term="decision" if kind == "Decision" else "change")
         # ElementTree escapes the HTML, so it is plain text to any XML parser (type="html").
         _sub(entry, a + "content", _entry_html(item), type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def tag_feed_path(tag: TagItem) -> str:
+    return f"tags/{tag.slug}/feed.xml"
+
+
+def customer_feed_path(customer: CustomerItem) -> str:
+    return f"customers/{customer.record.slug}/feed.xml"
+
+
+def tag_feed(model: Model, tag: TagItem) -> bytes:
+    """Decisions and changes touching feedback on one theme."""
+    items: list[DecisionItem | ChangeItem] = []
+    for fb in tag.feedback:
+        items.extend(fb.decisions)
+        items.extend(fb.changes)
+    return atom(model, f": {tag.name}", items, self_path=tag_feed_path(tag), alternate_path=tag.url,
+                subtitle=f"What we decided and shipped on the theme {tag.name}.")
+
+
+def customer_feed(model: Model, customer: CustomerItem) -> bytes:
+    """Follow what happens to what one named customer asked for."""
+    name = customer.record.name
+    return atom(model, f": what {name} asked for", [*customer.decided, *customer.shipped],
+                self_path=customer_feed_path(customer), alternate_path=customer.url,
+                subtitle=f"What we decided and shipped on what {name} raised.")
 
 
 def sitemap(model: Model, paths: list[str]) -> bytes:

@@ -5,15 +5,25 @@ Knows files, encodings, front matter and YAML; knows nothing about pages or refe
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .parallel import pmap
 from .problems import Problems
 from .slugs import SLUG_RE, slugify
 from .yamlread import read_yaml
+
+if TYPE_CHECKING:
+    from .caching import BuildCache
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
 
 KIND_FOLDERS = {"customers": "customer", "feedback": "feedback", "decisions": "decision",
                 "changes": "change"}
@@ -132,6 +142,27 @@ def _parse_mapping(yaml_text: str, offset: int, rel: str, problems: Problems):
     return data, result.key_lines
 
 
+def parse_record(kind: str, rel: str, slug: str, text: str) -> tuple[RawRecord | None, list]:
+    """Front matter and body of one file's text. Pure, so it can run in a worker process."""
+    problems = Problems()
+    if rel.endswith((".yaml", ".yml")):
+        data, key_lines = _parse_mapping(text, 0, rel, problems)
+        body, body_line = "", 1
+    else:
+        parts = split_front_matter(text, rel, problems)
+        if parts is None:
+            return None, problems.items
+        yaml_text, offset, body, body_line = parts
+        data, key_lines = _parse_mapping(yaml_text, offset, rel, problems)
+    if data is None:
+        return None, problems.items
+    return RawRecord(kind, slug, rel, data, key_lines, body, body_line), problems.items
+
+
+def _parse_task(task: tuple[str, str, str, str]) -> tuple[RawRecord | None, list]:
+    return parse_record(*task)
+
+
 def load_file(path: Path, root: Path, kind: str, problems: Problems,
               files: dict[str, str] | None = None) -> RawRecord | None:
     rel = _rel(path, root)
@@ -140,19 +171,9 @@ def load_file(path: Path, root: Path, kind: str, problems: Problems,
         return None
     if files is not None:
         files[rel] = text
-    slug = path.stem
-    if path.suffix in (".yaml", ".yml"):
-        data, key_lines = _parse_mapping(text, 0, rel, problems)
-        body, body_line = "", 1
-    else:
-        parts = split_front_matter(text, rel, problems)
-        if parts is None:
-            return None
-        yaml_text, offset, body, body_line = parts
-        data, key_lines = _parse_mapping(yaml_text, offset, rel, problems)
-    if data is None:
-        return None
-    return RawRecord(kind, slug, rel, data, key_lines, body, body_line)
+    record, found = parse_record(kind, rel, path.stem, text)
+    problems.extend(found)
+    return record
 
 
 def _check_name(path: Path, rel: str, kind_folder: str, problems: Problems) -> bool:
@@ -220,8 +241,12 @@ def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, P
     return found
 
 
-def load(root: Path) -> LoadResult:
-    """Load every file of a portal project. Problems are collected, never raised."""
+def load(root: Path, cache: BuildCache | None = None, jobs: int = 1) -> LoadResult:
+    """Load every file of a portal project. Problems are collected, never raised.
+
+    With a cache, files whose text is unchanged are not parsed again; the rest are parsed
+    across `jobs` processes.
+    """
     problems = Problems()
     files: dict[str, str] = {}
     content = root / "content"
@@ -237,9 +262,26 @@ def load(root: Path) -> LoadResult:
     else:
         problems.error("content/portal.yaml", None, "portal.yaml is missing",
                        "create content/portal.yaml with at least 'title: Your portal name'")
-    records: list[RawRecord] = []
+    slots: list[RawRecord | None] = []
+    pending: list[tuple[int, str, tuple[str, str, str, str]]] = []
     for kind, path in discover(content, root, problems):
-        record = load_file(path, root, kind, problems, files)
-        if record is not None:
-            records.append(record)
+        rel = _rel(path, root)
+        text = read_text(path, rel, problems)
+        if text is None:
+            continue
+        files[rel] = text
+        key = text_key(text)
+        cached = cache.get_record(rel, key) if cache is not None else None
+        if cached is None:
+            pending.append((len(slots), key, (kind, rel, path.stem, text)))
+        slots.append(cached)
+    results = pmap(_parse_task, [task for _, _, task in pending], jobs)
+    for (index, key, _), (record, found) in zip(pending, results, strict=True):
+        problems.extend(found)
+        slots[index] = record
+        if record is not None and cache is not None and not found:
+            cache.put_record(key, record)
+    if cache is not None:
+        cache.prune_records({f"{r.path}\0{text_key(files[r.path])}" for r in slots if r is not None})
+    records = [r for r in slots if r is not None]
     return LoadResult(portal, records, problems, files)

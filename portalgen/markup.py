@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
 
+from .loading import text_key
 from .model import Records
+from .parallel import pmap
+
+if TYPE_CHECKING:
+    from .caching import BuildCache
 
 EXTENSIONS = ["fenced_code", "tables", "sane_lists"]
 
@@ -44,18 +50,44 @@ class Renderer:
         return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + self._shift)}", clean)
 
 
-def render_records(records: Records, render: Renderer | None = None) -> dict[tuple[str, str, str], str]:
-    """Sanitised HTML for every Markdown field of every record."""
-    render = render or Renderer()
+_WORKER_RENDERER: list[Renderer] = []
+
+
+def _render_in_worker(text: str) -> str:
+    # One Renderer per worker process, made on first use (a Markdown instance cannot be pickled).
+    if not _WORKER_RENDERER:
+        _WORKER_RENDERER.append(Renderer())
+    return _WORKER_RENDERER[0](text)
+
+
+def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
+    """Every Markdown text that a build may publish, by (kind, slug, field)."""
     out: dict[tuple[str, str, str], str] = {}
     for slug, fb in records.feedback.items():
-        out["feedback", slug, "body"] = render(fb.body)
+        out["feedback", slug, "body"] = fb.body
     for slug, d in records.decisions.items():
-        out["decision", slug, "body"] = render(d.body)
-        out["decision", slug, "workaround"] = render(d.workaround)
+        out["decision", slug, "body"] = d.body
+        out["decision", slug, "workaround"] = d.workaround
     for slug, c in records.changes.items():
-        out["change", slug, "body"] = render(c.body)
+        out["change", slug, "body"] = c.body
     for slug, cu in records.customers.items():
         if cu.named:  # an anonymous customer's text is never rendered for publication
-            out["customer", slug, "body"] = render(cu.body)
+            out["customer", slug, "body"] = cu.body
     return out
+
+
+def render_records(records: Records, cache: BuildCache | None = None,
+                   jobs: int = 1) -> dict[tuple[str, str, str], str]:
+    """Sanitised HTML for every Markdown field of every record; unchanged texts come from the cache."""
+    texts = markdown_fields(records)
+    keys = {field: text_key(text) for field, text in texts.items()}
+    known = cache.html if cache is not None else {}
+    missing = sorted({keys[f]: t for f, t in texts.items() if keys[f] not in known and t.strip()}.items())
+    rendered = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing], jobs),
+                        strict=True))
+    if cache is not None:
+        for key, html in rendered.items():
+            cache.put_html(key, html)
+        cache.prune_html(set(keys.values()))
+    return {f: (rendered.get(keys[f]) or known.get(keys[f], "")) if texts[f].strip() else ""
+            for f in texts}

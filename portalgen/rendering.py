@@ -10,8 +10,9 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import feeds, portal_json
+from . import feeds, portal_json, quarters, search_index, stats_page
 from .model import ChangeItem, DecisionItem, FeedbackItem, Model
+from .parallel import pmap_forked
 from .statuses import ORDER, STATUSES
 from .theme import relative_url
 
@@ -95,25 +96,31 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
     for item in model.feedback:
         counts[item.status] += 1
         by_status[item.status].append(item)
+    filters = {"filter_tags": [(t.slug, t.name) for t in model.tags],
+               "filter_segments": search_index.all_segments(model)}
     for pager in paginate(model.feedback, "feedback/"):
         yield PageSpec(pager.path(pager.number), "feedback_list.html", "What you said",
-                       {"pager": pager, "counts": counts, "current_status": None},
+                       {"pager": pager, "counts": counts, "current_status": None, **filters},
                        "Every piece of feedback we have heard, with what happened to it.")
     for key in ORDER:
         status = STATUSES[key]
         for pager in paginate(by_status[key], f"feedback/status/{key}/"):
             yield PageSpec(pager.path(pager.number), "feedback_list.html",
                            f"Feedback: {status.headline}", {"pager": pager, "counts": counts,
-                                                            "current_status": status})
+                                                            "current_status": status, **filters},
+                           f"Feedback with the status “{status.headline}”.")
     for item in model.feedback:
         yield PageSpec(item.url, "feedback.html", item.record.title, {"item": item},
-                       item.record.quote or f"Feedback heard on {item.record.date.isoformat()}")
+                       item.record.quote or _excerpt(item.body_html)
+                       or f"Feedback heard on {item.record.date.isoformat()}")
 
     for pager in paginate(model.decisions, "decisions/"):
         yield PageSpec(pager.path(pager.number), "decision_list.html", "What we decided", {"pager": pager},
                        "Every decision we took on your feedback, and why.")
     for decision in model.decisions:
-        yield PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision})
+        headline = STATUSES[decision.record.outcome].headline
+        yield PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision},
+                       f"{headline}. {_excerpt(decision.body_html)}".strip())
     why_not = [d for d in model.decisions if d.record.outcome in WHY_NOT]
     for pager in paginate(why_not, "why-not/"):
         yield PageSpec(pager.path(pager.number), "why_not.html", "Why not", {"pager": pager},
@@ -124,7 +131,8 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
                        {"pager": pager, "versions": _group_by_version(pager.items)},
                        "The changelog: what shipped, and who asked for it.")
     for change in model.changes:
-        yield PageSpec(change.url, "change.html", change.record.title, {"change": change})
+        yield PageSpec(change.url, "change.html", change.record.title, {"change": change},
+                       _excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
 
     current = [d for d in model.decisions if _is_current(d)]
     columns = []
@@ -138,16 +146,26 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
     yield PageSpec("customers/index.html", "customer_list.html", "Thank you",
                    {"customers": model.customers}, "The advisory board members who shaped the product.")
     for customer in model.customers:
-        yield PageSpec(customer.url, "customer.html", customer.record.name, {"customer": customer},
+        yield PageSpec(customer.url, "customer.html", customer.record.name,
+                       {"customer": customer, "feed": (feeds.customer_feed_path(customer),
+                                                       f"What {customer.record.name} asked for")},
                        f"What {customer.record.name} raised, what we decided and what shipped.")
 
-    yield PageSpec("tags/index.html", "tag_list.html", "Themes", {"tags": model.tags})
+    yield PageSpec("tags/index.html", "tag_list.html", "Themes", {"tags": model.tags},
+                   "Feedback grouped by theme.")
     for tag in model.tags:
         for pager in paginate(tag.feedback, f"tags/{tag.slug}/"):
             yield PageSpec(pager.path(pager.number), "tag.html", f"Theme: {tag.name}",
-                           {"tag": tag, "pager": pager})
+                           {"tag": tag, "pager": pager, "feed": (feeds.tag_feed_path(tag), f"Theme {tag.name}")},
+                           f"{len(tag.feedback)} pieces of feedback on {tag.name}, and what happened to them.")
 
-    yield PageSpec("404.html", "404.html", "Page not found", {})
+    yield from quarters.page_specs(model)
+    yield from stats_page.page_specs(model)
+    yield PageSpec("404.html", "404.html", "Page not found", {}, "There is nothing at this address.")
+
+
+def _excerpt(fragment: str) -> str:
+    return search_index.plain_text(fragment, 200)
 
 
 def _url_function(model: Model, page_path: str) -> Callable[[str], str]:
@@ -160,18 +178,31 @@ def _url_function(model: Model, page_path: str) -> Callable[[str], str]:
 
 def render_page(env: jinja2.Environment, model: Model, spec: PageSpec) -> bytes:
     template = env.get_template(spec.template)
+    url = _url_function(model, spec.path)
+    # Absolute URL of the page for <link rel="canonical"> and og:url; only known with a base_url,
+    # and never for the 404 page, which is served at any address.
+    canonical = feeds.absolute(model, spec.path) if model.portal.base_url and spec.path != "404.html" else ""
     html = template.render(
         portal=model.portal, model=model, page_path=spec.path, page_title=spec.title,
-        page_description=spec.description, url=_url_function(model, spec.path), drafts=model.drafts,
-        as_of=model.as_of, **spec.context,
+        page_description=spec.description or model.portal.description or model.portal.title,
+        url=url, drafts=model.drafts, as_of=model.as_of, canonical=canonical,
+        site_root=url("index.html").removesuffix("index.html") or "./",
+        segment_slugs=search_index.segment_slugs, **spec.context,
     )
     return html.encode("utf-8")
 
 
-def render_site(env: jinja2.Environment, model: Model) -> dict[str, bytes]:
+def render_site(env: jinja2.Environment, model: Model, jobs: int = 1) -> dict[str, bytes]:
     """All generated files of the site except the theme's static assets."""
-    pages = {spec.path: render_page(env, model, spec) for spec in page_specs(model)}
+    specs = list(page_specs(model))
+    rendered = pmap_forked(lambda spec: render_page(env, model, spec), specs, jobs)
+    pages = dict(zip((spec.path for spec in specs), rendered, strict=True))
     pages["feed.xml"] = feeds.atom(model)
+    for tag in model.tags:
+        pages[feeds.tag_feed_path(tag)] = feeds.tag_feed(model, tag)
+    for customer in model.customers:
+        pages[feeds.customer_feed_path(customer)] = feeds.customer_feed(model, customer)
+    pages[search_index.PATH] = search_index.render(model)
     if model.portal.base_url:
         pages["sitemap.xml"] = feeds.sitemap(model, [p for p in pages if p.endswith(".html") and p != "404.html"])
     pages["robots.txt"] = feeds.robots(model)

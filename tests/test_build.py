@@ -29,7 +29,8 @@ def differences(a: dict[str, bytes | None], b: dict[str, bytes | None]) -> list[
 
 
 def siblings(path: Path) -> list[str]:
-    return sorted(p.name for p in path.parent.iterdir())
+    """What sits beside the output, leaving out the build cache (kept on purpose, git-ignored)."""
+    return sorted(p.name for p in path.parent.iterdir() if p.name != ".portalgen-cache")
 
 
 # --- reproducibility ------------------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""The persistent build cache: parsed front matter and rendered Markdown, keyed by content hash.
+
+It lives in PROJECT/.portalgen-cache/ (git-ignored). It is JSON, not pickle, so a cache folder
+that someone committed or planted can at worst hold wrong data, never run code; and its key
+includes a digest of portalgen's own source and the Markdown pipeline, so upgrading portalgen
+or changing Markdown settings starts from an empty cache. Templates are not part of it: they
+only affect pages, and pages are not cached here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .loading import RawRecord, text_key
+
+__all__ = ["BuildCache", "code_digest", "text_key"]
+
+CACHE_DIR = ".portalgen-cache"
+FORMAT = 1
+
+
+@cache
+def code_digest() -> str:
+    """Changes whenever portalgen's code or its Markdown pipeline changes."""
+    from . import markup
+
+    h = hashlib.sha256(f"{FORMAT}:{markup.PIPELINE_VERSION}".encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def _encode(value: Any) -> Any:
+    """YAML data to JSON, tagging dates; raises TypeError for anything unusual (then not cached)."""
+    if isinstance(value, _SIMPLE):
+        return value
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
+        return {k: _encode(v) for k, v in value.items()}
+    raise TypeError(type(value).__name__)
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if isinstance(value, dict):
+        if "$date" in value:
+            return date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return datetime.fromisoformat(value["$datetime"])
+        return {k: _decode(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class BuildCache:
+    """In memory during a build (and across rebuilds under serve); saved as one JSON file."""
+
+    folder: Path | None = None
+    records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
+    html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
+    dirty: bool = False
+
+    @classmethod
+    def open(cls, project: Path) -> BuildCache:
+        folder = project / CACHE_DIR
+        self = cls(folder)
+        try:
+            data = json.loads((folder / f"cache-{code_digest()}.json").read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("format") == FORMAT:
+                self.records = dict(data.get("records", {}))
+                self.html = dict(data.get("html", {}))
+        except (OSError, ValueError, TypeError):
+            pass  # no cache, or an unreadable one: start empty
+        return self
+
+    def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
+        entry = self.records.get(f"{rel}\0{text_hash}")
+        if not isinstance(entry, list) or len(entry) != 7:
+            return None
+        kind, slug, path, data, key_lines, body, body_line = entry
+        return RawRecord(kind, slug, path, _decode(data), dict(key_lines), body, body_line)
+
+    def put_record(self, text_hash: str, raw: RawRecord) -> None:
+        try:
+            data = _encode(raw.data)
+        except TypeError:
+            return
+        self.records[f"{raw.path}\0{text_hash}"] = [raw.kind, raw.slug, raw.path, data, raw.key_lines,
+                                                   raw.body, raw.body_line]
+        self.dirty = True
+
+    def put_html(self, key: str, html: str) -> None:
+        self.html[key] = html
+        self.dirty = True
+
+    def prune_records(self, live: set[str]) -> None:
+        """Forget files no longer there, so the cache does not grow with every edit."""
+        if set(self.records) - live:
+            self.records = {k: v for k, v in self.records.items() if k in live}
+            self.dirty = True
+
+    def prune_html(self, live: set[str]) -> None:
+        if set(self.html) - live:
+            self.html = {k: v for k, v in self.html.items() if k in live}
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty or self.folder is None:
+            return
+        try:
+            self.folder.mkdir(exist_ok=True)
+            for old in self.folder.glob("cache-*.json"):
+                if old.name != f"cache-{code_digest()}.json":
+                    old.unlink(missing_ok=True)
+            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+            tmp = self.folder / f".cache-{os.getpid()}.tmp"
+            tmp.write_text(json.dumps({"format": FORMAT, "records": self.records, "html": self.html},
+                                      ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            os.replace(tmp, self.folder / f"cache-{code_digest()}.json")
+            self.dirty = False
+        except OSError:
+            pass  # a cache that cannot be written only costs time next build

@@ -1,0 +1,254 @@
+"""Calendar quarters: bucketing the model by quarter, and the quarters/ pages ("you said, we did" reports).
+
+A quarter page answers, for three months: what we heard, what we decided, what we shipped, with the
+numbers. Everything here comes from the linked model, so only published records take part, and
+customers are credited the portal's way: named ones by name, anonymous ones counted by segment.
+
+The numbers of a quarter, all about published feedback items (duplicates included, as on the home page):
+
+- heard: items dated in the quarter;
+- answered: items whose first answer (a decision or a change) is dated in the quarter;
+- shipped: items whose first shipped change is dated in the quarter;
+- median days to an answer: over the items answered in the quarter, from when each was heard;
+- decisions and changes: records dated in the quarter.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from .model import ChangeItem, Credit, Customer, DecisionItem, FeedbackItem, Model
+from .statuses import ORDER, STATUSES, Status
+
+if TYPE_CHECKING:
+    from .rendering import PageSpec
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+INDEX_PATH = "quarters/index.html"
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int  # 1 to 4
+
+    @classmethod
+    def of(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-q{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.number} {self.year}"
+
+    @property
+    def months(self) -> str:
+        first = MONTHS[(self.number - 1) * 3]
+        last = MONTHS[self.number * 3 - 1]
+        return f"{first} to {last} {self.year}"
+
+    @property
+    def start(self) -> date:
+        return date(self.year, (self.number - 1) * 3 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day of the quarter."""
+        following = self.next()
+        return date.fromordinal(following.start.toordinal() - 1)
+
+    @property
+    def path(self) -> str:
+        return f"quarters/{self.key}/index.html"
+
+    def next(self) -> Quarter:
+        return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and Quarter.of(day) == self
+
+
+def quarter_range(first: date, last: date) -> list[Quarter]:
+    """Every quarter from the one holding first to the one holding last, oldest first, gaps included."""
+    quarters = []
+    current, stop = Quarter.of(first), Quarter.of(last)
+    while current <= stop:
+        quarters.append(current)
+        current = current.next()
+    return quarters
+
+
+def _newest_first(item) -> tuple[int, str]:
+    return (-item.record.date.toordinal(), item.record.slug)
+
+
+def median_days(items: Iterable[FeedbackItem]) -> int | None:
+    """Median days from being heard to a first answer, rounded like the home page's statistic."""
+    days = [max(0, (i.answered_on - i.record.date).days) for i in items if i.answered_on]
+    return round(statistics.median(days)) if days else None
+
+
+# --- credits over many items -----------------------------------------------------------------------
+#
+# The model deliberately holds no anonymous customer record: a credit carries only segment counts.
+# To credit a whole quarter without counting a customer twice, the segment of each anonymous
+# customer is worked out from the credits the model already has (every item's and every change's).
+# It is exact whenever the credits determine it; a customer whose segment cannot be determined is
+# counted without a segment ("1 customer"). Only counts and segments come out, never a name.
+
+
+class CreditIndex:
+    """Combines the credits of many feedback items, each customer counted once."""
+
+    def __init__(self, model: Model):
+        self.named: dict[str, Customer] = {}
+        constraints: list[tuple[list[str], Counter[str]]] = []
+        for item in model.feedback:
+            for customer in item.credit.named:
+                self.named[customer.slug] = customer
+        for item in model.feedback:
+            constraints.append((self._anonymous_slugs(item.record.customers), Counter(dict(item.credit.anonymous))))
+        for change in model.changes:
+            slugs = [s for i in change.feedback for s in i.record.customers]
+            constraints.append((self._anonymous_slugs(slugs), Counter(dict(change.credit.anonymous))))
+        self.segment_of = _solve(constraints)
+
+    def _anonymous_slugs(self, slugs: Iterable[str]) -> list[str]:
+        return sorted(set(slugs) - set(self.named))
+
+    def credit(self, items: Iterable[FeedbackItem]) -> Credit:
+        slugs = {s for item in items for s in item.record.customers}
+        named = sorted((self.named[s] for s in slugs if s in self.named), key=lambda c: (c.name.casefold(), c.slug))
+        segments: Counter[str] = Counter()
+        for slug in slugs:
+            if slug not in self.named:
+                segments[self.segment_of.get(slug, "")] += 1
+        return Credit(named, sorted(segments.items(), key=lambda kv: (kv[0] == "", kv[0].casefold())))
+
+
+def _solve(constraints: list[tuple[list[str], Counter[str]]]) -> dict[str, str]:
+    """Segments of anonymous customers from (customers, segment counts) facts about groups of them."""
+    usable = [(slugs, counts) for slugs, counts in constraints if slugs and sum(counts.values()) == len(slugs)]
+    known: dict[str, str] = {}
+    changed = True
+    while changed:
+        changed = False
+        candidates: dict[str, set[str]] = {}
+        for slugs, counts in usable:
+            unknown = [s for s in slugs if s not in known]
+            if not unknown:
+                continue
+            left = counts - Counter(known[s] for s in slugs if s in known)
+            for slug in unknown:
+                candidates[slug] = candidates.get(slug, set(left)) & set(left)
+        for slug in sorted(candidates):
+            if len(candidates[slug]) == 1:
+                known[slug] = next(iter(candidates[slug]))
+                changed = True
+    return known
+
+
+# --- summaries -------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class QuarterSummary:
+    quarter: Quarter
+    heard: list[FeedbackItem]  # newest first
+    decided: list[DecisionItem]  # newest first
+    shipped: list[ChangeItem]  # newest first
+    answered: list[FeedbackItem]  # first answered this quarter, newest answer first
+    delivered: list[FeedbackItem]  # first shipped this quarter
+    heard_from: Credit
+    customers: int  # distinct customers heard from
+    median_days_to_answer: int | None
+    complete: bool  # False while the quarter is still running (as of the model's date)
+    previous: Quarter | None = None
+    next: Quarter | None = None
+
+    @property
+    def waiting(self) -> list[FeedbackItem]:
+        """Heard this quarter and still without an answer."""
+        return [i for i in self.heard if i.status == "heard"]
+
+    @property
+    def outcomes(self) -> list[tuple[Status, int]]:
+        """Decisions taken this quarter by outcome, in the portal's status order."""
+        counts = Counter(d.record.outcome for d in self.decided)
+        return [(STATUSES[key], counts[key]) for key in ORDER if counts[key]]
+
+    @property
+    def statuses(self) -> list[tuple[Status, int]]:
+        """Where this quarter's feedback stands today."""
+        counts = Counter(i.status for i in self.heard)
+        return [(STATUSES[key], counts[key]) for key in ORDER if counts[key]]
+
+
+def summaries(model: Model) -> list[QuarterSummary]:
+    """One summary per quarter from the first published record to the last, oldest first."""
+    dates = [r.record.date for r in (*model.feedback, *model.decisions, *model.changes)]
+    if not dates:
+        return []
+    credits = CreditIndex(model)
+    heard: dict[Quarter, list[FeedbackItem]] = {}
+    answered: dict[Quarter, list[FeedbackItem]] = {}
+    delivered: dict[Quarter, list[FeedbackItem]] = {}
+    for item in model.feedback:  # one pass each, so a big portal costs no more than a small one per item
+        heard.setdefault(Quarter.of(item.record.date), []).append(item)
+        if item.answered_on:
+            answered.setdefault(Quarter.of(item.answered_on), []).append(item)
+        if item.shipped_on:
+            delivered.setdefault(Quarter.of(item.shipped_on), []).append(item)
+    decided: dict[Quarter, list[DecisionItem]] = {}
+    for decision in model.decisions:
+        decided.setdefault(Quarter.of(decision.record.date), []).append(decision)
+    shipped: dict[Quarter, list[ChangeItem]] = {}
+    for change in model.changes:
+        shipped.setdefault(Quarter.of(change.record.date), []).append(change)
+    result = []
+    for q in quarter_range(min(dates), max(dates)):
+        items = sorted(heard.get(q, []), key=_newest_first)
+        first_answers = sorted(answered.get(q, []), key=lambda i: (-i.answered_on.toordinal(), i.record.slug))
+        result.append(QuarterSummary(
+            quarter=q, heard=items,
+            decided=sorted(decided.get(q, []), key=_newest_first),
+            shipped=sorted(shipped.get(q, []), key=_newest_first),
+            answered=first_answers,
+            delivered=sorted(delivered.get(q, []), key=lambda i: (-i.shipped_on.toordinal(), i.record.slug)),
+            heard_from=credits.credit(items),
+            customers=len({s for i in items for s in i.record.customers}),
+            median_days_to_answer=median_days(first_answers), complete=q.end <= model.as_of,
+        ))
+    for before, after in pairwise(result):
+        before.next = after.quarter
+        after.previous = before.quarter
+    return result
+
+
+def page_specs(model: Model) -> Iterator[PageSpec]:
+    """quarters/index.html, then one page per quarter, newest first."""
+    from .rendering import PER_PAGE, PageSpec  # rendering imports this module
+
+    found = summaries(model)
+    yield PageSpec(INDEX_PATH, "quarter_list.html", "Quarter by quarter",
+                   {"summaries": list(reversed(found))},
+                   "What we heard, decided and shipped, quarter by quarter.")
+    for summary in reversed(found):
+        q = summary.quarter
+        # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
+        yield PageSpec(q.path, "quarter.html", f"You said, we did: {q.label}",
+                       {"summary": summary, "limit": PER_PAGE},
+                       f"What we heard, what we decided and what we shipped in {q.months}.")

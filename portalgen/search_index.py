@@ -1,0 +1,135 @@
+"""search/index.js: the compact, build-time search index the theme's search.js and filters.js query.
+
+It is a JavaScript file that assigns a global rather than a JSON file because browsers refuse
+fetch() of a file:// URL, and the site must also work when opened from a folder. The script is
+loaded lazily (a <script src> inserted on first use), so no page embeds the list of all records.
+
+Format (version 1), kept small so 10,000 items load and search fast::
+
+    window.PORTALGEN_SEARCH = {
+      "v": 1,
+      "st": {status: [label, symbol]},          # badge wording, in display order
+      "tags": [[slug, name], ...],              # referenced by index below
+      "segs": [[slug, name], ...],
+      "i": [[kind, slug, title, text, status, date, [tag index], [segment index], "Named, Customers"], ...]
+    }
+
+kind is "f" (feedback), "d" (decision) or "c" (change); text is plain text, truncated. Customers
+are listed by name only when they are named: anonymous customers never reach the index (their
+segment does, as it does on the pages).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .model import Credit, FeedbackItem, Model
+from .slugs import slugify
+from .statuses import STATUSES
+
+VERSION = 1
+TEXT_LIMIT = 300
+PATH = "search/index.js"
+GLOBAL = "PORTALGEN_SEARCH"
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|dd|dt)>|<br\s*/?>", re.IGNORECASE)
+
+
+def plain_text(fragment: str, limit: int | None = None) -> str:
+    """Readable plain text of sanitised HTML, whitespace collapsed, cut at a word with '…'."""
+    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", fragment)))).strip()
+    return truncate(text, limit) if limit else text
+
+
+def truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"
+
+
+def segments(credit: Credit) -> list[str]:
+    """Segments of everyone credited, named or not (anonymous customers are credited by segment)."""
+    found = {c.segment for c in credit.named if c.segment}
+    found.update(segment for segment, _ in credit.anonymous if segment)
+    return sorted(found, key=str.casefold)
+
+
+def segment_slugs(item: FeedbackItem) -> str:
+    """Space-separated segment slugs of a feedback item, for data-segments attributes."""
+    return " ".join(slugify(s) for s in segments(item.credit))
+
+
+def all_segments(model: Model) -> list[tuple[str, str]]:
+    """(slug, name) of every segment credited on published feedback, by name."""
+    names: dict[str, str] = {}
+    for item in model.feedback:
+        for name in segments(item.credit):
+            names.setdefault(slugify(name), name)
+    return sorted(names.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
+
+
+def _names(credits: Iterable[Credit]) -> str:
+    names: dict[str, str] = {}
+    for credit in credits:
+        for customer in credit.named:
+            names.setdefault(customer.slug, customer.name)
+    return ", ".join(sorted(names.values(), key=str.casefold))
+
+
+def build_document(model: Model) -> dict[str, Any]:
+    tag_index = {t.slug: n for n, t in enumerate(model.tags)}
+    seg_list = all_segments(model)
+    seg_index = {slug: n for n, (slug, _) in enumerate(seg_list)}
+
+    def tags_of(items: Iterable[FeedbackItem]) -> list[int]:
+        found = {tag_index[t.slug] for i in items for t in i.tags if t.slug in tag_index}
+        return sorted(found)
+
+    def segs_of(item: FeedbackItem) -> list[int]:
+        return sorted(seg_index[slugify(s)] for s in segments(item.credit))
+
+    rows: list[list[Any]] = []
+    for item in model.feedback:
+        r = item.record
+        text = " ".join(x for x in (r.quote, plain_text(item.body_html)) if x)
+        rows.append(["f", r.slug, r.title, truncate(text, TEXT_LIMIT), item.status, r.date.isoformat(),
+                     tags_of([item]), segs_of(item), _names([item.credit])])
+    for d in model.decisions:
+        r = d.record
+        text = " ".join(x for x in (plain_text(d.body_html), plain_text(d.workaround_html)) if x)
+        rows.append(["d", r.slug, r.title, truncate(text, TEXT_LIMIT), r.outcome, r.date.isoformat(),
+                     tags_of(d.feedback), [], _names(i.credit for i in d.feedback)])
+    for c in model.changes:
+        r = c.record
+        text = " ".join(x for x in (r.version, plain_text(c.body_html)) if x)
+        rows.append(["c", r.slug, r.title, truncate(text, TEXT_LIMIT), "shipped", r.date.isoformat(),
+                     tags_of(c.feedback), [], _names([c.credit])])
+    return {
+        "v": VERSION,
+        "st": {key: [s.label, s.symbol] for key, s in STATUSES.items()},
+        "tags": [[t.slug, t.name] for t in model.tags],
+        "segs": [list(pair) for pair in seg_list],
+        "i": rows,
+    }
+
+
+def _safe_json(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def render(model: Model) -> bytes:
+    """The index as a script that assigns window.PORTALGEN_SEARCH."""
+    return f"window.{GLOBAL}={_safe_json(build_document(model))};\n".encode()
+
