@@ -164,7 +164,8 @@ class TimedRebuild(FullRebuild):
         return self.last
 
 
-def measure(name: str, project: Path, target: Path, url_path: str, edits: int) -> dict[str, float]:
+def measure(name: str, project: Path, target: Path, url_path: str, edits: int,
+            verbose: bool = False) -> dict[str, float]:
     rebuild = TimedRebuild(project)
     started = time.perf_counter()
     with DevServer(project, port=0, log=False, rebuild=rebuild) as server:
@@ -183,7 +184,11 @@ def measure(name: str, project: Path, target: Path, url_path: str, edits: int) -
                 target.write_text(text, "utf-8")
                 while True:  # the reload for this save (a burst may also give an earlier one)
                     at, data = events.wait("reload")
-                    if data["ok"] and marker in get(server.url, url_path):
+                    shown = data["ok"] and marker in get(server.url, url_path)
+                    if verbose:
+                        print(f"    edit {i}: reload after {at - saved:6.2f} s, ok={data['ok']}, "
+                              f"new text served={shown}", flush=True)
+                    if shown:
                         break
                 served = time.perf_counter()
                 totals.append(served - saved)
@@ -208,17 +213,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=10_000, help="feedback items in the generated portal")
     parser.add_argument("--edits", type=int, default=10, help="timed edits per portal")
+    parser.add_argument("--skip-example", action="store_true", help="only the generated portal")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every edit")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="portalgen-bench-") as tmp:
         base = Path(tmp)
-        (base / "example").mkdir()
-        target, url = example(base / "example")
-        measure("example portal", base / "example", target, url, args.edits)
+        if not args.skip_example:
+            (base / "example").mkdir()
+            target, url = example(base / "example")
+            measure("example portal", base / "example", target, url, args.edits, args.verbose)
         (base / "generated").mkdir()
         started = time.perf_counter()
         target, url = generate(base / "generated", args.items)
         print(f"\n(generated {args.items} feedback items in {time.perf_counter() - started:.1f} s)")
-        measure(f"generated portal, {args.items} feedback items", base / "generated", target, url, args.edits)
+        measure(f"generated portal, {args.items} feedback items", base / "generated", target, url, args.edits,
+                args.verbose)
 
 
 if __name__ == "__main__":
