@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import leaks, linking, loading, markup, rendering, theme, validating, writing
-from .caching import BuildCache
+from . import fingerprints, leaks, linking, loading, markup, rendering, theme, validating, writing
+from .caching import BuildCache, code_digest
 from .model import Model, Records
 from .parallel import default_jobs
-from .problems import ContentError, Problem, Problems, UsageError
+from .problems import ContentError, Problem, Problems, Severity, UsageError
 
 
 @dataclass
@@ -22,6 +23,22 @@ class BuildResult:
     files: int
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the build that made the output
+    rendered: int = 0  # pages rendered this time; the rest were reused unchanged
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for --verbose
+
+
+class _Clock:
+    """Seconds spent in each named phase of one build."""
+
+    def __init__(self) -> None:
+        self.phases: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases[name] = self.phases.get(name, 0.0) + now - self._last
+        self._last = now
 
 
 def find_project(path: Path | None) -> Path:
@@ -59,11 +76,23 @@ def link(records: Records, drafts: bool = False, cache: BuildCache | None = None
                         drafts=drafts, as_of=source_date())
 
 
+def input_digest(loaded: loading.LoadResult, project: Path, drafts: bool) -> str:
+    """Everything a build reads: same digest, same site (SOURCE_DATE_EPOCH included)."""
+    h = hashlib.sha256(f"{code_digest()}|{drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    for rel in sorted(loaded.files):
+        h.update(f"{rel}\0{loading.text_key(loaded.files[rel])}\0".encode())
+    h.update(fingerprints.templates_digest(theme.theme_dirs(project)).encode())
+    return h.hexdigest()[:32]
+
+
 def build(project: Path | str | None = None, output: Path | str | None = None, drafts: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True) -> BuildResult:
     """Validate, then build the site into output (default PROJECT/site) with an atomic swap.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
+    With the cache (PROJECT/.portalgen-cache), unchanged files are not parsed again, unchanged
+    Markdown is not rendered again, unchanged pages are reused from the previous site, and a
+    build whose inputs did not change at all writes nothing.
     """
     started = time.perf_counter()
     root = find_project(Path(project) if project else None)
@@ -71,17 +100,55 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     writing.check_output(out, root)
     jobs = jobs or default_jobs()
     cache = BuildCache.open(root) if use_cache else None
-    records, problems = check(root, cache, jobs)
+    clock = _Clock()
+    loaded = loading.load(root, cache, jobs)
+    clock.lap("load")
+    digest = input_digest(loaded, root, drafts)
+    clock.lap("digest")
+    previous = writing.read_marker(out) if out.is_dir() else ""
+    state = cache.outputs.get(str(out)) if cache is not None else None
+    if state and previous == digest and state.get("digest") == digest:
+        # Nothing that the build reads has changed since it made this site: it is up to date.
+        warnings = [Problem(*w[:4], Severity(w[4])) for w in state.get("warnings", [])]
+        if strict and warnings:
+            raise ContentError(warnings)
+        return BuildResult(out, 0, 0, time.perf_counter() - started, warnings, up_to_date=True,
+                           phases=clock.phases)
+    records, problems = validating.validate(loaded)
+    clock.lap("validate")
+    problems.extend(leaks.lint(records))
+    clock.lap("leak lint")
     errors = problems.errors + (problems.warnings if strict else [])
     if errors:  # "writes nothing" includes the cache
         raise ContentError(problems.sorted())
-    model = link(records, drafts, cache, jobs)
+    html = markup.render_records(records, cache, jobs)
+    clock.lap("markdown")
+    model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
+                         drafts=drafts, as_of=source_date())
+    clock.lap("link")
     env = theme.make_environment(root)
-    files = rendering.render_site(env, model, jobs)
+    specs = list(rendering.page_specs(model))
+    clock.lap("plan pages")
+    site = fingerprints.site_digest(model, fingerprints.templates_digest(theme.theme_dirs(root)), code_digest())
+    prints = fingerprints.page_fingerprints(specs, site)
+    clock.lap("fingerprints")
+    reuse: set[str] = set()
+    if state and previous and previous == state.get("digest"):
+        old = state.get("pages", {})
+        reuse = {path for path, fp in prints.items() if old.get(path) == fp}
+    files = rendering.render_site(env, model, jobs, specs, skip=reuse)
+    clock.lap("render")
     static = theme.static_files(root)
-    writing.write_site(out, files, static)
+    writing.write_site(out, files, static, reuse, digest)
+    clock.lap("write")
+    warnings = problems.sorted()
     if cache is not None:
+        cache.outputs[str(out)] = {"digest": digest, "pages": prints,
+                                   "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value]
+                                                for w in warnings]}
+        cache.dirty = True
         cache.save()
-    pages = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(out, pages, len(files) + len(static), time.perf_counter() - started,
-                       problems.sorted())
+    clock.lap("save cache")
+    written = sum(1 for p in files if p.endswith(".html"))
+    return BuildResult(out, written + len(reuse), len(files) + len(static) + len(reuse),
+                       time.perf_counter() - started, warnings, rendered=written, phases=clock.phases)

@@ -75,6 +75,8 @@ class BuildCache:
     folder: Path | None = None
     records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
     html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
+    # output folder -> {"digest": input digest, "pages": {path: fingerprint}, "warnings": [...]}
+    outputs: dict[str, Any] = field(default_factory=dict)
     dirty: bool = False
 
     @classmethod
@@ -86,6 +88,7 @@ class BuildCache:
             if isinstance(data, dict) and data.get("format") == FORMAT:
                 self.records = dict(data.get("records", {}))
                 self.html = dict(data.get("html", {}))
+                self.outputs = dict(data.get("outputs", {}))
         except (OSError, ValueError, TypeError):
             pass  # no cache, or an unreadable one: start empty
         return self
@@ -131,7 +134,8 @@ class BuildCache:
                     old.unlink(missing_ok=True)
             (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
             tmp = self.folder / f".cache-{os.getpid()}.tmp"
-            tmp.write_text(json.dumps({"format": FORMAT, "records": self.records, "html": self.html},
+            tmp.write_text(json.dumps({"format": FORMAT, "records": self.records, "html": self.html,
+                                       "outputs": self.outputs},
                                       ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self.folder / f"cache-{code_digest()}.json")
             self.dirty = False

@@ -68,17 +68,29 @@ def check(path: Path | None, strict: bool) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default PATH/site).")
 @click.option("--drafts", is_flag=True, help="Include draft records, marked as drafts.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(path: Path | None, output: Path | None, drafts: bool, strict: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Print the time spent in each phase.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), help="Worker processes (default: one per core).")
+def build(path: Path | None, output: Path | None, drafts: bool, strict: bool, verbose: bool,
+          jobs: int | None) -> None:
     """Validate, then build the site. On any error nothing is written."""
     try:
-        result = build_site(path, output, drafts=drafts, strict=strict)
+        result = build_site(path, output, drafts=drafts, strict=strict, jobs=jobs)
     except ContentError as exc:
         _print_problems(exc.problems)
         click.secho(f"✗ build failed: {_summary(exc.problems, strict)}; nothing was written", fg="red", err=True)
         sys.exit(1)
     _print_problems(result.warnings)
+    if verbose:
+        for phase, seconds in result.phases.items():
+            click.echo(f"  {phase:<13} {seconds * 1000:8.0f} ms", err=True)
+    if result.up_to_date:
+        click.secho(f"✓ {result.output} is up to date: nothing changed since the last build "
+                    f"({result.seconds:.2f} s)", fg="green", err=True)
+        return
+    reused = result.pages - result.rendered
     click.secho(f"✓ built {result.pages} pages ({result.files} files) into {result.output} "
-                f"in {result.seconds:.2f} s", fg="green", err=True)
+                f"in {result.seconds:.2f} s" + (f"; {reused} unchanged pages reused" if reused else ""),
+                fg="green", err=True)
 
 
 @cli.command()

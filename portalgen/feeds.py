@@ -55,8 +55,8 @@ def _entry_html(item: DecisionItem | ChangeItem) -> str:
     if credit:
         names = [html_escape(c.name) for c in credit.named]
         if credit.anonymous_total:
-            names.extend(f"{count} customer{'s' if count != 1 else ''}" + (f" in {html_escape(segment)}" if segment else "")
-                         for segment, count in credit.anonymous)
+            names.extend(f"{count} customer{'s' if count != 1 else ''}"
+                         + (f" in {html_escape(segment)}" if segment else "") for segment, count in credit.anonymous)
         html += "<p>Thanks to " + ", ".join(names) + ".</p>"
     return html
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,7 +14,6 @@ from . import feeds, portal_json, quarters, search_index, stats_page
 from .model import ChangeItem, DecisionItem, FeedbackItem, Model
 from .parallel import pmap_forked
 from .statuses import ORDER, STATUSES
-from .theme import relative_url
 
 PER_PAGE = 50  # list pages are paginated so no page grows with the portal
 ROADMAP_COLUMN = 30
@@ -168,35 +167,58 @@ def _excerpt(fragment: str) -> str:
     return search_index.plain_text(fragment, 200)
 
 
-def _url_function(model: Model, page_path: str) -> Callable[[str], str]:
-    if page_path == "404.html":
-        # Served at any depth, so relative links would break; use the site's own path.
-        base_path = urlsplit(model.portal.base_url).path if model.portal.base_url else "/"
-        return lambda target: base_path + target.removesuffix("index.html")
-    return lambda target: relative_url(page_path, target)
+# Links are rendered as ROOT + site path, and ROOT becomes the page's "../" prefix once the
+# page is done. A card then renders to the same text on every page, so it is rendered once per
+# build instead of once per list it appears in. ROOT cannot come from content: control
+# characters are stripped from every input.
+ROOT = "\x00root\x00/"
 
 
-def render_page(env: jinja2.Environment, model: Model, spec: PageSpec) -> bytes:
+class Memo:
+    """Rendered fragments for one rendering pass, keyed by what they show."""
+
+    def __init__(self) -> None:
+        self._done: dict[tuple, Any] = {}
+
+    def __call__(self, name: str, obj: Any, macro: Callable[..., Any], *args: Any) -> Any:
+        key = (name, id(obj), *args)
+        if key not in self._done:
+            self._done[key] = (obj, macro(obj, *args))  # keep obj alive so its id stays unique
+        return self._done[key][1]
+
+
+def _not_found_url(model: Model) -> Callable[[str], str]:
+    # 404.html is served at any depth, so relative links would break; use the site's own path.
+    base_path = urlsplit(model.portal.base_url).path if model.portal.base_url else "/"
+    return lambda target: base_path + target.removesuffix("index.html")
+
+
+def render_page(env: jinja2.Environment, model: Model, spec: PageSpec, memo: Memo | None = None) -> bytes:
     template = env.get_template(spec.template)
-    url = _url_function(model, spec.path)
+    if spec.path == "404.html":
+        url, memo = _not_found_url(model), Memo()
+    else:
+        url, memo = ROOT.__add__, memo or Memo()
+    prefix = "../" * spec.path.count("/")
     # Absolute URL of the page for <link rel="canonical"> and og:url; only known with a base_url,
     # and never for the 404 page, which is served at any address.
     canonical = feeds.absolute(model, spec.path) if model.portal.base_url and spec.path != "404.html" else ""
     html = template.render(
         portal=model.portal, model=model, page_path=spec.path, page_title=spec.title,
         page_description=spec.description or model.portal.description or model.portal.title,
-        url=url, drafts=model.drafts, as_of=model.as_of, canonical=canonical,
-        site_root=url("index.html").removesuffix("index.html") or "./",
-        segment_slugs=search_index.segment_slugs, **spec.context,
+        url=url, memo=memo, drafts=model.drafts, as_of=model.as_of, canonical=canonical,
+        site_root=prefix or "./", segment_slugs=search_index.segment_slugs, **spec.context,
     )
-    return html.encode("utf-8")
+    return html.replace(ROOT, prefix).encode("utf-8")
 
 
-def render_site(env: jinja2.Environment, model: Model, jobs: int = 1) -> dict[str, bytes]:
-    """All generated files of the site except the theme's static assets."""
-    specs = list(page_specs(model))
-    rendered = pmap_forked(lambda spec: render_page(env, model, spec), specs, jobs)
-    pages = dict(zip((spec.path for spec in specs), rendered, strict=True))
+def render_site(env: jinja2.Environment, model: Model, jobs: int = 1, specs: list[PageSpec] | None = None,
+                skip: Collection[str] = ()) -> dict[str, bytes]:
+    """All generated files of the site except the theme's static assets and the pages in `skip`."""
+    todo = [spec for spec in (specs if specs is not None else page_specs(model)) if spec.path not in skip]
+    memo = Memo()
+    rendered = pmap_forked(lambda spec: render_page(env, model, spec, memo), todo, jobs)
+    pages = dict(zip((spec.path for spec in todo), rendered, strict=True))
     pages["feed.xml"] = feeds.atom(model)
     for tag in model.tags:
         pages[feeds.tag_feed_path(tag)] = feeds.tag_feed(model, tag)
@@ -204,7 +226,8 @@ def render_site(env: jinja2.Environment, model: Model, jobs: int = 1) -> dict[st
         pages[feeds.customer_feed_path(customer)] = feeds.customer_feed(model, customer)
     pages[search_index.PATH] = search_index.render(model)
     if model.portal.base_url:
-        pages["sitemap.xml"] = feeds.sitemap(model, [p for p in pages if p.endswith(".html") and p != "404.html"])
+        html_pages = [spec.path for spec in (specs if specs is not None else page_specs(model))]
+        pages["sitemap.xml"] = feeds.sitemap(model, [p for p in html_pages if p != "404.html"])
     pages["robots.txt"] = feeds.robots(model)
     pages["api/portal.json"] = portal_json.render(model)
     return pages

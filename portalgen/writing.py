@@ -10,7 +10,7 @@ import ctypes
 import ctypes.util
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from .problems import UsageError
@@ -90,7 +90,26 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Path]) -> None:
+def read_marker(output: Path) -> str:
+    """The input digest of the build that made this folder, or "" if unknown."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    for line in text.splitlines():
+        if line.startswith("input: "):
+            return line.removeprefix("input: ").strip()
+    return ""
+
+
+def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Path],
+               reuse: Collection[str] = (), digest: str = "") -> None:
+    """Write a complete site beside `output`, then swap it in.
+
+    `reuse` lists pages whose bytes are unchanged since the build now in `output`: they are
+    hard-linked from there instead of written, which keeps an incremental build's cost in
+    proportion to what changed (plus one cheap link per page).
+    """
     output = output.absolute()
     clean_stray(output)
     tmp = output.parent / f".{output.name}.tmp-{os.getpid()}"
@@ -100,22 +119,32 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
             shutil.rmtree(tmp)
         tmp.mkdir()
         made: set[Path] = set()
-        for rel in sorted({*files, *static}):
+        for rel in sorted({*files, *static, *reuse}):
             target = _safe_join(tmp, rel)
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             if rel in files:
                 target.write_bytes(files[rel])
-            else:
+            elif rel in static:
                 shutil.copyfile(static[rel], target)
-        (tmp / MARKER).write_bytes(MARKER_TEXT)
+            else:
+                _link_or_copy(_safe_join(output, rel), target)
+        marker = MARKER_TEXT + (f"input: {digest}\n".encode() if digest else b"")
+        (tmp / MARKER).write_bytes(marker)
         _swap_in(tmp, output)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         where = exc.filename or output.parent
         raise WriteError(f"cannot write the site to {output}: {exc.strerror or exc} ({where}); "
                          "the previous site is unchanged") from exc
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _swap_in(tmp: Path, output: Path) -> None:

@@ -1,0 +1,132 @@
+"""A warm-cache build, an incremental rebuild and a cold build produce byte-identical sites,
+after edits of every kind: add, change, delete and rename a record; change a template."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+import portalgen
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import generate  # noqa: E402
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def assert_same_as_cold(project: Path, tmp_path: Path) -> None:
+    cold = tmp_path / "cold-out"
+    if cold.exists():
+        shutil.rmtree(cold)
+    portalgen.build(project, cold, use_cache=False, jobs=1)
+    warm, fresh = tree(project / "site"), tree(cold)
+    assert warm.keys() == fresh.keys(), sorted(set(warm) ^ set(fresh))[:10]
+    differ = [name for name in warm if warm[name] != fresh[name]]
+    assert not differ, f"incremental build differs from a cold build in {differ[:10]}"
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    root = generate(tmp_path / "portal", 240, seed=7)
+    first = portalgen.build(root)
+    assert first.rendered == first.pages  # nothing to reuse yet
+    return root
+
+
+def feedback_file(project: Path, slug: str) -> Path:
+    return next((project / "content" / "feedback").rglob(f"{slug}.md"))
+
+
+def test_no_change_rebuild_writes_nothing(project: Path, tmp_path: Path) -> None:
+    before = {p: p.stat().st_ino for p in (project / "site").rglob("*.html")}
+    result = portalgen.build(project)
+    assert result.up_to_date
+    assert {p: p.stat().st_ino for p in (project / "site").rglob("*.html")} == before
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_change_a_record_rerenders_only_what_shows_it(project: Path, tmp_path: Path) -> None:
+    path = feedback_file(project, "feedback-000010")
+    path.write_text(path.read_text(encoding="utf-8").replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    result = portalgen.build(project)
+    assert not result.up_to_date
+    assert 0 < result.rendered < result.pages / 4, (result.rendered, result.pages)
+    assert "Renamed" in (project / "site/feedback/feedback-000010/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_change_a_customer_name(project: Path, tmp_path: Path) -> None:
+    path = project / "content/customers/customer-00001.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Organisation", "Renamed Org"), encoding="utf-8")
+    portalgen.build(project)
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_add_a_record(project: Path, tmp_path: Path) -> None:
+    (project / "content/feedback/2026/brand-new-item.md").write_text(
+        "---\ntitle: A brand new item\ndate: 2026-06-01\nfrom: [customer-00002]\ntags: [exports, Brand New]\n---\n"
+        "Body.\n", encoding="utf-8")
+    portalgen.build(project)
+    assert (project / "site/feedback/brand-new-item/index.html").is_file()
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_add_a_decision_changes_status_everywhere(project: Path, tmp_path: Path) -> None:
+    (project / "content/decisions/new-decision.md").write_text(
+        "---\ntitle: We say no\ndate: 2026-09-01\nfeedback: [feedback-000200]\noutcome: declined\n"
+        "workaround: Export instead.\n---\nBecause reasons.\n", encoding="utf-8")
+    portalgen.build(project)
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_delete_a_record(project: Path, tmp_path: Path) -> None:
+    feedback_file(project, "feedback-000005").unlink()
+    for decision in (project / "content/decisions").glob("*.md"):  # keep references valid
+        text = decision.read_text(encoding="utf-8")
+        if "feedback-000005" in text:
+            decision.write_text(text.replace("feedback-000005, ", "").replace(", feedback-000005", ""),
+                                encoding="utf-8")
+    for change in (project / "content/changes").glob("*.md"):
+        text = change.read_text(encoding="utf-8")
+        if "[feedback-000005]" in text:
+            change.write_text(text.replace("[feedback-000005]", "[feedback-000006]"), encoding="utf-8")
+    result = portalgen.build(project)
+    assert not (project / "site/feedback/feedback-000005").exists(), result
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_rename_a_record_file(project: Path, tmp_path: Path) -> None:
+    path = feedback_file(project, "feedback-000100")
+    path.rename(path.parent.parent / "feedback-000100.md")  # moved to another folder: same slug
+    portalgen.build(project)
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_change_a_template(project: Path, tmp_path: Path) -> None:
+    override = project / "templates"
+    override.mkdir()
+    builtin = Path(portalgen.__file__).resolve().parent.parent / "templates" / "macros.html"
+    if not builtin.exists():
+        builtin = Path(portalgen.__file__).resolve().parent / "_theme" / "macros.html"
+    (override / "macros.html").write_text(
+        builtin.read_text(encoding="utf-8").replace('<li class="card"', '<li class="card card-custom"'),
+        encoding="utf-8")
+    result = portalgen.build(project)
+    assert result.rendered == result.pages
+    assert "card-custom" in (project / "site/feedback/index.html").read_text(encoding="utf-8")
+    assert_same_as_cold(project, tmp_path)
+
+
+def test_drafts_flag_is_part_of_the_key(project: Path, tmp_path: Path) -> None:
+    path = feedback_file(project, "feedback-000020")
+    path.write_text(path.read_text(encoding="utf-8").replace("---\n", "---\ndraft: true\n", 1), encoding="utf-8")
+    portalgen.build(project, drafts=True)
+    assert (project / "site/feedback/feedback-000020/index.html").is_file()
+    portalgen.build(project)
+    assert not (project / "site/feedback/feedback-000020").exists()
+    assert_same_as_cold(project, tmp_path)
