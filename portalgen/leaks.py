@@ -6,8 +6,11 @@ is easy to paste into a title or a quote. `check` catches it before it is publis
 
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from .model import Records
 from .problems import Problems
@@ -20,6 +23,9 @@ def _protected(records: Records) -> list[tuple[str, str, str]]:
         if not customer.named:
             names.append((customer.name, slug, "anonymous customer"))
             names.append((slug.replace("-", " "), slug, "anonymous customer"))
+            host = (urlsplit(customer.url).hostname or "").removeprefix("www.")
+            if host:  # their web site's address names them as surely as their name
+                names.append((host, slug, "anonymous customer"))
         for person in customer.people:
             if not customer.named or person.credit != "named":
                 names.append((person.name, slug, "person who has not consented to be named"))
@@ -50,21 +56,32 @@ def _public_texts(records: Records) -> Iterator[tuple[str, str, str]]:
             yield c.path, "version", c.version
             yield c.path, "body", c.body
     for cu in records.customers.values():
+        yield cu.path, "segment", cu.segment  # anonymous customers are credited by segment
         if cu.named:
+            yield cu.path, "file name", cu.slug.replace("-", " ")
             yield cu.path, "body", cu.body
             yield cu.path, "name", cu.name
-            yield cu.path, "segment", cu.segment
             for person in cu.public_people:
+                yield cu.path, "people name", person.name
                 yield cu.path, "people role", person.role
     yield "content/portal.yaml", "title", records.portal.title
     yield "content/portal.yaml", "description", records.portal.description
+    yield "content/portal.yaml", "product", records.portal.product
 
 
 _WORD = re.compile(r"\w+")
 
 
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                        r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
+    """Words as a reader sees them: entities decoded, compatibility forms folded, case folded,
+    and invisible characters (soft hyphens, zero-width spaces, direction marks) removed, so
+    "Glob&#101;x" and "Glo\u00adbex" are both "globex"."""
+    text = unicodedata.normalize("NFKC", html.unescape(text))
+    return _WORD.findall(_INVISIBLE.sub("", text).casefold())
 
 
 def lint(records: Records) -> Problems:

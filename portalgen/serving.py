@@ -111,7 +111,8 @@ class FullRebuild:
         except ContentError as exc:
             return Outcome(False, tuple(exc.problems), time.perf_counter() - started)
         except (UsageError, WriteError) as exc:
-            return Outcome(False, (Problem("site", None, str(exc), "fix it and save any file"),),
+            where = "site" if (self.project / "content").is_dir() else "content"
+            return Outcome(False, (Problem(where, None, str(exc), "fix it and save any file"),),
                            time.perf_counter() - started)
         except jinja2.TemplateError as exc:
             return Outcome(False, (template_problem(exc, self.project),), time.perf_counter() - started)

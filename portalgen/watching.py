@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
@@ -34,6 +35,9 @@ from watchdog.observers import Observer
 # inactive") through Python's last-resort handler, i.e. onto the terminal at Ctrl-C. A handler
 # of our own keeps that quiet; applications that configure logging still receive the records.
 logging.getLogger("watchdog").addHandler(logging.NullHandler())
+# Likewise a RuntimeWarning when a folder tree appears while its watches are being added.
+warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning,
+                        module=r"watchdog\.")
 
 WATCHED_FOLDERS = ("content", "templates")
 RECORD_SUFFIXES = (".md", ".yaml", ".yml")

@@ -12,7 +12,7 @@ import pytest
 import portalgen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 
 def tree(root: Path) -> dict[str, bytes]:

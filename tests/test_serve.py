@@ -520,6 +520,20 @@ def test_folder_moved_in_and_deleted(server: DevServer, project: Path, tmp_path:
         assert fetch(server.url, "/feedback/folder-item/")[0] == 404
 
 
+def test_content_folder_replaced_is_watched_again(server: DevServer, project: Path) -> None:
+    """A branch switch or a restore can replace content/ itself; the new folder is watched."""
+    content = project / "content"
+    with EventStream(server.url) as events:
+        os.rename(content, project / "content-old")
+        events.wait("reload", ok=False)  # no content/ at all: the overlay says so
+        assert "<code>content</code>: no content/ folder" in page(server.url, "")
+        shutil.copytree(project / "content-old", content)
+        events.wait("reload", ok=True)
+        replace_text(project / EDIT, "tiring", "IN-THE-NEW-FOLDER")
+        while "IN-THE-NEW-FOLDER" not in page(server.url, EDIT_URL):
+            events.wait("reload", ok=True)
+
+
 def test_template_override_errors_show_in_overlay(server: DevServer, project: Path) -> None:
     templates = project / "templates"
     with EventStream(server.url) as events:
