@@ -8,9 +8,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-WORDS = ("export dashboard filter alert report chart permission retention mobile import schedule "
-         "share embed api webhook audit login sso csv excel pdf latency cohort funnel segment "
-         "currency timezone theme keyboard screen reader contrast digest goal forecast").split()
+WORDS = ["export", "dashboard", "filter", "alert", "report", "chart", "permission", "retention", "mobile", "import", "schedule", "share", "embed", "api", "webhook", "audit", "login", "sso", "csv", "excel", "pdf", "latency", "cohort", "funnel", "segment", "currency", "timezone", "theme", "keyboard", "screen", "reader", "contrast", "digest", "goal", "forecast"]
 SEGMENTS = ("Healthcare", "Retail", "Public sector", "Fintech", "Education", "Logistics")
 OUTCOMES = ("under-review", "planned", "in-progress", "declined", "deferred", "already-available")
 TAGS = ("exports", "dashboards", "permissions", "performance", "integrations", "accessibility",

@@ -107,8 +107,8 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
     """Write a complete site beside `output`, then swap it in.
 
     `reuse` lists pages whose bytes are unchanged since the build now in `output`: they are
-    hard-linked from there instead of written, which keeps an incremental build's cost in
-    proportion to what changed (plus one cheap link per page).
+    copied from there instead of rendered. (Copied, not hard-linked: on ext4, removing the old
+    tree afterwards is an order of magnitude slower when its files are still linked elsewhere.)
     """
     output = output.absolute()
     clean_stray(output)
@@ -129,7 +129,7 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
             elif rel in static:
                 shutil.copyfile(static[rel], target)
             else:
-                _link_or_copy(_safe_join(output, rel), target)
+                shutil.copyfile(_safe_join(output, rel), target)
         marker = MARKER_TEXT + (f"input: {digest}\n".encode() if digest else b"")
         (tmp / MARKER).write_bytes(marker)
         _swap_in(tmp, output)
@@ -138,13 +138,6 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
         where = exc.filename or output.parent
         raise WriteError(f"cannot write the site to {output}: {exc.strerror or exc} ({where}); "
                          "the previous site is unchanged") from exc
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
 
 
 def _swap_in(tmp: Path, output: Path) -> None:
