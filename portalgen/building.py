@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -28,17 +29,25 @@ class BuildResult:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for --verbose
 
 
-class _Clock:
-    """Seconds spent in each named phase of one build."""
+PHASES = ("load", "digest", "validate", "leak lint", "markdown", "link", "plan pages", "fingerprints",
+          "render", "write", "save cache")
+Progress = Callable[[str, int, int, float], None]  # phase done, its number, how many, seconds so far
 
-    def __init__(self) -> None:
+
+class _Clock:
+    """Seconds spent in each named phase of one build, reported to an optional progress display."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
         self.phases: dict[str, float] = {}
-        self._last = time.perf_counter()
+        self._start = self._last = time.perf_counter()
+        self._progress = progress
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
         self.phases[name] = self.phases.get(name, 0.0) + now - self._last
         self._last = now
+        if self._progress is not None:
+            self._progress(name, PHASES.index(name) + 1, len(PHASES), now - self._start)
 
 
 def find_project(path: Path | None) -> Path:
@@ -86,7 +95,8 @@ def input_digest(loaded: loading.LoadResult, project: Path, drafts: bool) -> str
 
 
 def build(project: Path | str | None = None, output: Path | str | None = None, drafts: bool = False,
-          strict: bool = False, jobs: int | None = None, use_cache: bool = True) -> BuildResult:
+          strict: bool = False, jobs: int | None = None, use_cache: bool = True,
+          progress: Progress | None = None) -> BuildResult:
     """Validate, then build the site into output (default PROJECT/site) with an atomic swap.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
@@ -100,7 +110,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     writing.check_output(out, root)
     jobs = jobs or default_jobs()
     cache = BuildCache.open(root) if use_cache else None
-    clock = _Clock()
+    clock = _Clock(progress)
     loaded = loading.load(root, cache, jobs)
     clock.lap("load")
     digest = input_digest(loaded, root, drafts)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from datetime import date
@@ -24,6 +25,24 @@ def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         colour = "red" if problem.severity is Severity.ERROR else "yellow"
         click.secho(problem.format(), fg=colour, err=True)
+
+
+def _progress_bar():
+    """A one-line bar on a terminal for builds that take over a second; nothing in CI or a pipe."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    shown = [False]
+
+    def show(phase: str, done: int, total: int, elapsed: float) -> None:
+        if elapsed < 1.0 and not shown[0]:
+            return
+        shown[0] = True
+        width = 24
+        filled = round(width * done / total)
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {elapsed:5.1f} s  {phase:<12}"
+        click.echo(line + ("\r\033[K" if done == total else ""), err=True, nl=False)
+
+    return show
 
 
 def _summary(problems: list[Problem], strict: bool) -> str:
@@ -73,9 +92,12 @@ def check(path: Path | None, strict: bool) -> None:
 def build(path: Path | None, output: Path | None, drafts: bool, strict: bool, verbose: bool,
           jobs: int | None) -> None:
     """Validate, then build the site. On any error nothing is written."""
+    bar = _progress_bar()
     try:
-        result = build_site(path, output, drafts=drafts, strict=strict, jobs=jobs)
+        result = build_site(path, output, drafts=drafts, strict=strict, jobs=jobs, progress=bar)
     except ContentError as exc:
+        if bar:
+            click.echo("\r\033[K", err=True, nl=False)
         _print_problems(exc.problems)
         click.secho(f"✗ build failed: {_summary(exc.problems, strict)}; nothing was written", fg="red", err=True)
         sys.exit(1)
