@@ -195,11 +195,13 @@ def _not_found_url(model: Model) -> Callable[[str], str]:
 
 def render_page(env: jinja2.Environment, model: Model, spec: PageSpec, memo: Memo | None = None) -> bytes:
     template = env.get_template(spec.template)
+    prefix = "../" * spec.path.count("/")
     if spec.path == "404.html":
         url, memo = _not_found_url(model), Memo()
+        root = url("")
     else:
         url, memo = ROOT.__add__, memo or Memo()
-    prefix = "../" * spec.path.count("/")
+        root = prefix or "./"
     # Absolute URL of the page for <link rel="canonical"> and og:url; only known with a base_url,
     # and never for the 404 page, which is served at any address.
     canonical = feeds.absolute(model, spec.path) if model.portal.base_url and spec.path != "404.html" else ""
@@ -207,7 +209,7 @@ def render_page(env: jinja2.Environment, model: Model, spec: PageSpec, memo: Mem
         portal=model.portal, model=model, page_path=spec.path, page_title=spec.title,
         page_description=spec.description or model.portal.description or model.portal.title,
         url=url, memo=memo, drafts=model.drafts, as_of=model.as_of, canonical=canonical,
-        site_root=prefix or "./", segment_slugs=search_index.segment_slugs, **spec.context,
+        site_root=root, segment_slugs=search_index.segment_slugs, **spec.context,
     )
     return html.replace(ROOT, prefix).encode("utf-8")
 
