@@ -486,7 +486,8 @@ class DevServer:
     def __init__(self, project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
                  quiet: float = 0.1, rebuild: Rebuild | None = None, log: bool = True):
         self.project = find_project(project)
-        self.output = self.project / "site"
+        # A preview with drafts never goes into site/, so it cannot be deployed by mistake.
+        self.output = self.project / (".portalgen-cache/preview" if drafts else "site")
         self.host = host
         self.port = port
         self.drafts = drafts

@@ -571,6 +571,9 @@ def test_drafts_are_shown_and_marked_only_with_drafts(project: Path) -> None:
         html = page(dev.url, DRAFT_URL)
         assert "Draft — not published" in html
         assert "this build includes drafts" in html
+    # The preview never lands in site/, so deploying site/ cannot publish a draft.
+    assert not (project / "site" / DRAFT_URL.strip("/")).exists()
+    assert (project / ".portalgen-cache" / "preview" / DRAFT_URL.strip("/")).is_dir()
 
 
 def test_first_build_failing_without_a_site_then_fixed(project: Path) -> None:
