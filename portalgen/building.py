@@ -119,6 +119,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     state = cache.outputs.get(str(out)) if cache is not None else None
     if state and previous == digest and state.get("digest") == digest:
         # Nothing that the build reads has changed since it made this site: it is up to date.
+        writing.clean_stray(out)  # but a build killed since then may have left its temporary folder
         warnings = [Problem(*w[:4], Severity(w[4])) for w in state.get("warnings", [])]
         if strict and warnings:
             raise ContentError(warnings)
@@ -131,8 +132,10 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     errors = problems.errors + (problems.warnings if strict else [])
     if errors:  # "writes nothing" includes the cache
         raise ContentError(problems.sorted())
-    html = markup.render_records(records, cache, jobs)
+    html = markup.render_records(records, cache, jobs, problems)
     clock.lap("markdown")
+    if problems.errors:
+        raise ContentError(problems.sorted())
     model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
                          drafts=drafts, as_of=source_date())
     clock.lap("link")

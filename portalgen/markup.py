@@ -1,33 +1,36 @@
 """Markdown to sanitised HTML. Authors are trusted to write, never to run code in a reader's browser.
 
-Markdown is parsed by cmark-gfm (GitHub's C implementation of CommonMark, the one that shows
-authors a preview of the very same text in their pull requests). It runs in linear time on
-any input, which a pure-Python parser does not: Python-Markdown, used before, took minutes on
-a 50 KB body of unclosed tags or brackets, so one pasted or hostile record could stall every
-build. Raw HTML passes through cmark untouched and is then cleaned by nh3, an allow-list
-sanitiser: nh3 is the one place that decides what reaches a reader.
+Markdown is Python-Markdown (the project's chosen parser) with fenced code and tables. Its
+inline patterns can take super-linear time on hostile input (thousands of unclosed brackets),
+so each document gets a time budget: a body that cannot be rendered within it is reported as
+a content error naming the file, instead of stalling the build. Raw HTML passes through the
+parser and is then cleaned by nh3, an allow-list sanitiser: nh3 is the one place that decides
+what reaches a reader.
 """
 
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
+import markdown
 import nh3
-from cmarkgfm import cmark
 
-from .loading import text_key
+from .loading import strip_controls, text_key
 from .model import Records
 from .parallel import pmap
+from .problems import Problems
 
 if TYPE_CHECKING:
     from .caching import BuildCache
 
-# GitHub's extensions minus tagfilter and tasklist: nh3 removes script/style/iframe and form
-# controls outright, rather than showing their source as text.
-EXTENSIONS = ("table", "strikethrough", "autolink")
-_OPTIONS = cmark.Options.CMARK_OPT_UNSAFE  # keep raw HTML and every URL for nh3 to judge
+EXTENSIONS = ("fenced_code", "tables", "sane_lists")
+TIME_BUDGET = 3.0  # seconds per document; real bodies take milliseconds
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "a", "em", "strong", "b", "i", "code", "pre", "kbd", "del", "ins", "sub", "sup",
@@ -39,50 +42,93 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # Version of the Markdown pipeline; part of the build cache key.
-PIPELINE_VERSION = (f"2:cmark-gfm {version('cmarkgfm')}:{','.join(EXTENSIONS)}:"
+PIPELINE_VERSION = (f"3:Python-Markdown {version('markdown')}:{','.join(EXTENSIONS)}:"
                     f"nh3 {getattr(nh3, '__version__', '')}")
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
-def sanitise(html: str) -> str:
-    """The allow-list: only the tags, attributes and URL schemes above survive."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+class TooSlow(Exception):
+    """A document took longer than the time budget to render."""
 
 
-def to_html(text: str) -> str:
-    """CommonMark + GitHub tables, strikethrough and autolinks; raw HTML kept (not yet safe)."""
-    # Lone surrogates cannot be encoded for the C parser; the loaders strip them, but be sure.
-    text = text.encode("utf-8", "replace").decode("utf-8")
+@contextmanager
+def _budget(seconds: float) -> Iterator[None]:
+    """Raise TooSlow in this thread after `seconds`. Only the main thread can take signals, so
+    elsewhere (the dev server's rebuild thread) the budget does not apply."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        return cmark.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=list(EXTENSIONS))
-    except ValueError:  # cmark could not build a document: show the text, escaped, rather than fail
-        return "<pre>" + text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</pre>"
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def sanitise(html: str) -> str:
+    """The allow-list: only the tags, attributes and URL schemes above survive.
+
+    Control characters go too: a character reference such as &#11; decodes to one, and the
+    HTML is also published inside Atom feeds, where XML forbids them.
+    """
+    return strip_controls(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                                    url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
+                                    strip_comments=True))
 
 
 class Renderer:
-    """Markdown text -> sanitised HTML with headings shifted below the page's own h1 and h2."""
+    """Markdown text -> sanitised HTML with headings shifted below the page's own h1 and h2.
 
-    def __init__(self, heading_shift: int = 2):
+    One Markdown instance, reset between documents (building one per document is slow).
+    Raises TooSlow when a document exceeds the time budget.
+    """
+
+    def __init__(self, heading_shift: int = 2, budget: float = TIME_BUDGET):
+        self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
         self._shift = heading_shift
+        self._budget = budget
+
+    def to_html(self, text: str) -> str:
+        """Markdown to HTML, raw HTML kept (not yet safe)."""
+        self._md.reset()
+        with _budget(self._budget):
+            try:
+                return self._md.convert(text)
+            except RecursionError as exc:
+                raise TooSlow from exc
 
     def __call__(self, text: str) -> str:
         if not text.strip():
             return ""
-        clean = sanitise(to_html(text))
+        clean = sanitise(self.to_html(text))
         # Bodies sit under the page's h1 and a section h2, so their headings start at h3.
         return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + self._shift)}", clean)
+
+
+def to_html(text: str) -> str:
+    """Markdown to HTML with raw HTML kept (not yet safe); for tests of the sanitiser."""
+    return Renderer().to_html(text)
 
 
 _WORKER_RENDERER: list[Renderer] = []
 
 
-def _render_in_worker(text: str) -> str:
-    # One Renderer per worker process, made on first use.
+def _render_in_worker(text: str) -> str | None:
+    """Sanitised HTML, or None when the document is over the time budget."""
+    # One Renderer per worker process, made on first use (a Markdown instance cannot be pickled).
     if not _WORKER_RENDERER:
         _WORKER_RENDERER.append(Renderer())
-    return _WORKER_RENDERER[0](text)
+    try:
+        return _WORKER_RENDERER[0](text)
+    except TooSlow:
+        return None
 
 
 def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
@@ -101,15 +147,28 @@ def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def render_records(records: Records, cache: BuildCache | None = None,
-                   jobs: int = 1) -> dict[tuple[str, str, str], str]:
+def _path(records: Records, kind: str, slug: str) -> str:
+    table = {"feedback": records.feedback, "decision": records.decisions, "change": records.changes,
+             "customer": records.customers}[kind]
+    return table[slug].path
+
+
+def render_records(records: Records, cache: BuildCache | None = None, jobs: int = 1,
+                   problems: Problems | None = None) -> dict[tuple[str, str, str], str]:
     """Sanitised HTML for every Markdown field of every record; unchanged texts come from the cache."""
     texts = markdown_fields(records)
     keys = {field: text_key(text) for field, text in texts.items()}
     known = cache.html if cache is not None else {}
     missing = sorted({keys[f]: t for f, t in texts.items() if keys[f] not in known and t.strip()}.items())
-    rendered = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing], jobs),
-                        strict=True))
+    results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing], jobs),
+                       strict=True))
+    rendered = {k: html for k, html in results.items() if html is not None}
+    if problems is not None and len(rendered) < len(results):
+        for (kind, slug, name), _text in texts.items():
+            if results.get(keys[kind, slug, name], "") is None:
+                problems.error(_path(records, kind, slug), None,
+                               f"'{name}' takes more than {TIME_BUDGET:g} s to render as Markdown",
+                               "simplify it: thousands of unclosed brackets or tags make Markdown very slow")
     if cache is not None:
         for key, html in rendered.items():
             cache.put_html(key, html)
