@@ -8,7 +8,7 @@ For each size it generates a synthetic portal deterministically (bench/generate.
 measures, each as a separate `portalgen build` process:
   cold build          empty cache, no previous site
   no-change rebuild   nothing edited since the last build
-  one-edit rebuild    one feedback file edited (CLI)
+  one-edit rebuild    one feedback file edited (CLI), after one warm-up edit as in an editing session
   save-to-page        under `portalgen serve`: from saving a file to the page serving the change
   peak memory         largest resident set of the cold build (main process; workers are forks)
 and builds the same Markdown with Hugo (Debian package `hugo`) using a minimal equivalent
@@ -76,6 +76,8 @@ def bench_size(n: int, work: Path, repeat: int, serve: bool, hugo: bool) -> dict
     results["cold build"] = statistics.median(colds)
     results["peak memory MB"] = max(mems) / 1024
     results["no-change rebuild"] = statistics.median(run(portalgen_cmd(project))[0] for _ in range(repeat))
+    edit(target, 99)  # warm-up: the second build after a cold one keeps the old site as the back buffer
+    run(portalgen_cmd(project))
     edits = []
     for i in range(repeat):
         edit(target, i)

@@ -152,11 +152,25 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     files = rendering.render_site(env, model, jobs, specs, skip=reuse)
     clock.lap("render")
     static = theme.static_files(root)
-    writing.write_site(out, files, static, reuse, digest)
+    back = cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16] if cache else None
+    back_state = (state or {}).get("back") or {}
+    if (back is not None and reuse and back_state.get("digest")
+            and writing.read_marker(back) == back_state["digest"]):
+        old_back = back_state.get("pages", {})
+        same = {path for path in reuse if old_back.get(path) == prints[path]}
+        swapped = writing.update_back(back, out, files, static, reuse, same, digest)
+    else:
+        swapped = False
+    if not swapped:
+        writing.write_site(out, files, static, reuse, digest, keep_old=back if previous else None)
     clock.lap("write")
     warnings = problems.sorted()
     if cache is not None:
-        cache.outputs[str(out)] = {"digest": digest, "pages": prints,
+        # The site that was live is now the back buffer (when it was kept).
+        kept = ({"digest": previous, "pages": state.get("pages", {})}
+                if state and previous and state.get("digest") == previous and back is not None
+                and writing.read_marker(back) == previous else None)
+        cache.outputs[str(out)] = {"digest": digest, "pages": prints, "back": kept,
                                    "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value]
                                                 for w in warnings]}
         cache.dirty = True

@@ -103,7 +103,7 @@ def read_marker(output: Path) -> str:
 
 
 def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Path],
-               reuse: Collection[str] = (), digest: str = "") -> None:
+               reuse: Collection[str] = (), digest: str = "", keep_old: Path | None = None) -> None:
     """Write a complete site beside `output`, then swap it in.
 
     `reuse` lists pages whose bytes are unchanged since the build now in `output`: they are
@@ -132,7 +132,10 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
                 shutil.copyfile(_safe_join(output, rel), target)
         marker = MARKER_TEXT + (f"input: {digest}\n".encode() if digest else b"")
         (tmp / MARKER).write_bytes(marker)
-        _swap_in(tmp, output)
+        _swap_in(tmp, output, keep_old)
+    except WriteError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         where = exc.filename or output.parent
@@ -140,14 +143,79 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
                          "the previous site is unchanged") from exc
 
 
-def _swap_in(tmp: Path, output: Path) -> None:
+def _swap_in(tmp: Path, output: Path, keep_old: Path | None = None) -> None:
+    """Make tmp the output. The old site is deleted, or kept at `keep_old` as the next back buffer."""
     if not output.exists():
         os.rename(tmp, output)
         return
-    if _exchange(tmp, output):
-        shutil.rmtree(tmp, ignore_errors=True)  # tmp now holds the old site
+    if _exchange(tmp, output):  # tmp now holds the old site
+        if keep_old is not None and _same_device(tmp, keep_old.parent):
+            shutil.rmtree(keep_old, ignore_errors=True)
+            os.rename(tmp, keep_old)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
         return
     old = output.parent / f".{output.name}.old-{os.getpid()}"
     os.rename(output, old)
     os.rename(tmp, output)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        b.mkdir(parents=True, exist_ok=True)
+        return a.stat().st_dev == b.stat().st_dev
+    except OSError:
+        return False
+
+
+def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Mapping[str, Path],
+                reuse: Collection[str], same_as_back: Collection[str], digest: str) -> bool:
+    """Double buffering: bring the back buffer (a complete older site) up to date, then swap it in.
+
+    Only what differs from the back buffer is written, so an edit costs what it changed, not one
+    operation per page. The live site is never touched until the atomic swap. The back buffer's
+    marker is removed first, so a build killed half-way leaves it untrusted (the next build then
+    writes a whole new site instead). Returns False, having changed nothing live, where the
+    platform cannot swap atomically; the caller then writes a new site instead.
+    """
+    output = output.absolute()
+    if not back.is_dir() or not output.is_dir():
+        return False
+    try:
+        (back / MARKER).unlink(missing_ok=True)
+        wanted = {*files, *static, *reuse}
+        for dirpath, _dirs, filenames in os.walk(back, topdown=False):
+            for name in filenames:
+                rel = Path(dirpath, name).relative_to(back).as_posix()
+                if rel not in wanted:
+                    os.unlink(os.path.join(dirpath, name))
+            if dirpath != str(back) and not os.listdir(dirpath):
+                os.rmdir(dirpath)
+        for rel, data in files.items():
+            _write_if_changed(_safe_join(back, rel), data)
+        for rel, source in static.items():
+            _write_if_changed(_safe_join(back, rel), source.read_bytes())
+        for rel in reuse:
+            if rel not in same_as_back:
+                target = _safe_join(back, rel)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(_safe_join(output, rel), target)
+        (back / MARKER).write_bytes(MARKER_TEXT + (f"input: {digest}\n".encode() if digest else b""))
+    except OSError as exc:
+        shutil.rmtree(back, ignore_errors=True)
+        raise WriteError(f"cannot write the site to {output}: {exc.strerror or exc} ({exc.filename or back}); "
+                         "the previous site is unchanged") from exc
+    clean_stray(output)
+    return _exchange(back, output)
+
+
+def _write_if_changed(target: Path, data: bytes) -> None:
+    try:
+        if target.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except IsADirectoryError:
+        shutil.rmtree(target)
+    target.write_bytes(data)

@@ -130,3 +130,36 @@ def test_drafts_flag_is_part_of_the_key(project: Path, tmp_path: Path) -> None:
     portalgen.build(project)
     assert not (project / "site/feedback/feedback-000020").exists()
     assert_same_as_cold(project, tmp_path)
+
+
+def test_many_edits_in_a_row_use_the_back_buffer(project: Path, tmp_path: Path) -> None:
+    """From the third build on, the previous-but-one site is updated in place and swapped in."""
+    site = project / "site"
+    edits = [
+        lambda: feedback_file(project, "feedback-000030").write_text(
+            feedback_file(project, "feedback-000030").read_text(encoding="utf-8") + "\nFirst edit.\n",
+            encoding="utf-8"),
+        lambda: (project / "content/feedback/2026/added-later.md").write_text(
+            "---\ntitle: Added later\ndate: 2026-07-01\nfrom: [customer-00003]\ntags: [alerts]\n---\nNew.\n",
+            encoding="utf-8"),
+        lambda: feedback_file(project, "feedback-000030").write_text(
+            feedback_file(project, "feedback-000030").read_text(encoding="utf-8").replace("First", "Second"),
+            encoding="utf-8"),
+        lambda: (project / "content/feedback/2026/added-later.md").unlink(),
+        lambda: feedback_file(project, "feedback-000031").write_text(
+            feedback_file(project, "feedback-000031").read_text(encoding="utf-8") + "\nThird.\n", encoding="utf-8"),
+    ]
+    back = None
+    for number, change in enumerate(edits):
+        change()
+        result = portalgen.build(project)
+        assert not result.up_to_date
+        assert_same_as_cold(project, tmp_path)
+        backs = list((project / ".portalgen-cache" / "back").glob("*"))
+        if number >= 1:
+            assert len(backs) == 1, "the previous site is kept as the back buffer"
+            back = backs[0]
+            assert (back / ".portalgen-site").is_file()
+    assert back is not None and back.stat().st_ino != site.stat().st_ino
+    assert "Second edit." in (site / "feedback/feedback-000030/index.html").read_text(encoding="utf-8")
+    assert not (site / "feedback/added-later").exists()
