@@ -96,7 +96,7 @@ def input_digest(loaded: loading.LoadResult, project: Path, drafts: bool) -> str
 
 def build(project: Path | str | None = None, output: Path | str | None = None, drafts: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult:
     """Validate, then build the site into output (default PROJECT/site) with an atomic swap.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
@@ -109,7 +109,10 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     out = Path(output).absolute() if output else root / "site"
     writing.check_output(out, root)
     jobs = jobs or default_jobs()
-    cache = BuildCache.open(root) if use_cache else None
+    # A long-running caller (the dev server) passes its own cache: kept in memory, not re-read.
+    persistent = cache is not None
+    if cache is None:
+        cache = BuildCache.open(root) if use_cache else None
     clock = _Clock(progress)
     loaded = loading.load(root, cache, jobs)
     clock.lap("load")
@@ -174,7 +177,8 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
                                    "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value]
                                                 for w in warnings]}
         cache.dirty = True
-        cache.save()
+        if not persistent:
+            cache.save()
     clock.lap("save cache")
     written = sum(1 for p in files if p.endswith(".html"))
     return BuildResult(out, written + len(reuse), len(files) + len(static) + len(reuse),

@@ -41,6 +41,7 @@ import yaml
 
 from . import writing
 from .building import build, find_project
+from .caching import BuildCache
 from .problems import ContentError, Problem, Severity, UsageError
 from .watching import Watcher
 from .writing import WriteError
@@ -103,11 +104,12 @@ class FullRebuild:
         self.project = project
         self.output = output
         self.drafts = drafts
+        self.cache = BuildCache.open(project)  # in memory across rebuilds
 
     def __call__(self, changed: set[str]) -> Outcome:
         started = time.perf_counter()
         try:
-            result = build(self.project, self.output, drafts=self.drafts)
+            result = build(self.project, self.output, drafts=self.drafts, cache=self.cache)
         except ContentError as exc:
             return Outcome(False, tuple(exc.problems), time.perf_counter() - started)
         except (UsageError, WriteError) as exc:
