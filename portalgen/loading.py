@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -72,15 +73,38 @@ def _is_ignored(name: str) -> bool:
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     """Read a file as UTF-8 (BOM allowed), normalising line endings; None on error."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(rel, None, f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB "
-                           "limit for one record", "split it or remove pasted data")
+        # O_NONBLOCK: opening a named pipe (or a device) must not wait for a writer; it is
+        # then refused below, as it is not a regular file. The size is checked on the open
+        # file, and at most one byte past the limit is read, so a growing file is bounded too.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if path.is_symlink():
+            problems.error(rel, None, "symlink points to nothing (it is broken, or loops back on itself)",
+                           "remove the link, or copy the file it should point to into content/")
+        else:
+            problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.error(rel, None, "not a regular file (a pipe, socket or device)",
+                           "replace it with a plain text file")
             return None
-        raw = path.read_bytes()
+        if info.st_size > MAX_FILE_BYTES:
+            problems.error(rel, None, f"file is {info.st_size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} "
+                           "KiB limit for one record", "split it or remove pasted data")
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            problems.error(rel, None, f"file is over the {MAX_FILE_BYTES // 1024} KiB limit for one record",
+                           "split it or remove pasted data")
+            return None
     except OSError as exc:
         problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
         return None
+    finally:
+        os.close(fd)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -191,8 +215,24 @@ def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
         return True
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
         return False
+
+
+def _link_problem(path: Path, root: Path, folder: bool = False) -> tuple[str, str] | None:
+    """(message, hint) for a symlink that must not be followed, None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return ("symlink points to nothing (it is broken, or loops back on itself)",
+                "remove the link, or copy the file it should point to into content/")
+    if not _inside(path, root):
+        return ("symlink points outside the project",
+                "copy the files into content/ instead of linking them" if folder
+                else "copy the file into content/ instead of linking it")
+    return None
 
 
 def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, Path]]:
@@ -205,9 +245,9 @@ def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, P
             problems.warn(_rel(entry, root), None, f"'{entry.name}' is not part of the content model; ignored",
                           "record folders are customers/, feedback/, decisions/ and changes/")
             continue
-        if entry.is_symlink() and not _inside(entry, root):
-            problems.error(_rel(entry, root), None, "symlink points outside the project",
-                           "copy the files into content/ instead of linking them")
+        link = _link_problem(entry, root, folder=True)
+        if link:
+            problems.error(_rel(entry, root), None, *link)
             continue
         if not entry.is_dir():
             problems.error(_rel(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
@@ -218,18 +258,18 @@ def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, P
             here = Path(dirpath)
             for d in list(dirnames):
                 sub = here / d
-                if sub.is_symlink() and not _inside(sub, root):
-                    problems.error(_rel(sub, root), None, "symlink points outside the project",
-                                   "copy the files into content/ instead of linking them")
+                link = _link_problem(sub, root, folder=True)
+                if link:
+                    problems.error(_rel(sub, root), None, *link)
                     dirnames.remove(d)
             for name in sorted(filenames):
                 if _is_ignored(name):
                     continue
                 path = here / name
                 rel = _rel(path, root)
-                if path.is_symlink() and not _inside(path, root):
-                    problems.error(rel, None, "symlink points outside the project",
-                                   "copy the file into content/ instead of linking it")
+                link = _link_problem(path, root)
+                if link:
+                    problems.error(rel, None, *link)
                     continue
                 allowed = (".md", ".yaml", ".yml") if kind == "customer" else (".md",)
                 if path.suffix not in allowed:
@@ -254,9 +294,9 @@ def load(root: Path, cache: BuildCache | None = None, jobs: int = 1) -> LoadResu
     if not portal_path.exists() and (content / "portal.yml").exists():
         portal_path = content / "portal.yml"
     portal = None
-    if portal_path.is_symlink() and not _inside(portal_path, root):
-        problems.error(_rel(portal_path, root), None, "symlink points outside the project",
-                       "copy the file into content/ instead of linking it")
+    link = _link_problem(portal_path, root)
+    if link:
+        problems.error(_rel(portal_path, root), None, *link)
     elif portal_path.is_file():
         portal = load_file(portal_path, root, "portal", problems, files)
     else:
