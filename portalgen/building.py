@@ -118,9 +118,14 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     clock.lap("load")
     digest = input_digest(loaded, root, drafts)
     clock.lap("digest")
-    previous = writing.read_marker(out) if out.is_dir() else ""
+    # The site in `out` is the one this cache describes only if its marker file is the very file
+    # we wrote (device, inode, mtime). The marker's bytes are constant: nothing derived from the
+    # input, private files included, is published in it.
+    previous = writing.marker_id(out) if out.is_dir() else ""
     state = cache.outputs.get(str(out)) if cache is not None else None
-    if state and previous == digest and state.get("digest") == digest:
+    if not (state and previous and state.get("marker") == previous):
+        state = None
+    if state and state.get("digest") == digest:
         # Nothing that the build reads has changed since it made this site: it is up to date.
         writing.clean_stray(out)  # but a build killed since then may have left its temporary folder
         warnings = [Problem(*w[:4], Severity(w[4])) for w in state.get("warnings", [])]
@@ -149,7 +154,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     prints = fingerprints.page_fingerprints(specs, site)
     clock.lap("fingerprints")
     reuse: set[str] = set()
-    if state and previous and previous == state.get("digest"):
+    if state:
         old = state.get("pages", {})
         reuse = {path for path, fp in prints.items() if old.get(path) == fp}
     files = rendering.render_site(env, model, jobs, specs, skip=reuse)
@@ -157,23 +162,21 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     static = theme.static_files(root)
     back = cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16] if cache else None
     back_state = (state or {}).get("back") or {}
-    if (back is not None and reuse and back_state.get("digest")
-            and writing.read_marker(back) == back_state["digest"]):
+    if back is not None and reuse and back_state.get("marker") and writing.marker_id(back) == back_state["marker"]:
         old_back = back_state.get("pages", {})
         same = {path for path in reuse if old_back.get(path) == prints[path]}
-        swapped = writing.update_back(back, out, files, static, reuse, same, digest)
+        swapped = writing.update_back(back, out, files, static, reuse, same)
     else:
         swapped = False
     if not swapped:
-        writing.write_site(out, files, static, reuse, digest, keep_old=back if previous else None)
+        writing.write_site(out, files, static, reuse, keep_old=back if previous else None)
     clock.lap("write")
     warnings = problems.sorted()
     if cache is not None:
         # The site that was live is now the back buffer (when it was kept).
-        kept = ({"digest": previous, "pages": state.get("pages", {})}
-                if state and previous and state.get("digest") == previous and back is not None
-                and writing.read_marker(back) == previous else None)
-        cache.outputs[str(out)] = {"digest": digest, "pages": prints, "back": kept,
+        kept = ({"marker": previous, "pages": state.get("pages", {})}
+                if state and back is not None and writing.marker_id(back) == previous else None)
+        cache.outputs[str(out)] = {"digest": digest, "marker": writing.marker_id(out), "pages": prints, "back": kept,
                                    "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value]
                                                 for w in warnings]}
         cache.dirty = True

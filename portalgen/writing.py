@@ -90,20 +90,17 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def read_marker(output: Path) -> str:
-    """The input digest of the build that made this folder, or "" if unknown."""
+def marker_id(folder: Path) -> str:
+    """Identifies the marker file we wrote (device, inode, mtime), or "" if there is none."""
     try:
-        text = (output / MARKER).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        info = (folder / MARKER).stat()
+    except OSError:
         return ""
-    for line in text.splitlines():
-        if line.startswith("input: "):
-            return line.removeprefix("input: ").strip()
-    return ""
+    return f"{info.st_dev}:{info.st_ino}:{info.st_mtime_ns}"
 
 
 def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Path],
-               reuse: Collection[str] = (), digest: str = "", keep_old: Path | None = None) -> None:
+               reuse: Collection[str] = (), keep_old: Path | None = None) -> None:
     """Write a complete site beside `output`, then swap it in.
 
     `reuse` lists pages whose bytes are unchanged since the build now in `output`: they are
@@ -130,8 +127,7 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
                 shutil.copyfile(static[rel], target)
             else:
                 shutil.copyfile(_safe_join(output, rel), target)
-        marker = MARKER_TEXT + (f"input: {digest}\n".encode() if digest else b"")
-        (tmp / MARKER).write_bytes(marker)
+        (tmp / MARKER).write_bytes(MARKER_TEXT)
         _swap_in(tmp, output, keep_old)
     except WriteError:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -170,7 +166,7 @@ def _same_device(a: Path, b: Path) -> bool:
 
 
 def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Mapping[str, Path],
-                reuse: Collection[str], same_as_back: Collection[str], digest: str) -> bool:
+                reuse: Collection[str], same_as_back: Collection[str]) -> bool:
     """Double buffering: bring the back buffer (a complete older site) up to date, then swap it in.
 
     Only what differs from the back buffer is written, so an edit costs what it changed, not one
@@ -201,7 +197,7 @@ def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Ma
                 target = _safe_join(back, rel)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(_safe_join(output, rel), target)
-        (back / MARKER).write_bytes(MARKER_TEXT + (f"input: {digest}\n".encode() if digest else b""))
+        (back / MARKER).write_bytes(MARKER_TEXT)
     except OSError as exc:
         shutil.rmtree(back, ignore_errors=True)
         raise WriteError(f"cannot write the site to {output}: {exc.strerror or exc} ({exc.filename or back}); "
