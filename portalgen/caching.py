@@ -10,8 +10,10 @@ only affect pages, and pages are not cached here.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -68,6 +70,37 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def _signing_key() -> bytes | None:
+    """A secret kept outside the project (in the user's cache folder), made on first use.
+
+    The cache folder sits inside the project, where a pull request could plant one; a cache
+    whose signature does not verify with this machine's key is ignored, so planted parsed front
+    matter (say, a private record marked public) never reaches a build.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "portalgen"
+    path = base / "cache-key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError:
+        return None  # no writable home: build without a cache
+
+
+def _sign(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
 @dataclass
 class BuildCache:
     """In memory during a build (and across rebuilds under serve); saved as one JSON file."""
@@ -83,8 +116,12 @@ class BuildCache:
     def open(cls, project: Path) -> BuildCache:
         folder = project / CACHE_DIR
         self = cls(folder)
+        key = _signing_key()
         try:
-            data = json.loads((folder / f"cache-{code_digest()}.json").read_text(encoding="utf-8"))
+            mac, _, text = (folder / f"cache-{code_digest()}.json").read_text(encoding="utf-8").partition("\n")
+            if key is None or not hmac.compare_digest(mac, _sign(key, text)):
+                return self  # not written by this user on this machine (a planted or copied cache)
+            data = json.loads(text)
             if isinstance(data, dict) and data.get("format") == FORMAT:
                 self.records = dict(data.get("records", {}))
                 self.html = dict(data.get("html", {}))
@@ -133,10 +170,13 @@ class BuildCache:
                 if old.name != f"cache-{code_digest()}.json":
                     old.unlink(missing_ok=True)
             (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
+            key = _signing_key()
+            if key is None:
+                return
+            text = json.dumps({"format": FORMAT, "records": self.records, "html": self.html,
+                               "outputs": self.outputs}, ensure_ascii=False, separators=(",", ":"))
             tmp = self.folder / f".cache-{os.getpid()}.tmp"
-            tmp.write_text(json.dumps({"format": FORMAT, "records": self.records, "html": self.html,
-                                       "outputs": self.outputs},
-                                      ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            tmp.write_text(_sign(key, text) + "\n" + text, encoding="utf-8")
             os.replace(tmp, self.folder / f"cache-{code_digest()}.json")
             self.dirty = False
         except OSError:

@@ -163,3 +163,18 @@ def test_many_edits_in_a_row_use_the_back_buffer(project: Path, tmp_path: Path) 
     assert back is not None and back.stat().st_ino != site.stat().st_ino
     assert "Second edit." in (site / "feedback/feedback-000030/index.html").read_text(encoding="utf-8")
     assert not (site / "feedback/added-later").exists()
+
+
+def test_a_planted_or_tampered_cache_is_ignored(project: Path, tmp_path: Path) -> None:
+    """The cache sits in the project, where a pull request could plant one: it must be signed."""
+    cache_file = next((project / ".portalgen-cache").glob("cache-*.json"))
+    mac, _, text = cache_file.read_text(encoding="utf-8").partition("\n")
+    # A private record made public in the cached front matter, with the signature left as it was.
+    forged = text.replace('"title":"', '"title":"FORGED ', 1)
+    assert forged != text
+    cache_file.write_text(mac + "\n" + forged, encoding="utf-8")
+    feedback_file(project, "feedback-000001").write_text(
+        feedback_file(project, "feedback-000001").read_text(encoding="utf-8") + "\nEdit.\n", encoding="utf-8")
+    portalgen.build(project)
+    assert not any(b"FORGED" in data for data in tree(project / "site").values())
+    assert_same_as_cold(project, tmp_path)
