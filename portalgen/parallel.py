@@ -14,6 +14,17 @@ R = TypeVar("R")
 MIN_ITEMS = 400
 
 
+def _die_with_parent() -> None:
+    """Linux: a worker is killed when the build that forked it dies (SIGKILL included)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -24,7 +35,7 @@ def pmap(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int =
         return [func(item) for item in items]
     ctx = multiprocessing.get_context("fork")  # children inherit the loaded model: nothing to pickle in
     chunk = max(1, len(items) // (jobs * 4))
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_die_with_parent) as pool:
         return pool.map(func, items, chunksize=chunk)
 
 
@@ -44,6 +55,7 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
         receive, send = ctx.Pipe(duplex=False)
 
         def run(chunk: Sequence[T] = chunk, send=send) -> None:
+            _die_with_parent()
             try:
                 send.send((True, [func(item) for item in chunk]))
             except BaseException as exc:  # report, don't hang the parent
