@@ -23,7 +23,7 @@ from .loading import discover
 from .problems import Problem, Problems, UsageError
 from .schema import FOLDERS, OUTCOMES
 from .slugs import SLUG_RE, slugify
-from .validating import did_you_mean
+from .validating import did_you_mean, unknown_reference
 from .writing import WriteError
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
@@ -344,12 +344,7 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
                 problems.error(rel, line, f"'{key}': {ref!r} is not a slug",
                                "use record file names without extension, e.g. acme-health")
             elif ref not in known:
-                # Worded as validating._check_references words it, so check and new agree.
-                guess = did_you_mean(ref, sorted(known))
-                ext = "yaml" if target_kind == "customer" else "md"
-                problems.error(rel, line, f"'{key}': no {target_kind} '{ref}'",
-                               (guess + " " if guess else "")
-                               + f"create content/{FOLDERS[target_kind]}/{ref}.{ext} or fix the slug")
+                problems.error(rel, line, *unknown_reference(key, target_kind, ref, set(known)))
     if problems.items:
         raise Refused(problems.items)
 

@@ -323,6 +323,14 @@ def _has_text(body: str) -> bool:
     return bool(re.sub(r"<!--.*?-->", "", body, flags=re.DOTALL).strip())
 
 
+def unknown_reference(key: str, kind: str, slug: str, known: set[str]) -> tuple[str, str]:
+    """Message and fix for a reference to a record that does not exist (shared with `new`)."""
+    guess = did_you_mean(slug, sorted(known))
+    ext = "yaml" if kind == "customer" else "md"
+    return (f"'{key}': no {kind} '{slug}'",
+            (guess + " " if guess else "") + f"create content/{FOLDERS[kind]}/{slug}.{ext} or fix the slug")
+
+
 def _check_references(records: Records, raws: dict[tuple[str, str], RawRecord], problems: Problems) -> None:
     targets = {"customer": records.customers, "feedback": records.feedback,
                "decision": records.decisions, "change": records.changes}
@@ -331,12 +339,7 @@ def _check_references(records: Records, raws: dict[tuple[str, str], RawRecord], 
     def check(raw: RawRecord, key: str, kind: str, slugs: tuple[str, ...], source_public: bool) -> None:
         for slug in slugs:
             if slug not in known[kind]:
-                guess = did_you_mean(slug, sorted(known[kind]))
-                folder = FOLDERS[kind]
-                problems.error(raw.path, raw.key_lines.get(key), f"'{key}': no {kind} '{slug}'",
-                               (guess + " " if guess else "")
-                               + f"create content/{folder}/{slug}.{'yaml' if kind == 'customer' else 'md'} "
-                               f"or fix the slug")
+                problems.error(raw.path, raw.key_lines.get(key), *unknown_reference(key, kind, slug, known[kind]))
                 continue
             target = targets[kind].get(slug)
             if source_public and target is not None and kind != "customer" and target.draft:
