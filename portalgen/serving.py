@@ -604,8 +604,11 @@ class DevServer:
         if outcome.ok:
             for problem in outcome.problems:
                 _say(problem.format(), "yellow")
-            verb = "built" if initial else "rebuilt"
-            _say(f"✓ {verb} {outcome.pages} pages in {outcome.seconds:.2f} s", "green")
+            if outcome.pages == 0:  # the build found the site up to date
+                _say(f"✓ site is up to date ({outcome.seconds:.2f} s)", "green")
+            else:
+                verb = "built" if initial else "rebuilt"
+                _say(f"✓ {verb} {outcome.pages} pages in {outcome.seconds:.2f} s", "green")
             return
         for problem in outcome.problems:
             _say(problem.format(), "red" if problem.severity is Severity.ERROR else "yellow")
