@@ -482,20 +482,32 @@ def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
 
 
 def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
-    """.portalgen-cache/ sits in the project, where a pull request could add one: HTML read from
-    it is sanitised again before it reaches a page."""
+    """.portalgen-cache/ sits in the project, where a pull request could add one: an unsigned
+    cache is ignored, and HTML read even from a validly signed one is sanitised again."""
+    from portalgen import caching
+
     root = project(tmp_path, {"content/feedback/dark-mode.md": feedback(body="Harmless **body**.\n")})
     portalgen.build(root)
     caches = list((root / ".portalgen-cache").glob("cache-*.json"))
     assert caches, "the build keeps a cache"
-    for cache in caches:
-        data = json.loads(cache.read_text(encoding="utf-8"))
-        assert data["html"], "the cache holds rendered Markdown"
-        data["html"] = {key: '<script>alert(1)</script><p onclick="alert(2)">planted</p><img src=x onerror=alert(3)>'
-                        for key in data["html"]}
-        cache.write_text(json.dumps(data), encoding="utf-8")
-    shutil.rmtree(root / "site")
-    site = portalgen.build(root).output
-    page = (site / "feedback" / "dark-mode" / "index.html").read_text(encoding="utf-8")
-    assert "planted" in page, "the planted entry was used (so this test tests something)"
+    planted = '<script>alert(1)</script><p onclick="alert(2)">planted</p><img src=x onerror=alert(3)>'
+
+    def plant(sign: bool) -> str:
+        for cache in caches:
+            mac, _, text = cache.read_text(encoding="utf-8").partition("\n")
+            data = json.loads(text)
+            assert data["html"], "the cache holds rendered Markdown"
+            data["html"] = {key: planted for key in data["html"]}
+            text = json.dumps(data)
+            key = caching._signing_key()
+            assert key is not None
+            cache.write_text((caching._sign(key, text) if sign else mac) + "\n" + text, encoding="utf-8")
+        shutil.rmtree(root / "site")
+        site = portalgen.build(root).output
+        return (site / "feedback" / "dark-mode" / "index.html").read_text(encoding="utf-8")
+
+    page = plant(sign=False)
+    assert "planted" not in page and "Harmless" in page, "an unsigned cache is ignored"
+    page = plant(sign=True)
+    assert "planted" in page, "the signed planted entry was used (so this test tests something)"
     assert "alert(" not in page and "onclick" not in page and "<img src=x" not in page
