@@ -85,12 +85,12 @@ def link(records: Records, drafts: bool = False, cache: BuildCache | None = None
                         drafts=drafts, as_of=source_date())
 
 
-def input_digest(loaded: loading.LoadResult, project: Path, drafts: bool) -> str:
+def input_digest(loaded: loading.LoadResult, templates: str, drafts: bool) -> str:
     """Everything a build reads: same digest, same site (SOURCE_DATE_EPOCH included)."""
     h = hashlib.sha256(f"{code_digest()}|{drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     for rel in sorted(loaded.files):
         h.update(f"{rel}\0{loading.text_key(loaded.files[rel])}\0".encode())
-    h.update(fingerprints.templates_digest(theme.theme_dirs(project)).encode())
+    h.update(templates.encode())
     return h.hexdigest()[:32]
 
 
@@ -116,7 +116,8 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     clock = _Clock(progress)
     loaded = loading.load(root, cache, jobs)
     clock.lap("load")
-    digest = input_digest(loaded, root, drafts)
+    templates = fingerprints.templates_digest(theme.theme_dirs(root))  # read once, used twice
+    digest = input_digest(loaded, templates, drafts)
     clock.lap("digest")
     # The site in `out` is the one this cache describes only if its marker file is the very file
     # we wrote (device, inode, mtime). The marker's bytes are constant: nothing derived from the
@@ -150,7 +151,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     env = theme.make_environment(root)
     specs = list(rendering.page_specs(model))
     clock.lap("plan pages")
-    site = fingerprints.site_digest(model, fingerprints.templates_digest(theme.theme_dirs(root)), code_digest())
+    site = fingerprints.site_digest(model, templates, code_digest())
     prints = fingerprints.page_fingerprints(specs, site)
     clock.lap("fingerprints")
     reuse: set[str] = set()
