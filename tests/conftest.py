@@ -317,3 +317,24 @@ def helpers() -> SimpleNamespace:
         tree_snapshot=tree_snapshot, tree_hash=tree_hash, Link=Link,
         LINK_ATTRIBUTES=LINK_ATTRIBUTES, FETCH_ATTRIBUTES=FETCH_ATTRIBUTES, EXAMPLE_CONTENT=EXAMPLE_CONTENT,
     )
+
+
+# --- the browser ----------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's chromium; `playwright install` cannot download here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for one test module; skips cleanly where it or playwright is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()

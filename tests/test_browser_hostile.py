@@ -22,10 +22,7 @@ import yaml
 
 import portalgen
 
-CHROMIUM = Path("/usr/bin/chromium")
 CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run", "--disable-sync"]
 
 pytestmark = pytest.mark.browser
 
@@ -102,19 +99,6 @@ def server(hostile_site: tuple[Path, list[str]]) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (/usr/bin/chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 WATCH = """

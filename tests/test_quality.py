@@ -38,9 +38,6 @@ REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 ARTIFACTS = REPO / "tests" / "artifacts"
 DOCS_SCREENSHOT = REPO / "docs" / "screenshot-home.png"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
 WIDTHS = (360, 1280)
 SCHEMES = ("light", "dark")
@@ -145,22 +142,6 @@ def test_nu_html_checker_finds_no_errors_on_any_page(built_site: Path, tmp_path:
 
 
 # --- chromium -------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("playwright is not installed (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 @pytest.fixture(scope="module")
