@@ -38,6 +38,11 @@ LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("img", "src"), ("script", "
 FETCH_ATTRIBUTES = ("src", "srcset", "poster", "data")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from this build instead of comparing (after a reviewed change)")
+
+
 # --- building -------------------------------------------------------------------------------------
 
 
