@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from portalgen.serving import DevServer, FullRebuild, Outcome  # noqa: E402
+from portalgen.dev.server import DevServer, FullRebuild, Outcome  # noqa: E402
 
 DEADLINE = 300.0
 

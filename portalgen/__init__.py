@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .building import BuildResult, build, check
-from .problems import ContentError, Problem, UsageError
+from portalgen.content.problems import ContentError, Problem, UsageError
+from portalgen.pipeline.building import BuildResult, build, check
 
 __all__ = ["BuildResult", "ContentError", "Problem", "UsageError", "__version__", "build", "check"]

@@ -1,3 +1,3 @@
-from .cli import main
+from portalgen.commands.cli import main
 
 main()

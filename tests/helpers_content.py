@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from portalgen import linking, loading, markup, validating
-from portalgen.model import Model, Records
-from portalgen.problems import Problem, Severity
+from portalgen.content import loading, validating
+from portalgen.content.problems import Problem, Severity
+from portalgen.content.records import Records
+from portalgen.model import linking
+from portalgen.model import markdown as markup
+from portalgen.model.items import Model
 
 PORTAL = """\
 title: "Test portal — You said, we did"

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 import portalgen
-from portalgen.problems import ContentError
-from portalgen.writing import WriteError
+from portalgen.content.problems import ContentError
+from portalgen.output.writing import WriteError
 
 MARKER = ".portalgen-site"
 DRAFT = "path-analysis-sankey"

@@ -26,10 +26,10 @@ import pytest
 import yaml
 
 import portalgen
-from portalgen import writing
-from portalgen.markup import TIME_BUDGET, Renderer, TooSlow
-from portalgen.problems import ContentError, UsageError
-from portalgen.writing import MARKER, WriteError
+from portalgen.content.problems import ContentError, UsageError
+from portalgen.model.markdown import TIME_BUDGET, Renderer, TooSlow
+from portalgen.output import writing
+from portalgen.output.writing import MARKER, WriteError
 
 PORTAL = "title: Safety portal\nbase_url: https://portal.example.org/\n"
 CUSTOMER = "name: Acme Health\nsegment: Healthcare\ncredit: named\n"
@@ -484,7 +484,7 @@ def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
 def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
     """.portalgen-cache/ sits in the project, where a pull request could add one: an unsigned
     cache is ignored, and HTML read even from a validly signed one is sanitised again."""
-    from portalgen import caching
+    from portalgen.pipeline import cache as caching
 
     root = project(tmp_path, {"content/feedback/dark-mode.md": feedback(body="Harmless **body**.\n")})
     portalgen.build(root)

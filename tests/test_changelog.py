@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from closing_loop_project import ANONYMOUS_NAMES, EXAMPLE_CONTENT, copy_example, protected_names, run_cli, write_project
 
-from portalgen import changelog
-from portalgen.model import Credit, Customer
-from portalgen.plaintext import credit_text
-from portalgen.problems import ContentError
+from portalgen.commands import export as changelog
+from portalgen.content.problems import ContentError
+from portalgen.content.records import Customer
+from portalgen.model.items import Credit
+from portalgen.render.plaintext import credit_text
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 import portalgen
-from portalgen import cli
+from portalgen.commands import cli
 
 try:  # tests/ as a plain folder on sys.path, or as a package
     from helpers_content import Project, decision, feedback
@@ -161,7 +161,7 @@ def test_unknown_option_is_a_usage_error(monkeypatch, capsys, project):
 
 
 def test_problem_format():
-    from portalgen.problems import Problem, Severity
+    from portalgen.content.problems import Problem, Severity
 
     assert Problem("content/a.md", 3, "bad", "fix it").format() == "content/a.md:3: error: bad — fix: fix it"
     assert Problem("content/a.md", None, "bad").format() == "content/a.md: error: bad"

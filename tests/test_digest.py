@@ -12,8 +12,8 @@ import html5lib
 import pytest
 from closing_loop_project import ANONYMOUS_NAMES, run_cli, write_project
 
-from portalgen import digest as digests
-from portalgen.problems import ContentError, UsageError
+from portalgen.commands import digest as digests
+from portalgen.content.problems import ContentError, UsageError
 
 TODAY = date(2026, 6, 15)
 

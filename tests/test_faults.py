@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import portalgen
-from portalgen.writing import MARKER, WriteError
+from portalgen.output.writing import MARKER, WriteError
 
 RECORDS = 400  # about 1,200 pages: a build of a second or two, so kills land in every phase
 PORTAL = "title: Faults portal\nbase_url: https://portal.example.org/\n"

@@ -30,9 +30,9 @@ import pytest
 import yaml
 
 import portalgen
-from portalgen.markup import Renderer
-from portalgen.problems import ContentError, Problem
-from portalgen.yamlread import read_yaml
+from portalgen.content.problems import ContentError, Problem
+from portalgen.content.yamlread import read_yaml
+from portalgen.model.markdown import Renderer
 
 CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
 BATCHES = 12  # 6,613 payloads -> ~550 per build
@@ -86,7 +86,7 @@ def violations(root: ET.Element, where: str, page: bool = True) -> Iterator[str]
     the theme's own scripts, forms and SVG icons, and nothing that runs, embeds, or fetches
     from (or sends to) another site.
     """
-    from portalgen.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+    from portalgen.model.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
     for el in root.iter():
         tag = _local(el.tag)

@@ -13,11 +13,11 @@ import pytest
 import yaml
 
 from portalgen import __version__
-from portalgen.building import build
-from portalgen.building import check as check_project
-from portalgen.cli import main
-from portalgen.problems import Severity
-from portalgen.schema import OUTCOMES
+from portalgen.commands.cli import main
+from portalgen.content.problems import Severity
+from portalgen.content.schema import OUTCOMES
+from portalgen.pipeline.building import build
+from portalgen.pipeline.building import check as check_project
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date.today().isoformat()
@@ -348,7 +348,7 @@ def test_new_quotes_slugs_yaml_would_misread(run: Run, example: Path) -> None:
 
 
 def test_new_is_deterministic_given_a_date(example: Path) -> None:
-    from portalgen.scaffolding import new_record
+    from portalgen.commands.scaffolding import new_record
 
     made = new_record(example, "decision", "Later", feedback=["dark-mode"], outcome="deferred",
                       today=date(2026, 1, 31))
@@ -385,7 +385,7 @@ def test_new_clash_is_per_kind(run: Run, example: Path) -> None:
 def test_new_refuses_anything_check_would_reject(run: Run, example: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """After writing, `new` runs the real check; an error the new file adds anywhere undoes it."""
-    import portalgen.building as building
+    import portalgen.pipeline.building as building
 
     real_check = building.check
 
@@ -441,7 +441,7 @@ def test_new_reference_messages_equal_checks(run: Run, example: Path, tmp_path: 
     assert refused
 
     # Write the very same file anyway (bypassing the refusal) into a copy, and ask check.
-    from portalgen.scaffolding import _render, split_slugs
+    from portalgen.commands.scaffolding import _render, split_slugs
 
     copy = tmp_path / "copy"
     shutil.copytree(example, copy)
@@ -503,7 +503,7 @@ def test_new_refuses_an_existing_customer_file(run: Run, example: Path) -> None:
 
 def test_check_and_new_agree_on_severity_words(example: Path) -> None:
     # `new` prints problems through Problem.format, like check: "path:line: error: message — fix: hint"
-    from portalgen.scaffolding import Refused, new_record
+    from portalgen.commands.scaffolding import Refused, new_record
 
     with pytest.raises(Refused) as caught:
         new_record(example, "feedback", "Y", customers=["meridian-helth"])

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from portalgen import loading
-from portalgen.problems import Severity
+from portalgen.content import loading
+from portalgen.content.problems import Severity
 
 try:  # tests/ as a plain folder on sys.path, or as a package
     from helpers_content import Project, feedback, md, one

@@ -25,9 +25,9 @@ import pytest
 import yaml
 
 import portalgen
-from portalgen.building import check
-from portalgen.problems import Severity
-from portalgen.slugs import slugify
+from portalgen.content.problems import Severity
+from portalgen.content.slugs import slugify
+from portalgen.pipeline.building import check
 
 MARK = "cnry"  # every private value in the canary portal contains this; public text never does
 PRIVATE_EMOJI_TAG = "🦊🔒🗝"  # a private tag without ASCII: its page slug would be a hash

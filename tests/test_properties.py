@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portalgen import leaks, validating
-from portalgen.loading import LoadResult, parse_record, read_text
-from portalgen.markup import ALLOWED_TAGS, Renderer
-from portalgen.problems import Problem, Problems
-from portalgen.slugs import SLUG_RE, slugify
+from portalgen.content import leaks, validating
+from portalgen.content.loading import LoadResult, parse_record, read_text
+from portalgen.content.problems import Problem, Problems
+from portalgen.content.slugs import SLUG_RE, slugify
+from portalgen.model.markdown import ALLOWED_TAGS, Renderer
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

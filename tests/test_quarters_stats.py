@@ -14,8 +14,9 @@ import pytest
 from closing_loop_project import ANONYMOUS_NAMES, EXAMPLE_CONTENT, copy_example, protected_names, write_project
 
 import portalgen
-from portalgen import building, linking, quarters
-from portalgen.quarters import Quarter
+from portalgen.model import linking, quarters
+from portalgen.model.quarters import Quarter
+from portalgen.pipeline import building
 
 
 def parse(path: Path) -> ET.Element:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from closing_loop_project import run_cli, write_project
 
-from portalgen import reporting
+from portalgen.commands import report as reporting
 
 TODAY = "2026-06-15"
 

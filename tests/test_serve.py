@@ -23,9 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from portalgen.building import build
-from portalgen.problems import Problem, Severity, UsageError
-from portalgen.serving import (
+from portalgen.content.problems import Problem, Severity, UsageError
+from portalgen.dev.server import (
     DevServer,
     FullRebuild,
     Outcome,
@@ -35,7 +34,8 @@ from portalgen.serving import (
     overlay_html,
     resolve_request,
 )
-from portalgen.watching import Debouncer, is_editor_temp, relevant_path
+from portalgen.dev.watcher import Debouncer, is_editor_temp, relevant_path
+from portalgen.pipeline.building import build
 
 REPO = Path(__file__).resolve().parent.parent
 DEADLINE = 30.0  # seconds; only reached when something is wrong
@@ -550,7 +550,7 @@ def test_template_override_errors_show_in_overlay(server: DevServer, project: Pa
 
 
 def test_site_is_also_served_under_the_base_url_path(tmp_path: Path) -> None:
-    from portalgen.scaffolding import init_project
+    from portalgen.commands.scaffolding import init_project
 
     root = tmp_path / "fresh"
     init_project(root, base_url="https://acme.github.io/cab-portal/")

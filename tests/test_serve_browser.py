@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from portalgen.serving import DevServer
+from portalgen.dev.server import DevServer
 
 pytestmark = pytest.mark.browser
 

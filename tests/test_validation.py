@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from portalgen.problems import Severity
+from portalgen.content.problems import Severity
 
 try:  # tests/ as a plain folder on sys.path, or as a package
     from helpers_content import PORTAL, Project, change, decision, feedback, md, one

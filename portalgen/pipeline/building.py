@@ -10,11 +10,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import fingerprints, leaks, linking, loading, markup, rendering, theme, validating, writing
-from .caching import BuildCache, code_digest
-from .model import Model, Records
-from .parallel import default_jobs
-from .problems import ContentError, Problem, Problems, Severity, UsageError
+from portalgen.content import leaks, loading, validating
+from portalgen.content.problems import ContentError, Problem, Problems, Severity, UsageError
+from portalgen.content.records import Records
+from portalgen.model import linking
+from portalgen.model import markdown as markup
+from portalgen.model.items import Model
+from portalgen.output import writing
+from portalgen.pipeline import fingerprints
+from portalgen.pipeline.cache import BuildCache, code_digest
+from portalgen.pipeline.parallel import default_jobs
+from portalgen.render import pages as rendering
+from portalgen.render import theme
 
 
 @dataclass

@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import building, reporting
-from .feeds import absolute
-from .model import ChangeItem, Model
-from .plaintext import credit_text, html_blocks, md_escape
-from .problems import ContentError
+from portalgen.commands import report as reporting
+from portalgen.content.problems import ContentError
+from portalgen.model.items import ChangeItem, Model
+from portalgen.pipeline import building
+from portalgen.render.feeds import absolute
+from portalgen.render.plaintext import credit_text, html_blocks, md_escape
 
 KEEP_A_CHANGELOG = "https://keepachangelog.com/en/1.1.0/"
 

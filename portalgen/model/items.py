@@ -1,113 +1,11 @@
-"""Plain dataclasses for validated records. Private fields never get this far."""
+"""The linked model: records joined to each other, with derived status, credits and statistics."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-
-@dataclass(frozen=True)
-class Portal:
-    title: str
-    base_url: str | None = None
-    description: str = ""
-    product: str = ""
-    contact: str = ""
-    language: str = "en"
-    credit_default: str = "anonymous"
-    stale_after_days: int = 30
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str
-    role: str
-    credit: str
-
-
-@dataclass(frozen=True)
-class Customer:
-    slug: str
-    path: str
-    name: str
-    segment: str
-    credit: str
-    url: str
-    joined: date | None
-    people: tuple[Person, ...]
-    body: str
-
-    @property
-    def named(self) -> bool:
-        return self.credit == "named"
-
-    @property
-    def public_people(self) -> tuple[Person, ...]:
-        """People who may be named: both the organisation and the person consented."""
-        if not self.named:
-            return ()
-        return tuple(p for p in self.people if p.credit == "named")
-
-
-@dataclass(frozen=True)
-class Feedback:
-    slug: str
-    path: str
-    title: str
-    date: date
-    customers: tuple[str, ...]
-    source: str
-    tags: tuple[str, ...]
-    quote: str
-    duplicate_of: str
-    draft: bool
-    public: bool
-    body: str
-    line: int = 1
-
-
-@dataclass(frozen=True)
-class Decision:
-    slug: str
-    path: str
-    title: str
-    date: date
-    feedback: tuple[str, ...]
-    outcome: str
-    priority: str
-    workaround: str
-    revisit: date | None
-    draft: bool
-    public: bool
-    body: str
-    line: int = 1
-
-
-@dataclass(frozen=True)
-class Change:
-    slug: str
-    path: str
-    title: str
-    date: date
-    version: str
-    decisions: tuple[str, ...]
-    feedback: tuple[str, ...]
-    draft: bool
-    public: bool
-    body: str
-    line: int = 1
-
-
-@dataclass(frozen=True)
-class Records:
-    """Everything in content/, validated, drafts and private records included."""
-
-    portal: Portal
-    customers: dict[str, Customer]
-    feedback: dict[str, Feedback]
-    decisions: dict[str, Decision]
-    changes: dict[str, Change]
-
+from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 
 # The linked model: records joined to each other, with derived status, credits and statistics.
 # Built once per build by linking.link(); treated as immutable afterwards.

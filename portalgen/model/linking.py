@@ -11,22 +11,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 
-from .model import (
-    Change,
-    ChangeItem,
-    Credit,
-    Customer,
-    CustomerItem,
-    Decision,
-    DecisionItem,
-    Feedback,
-    FeedbackItem,
-    Model,
-    Records,
-    Stats,
-    TagItem,
-)
-from .slugs import slugify
+from portalgen.content.records import Change, Customer, Decision, Feedback, Records
+from portalgen.content.slugs import slugify
+from portalgen.model.items import ChangeItem, Credit, CustomerItem, DecisionItem, FeedbackItem, Model, Stats, TagItem
 
 # (kind, slug, field) -> sanitised HTML; supplied by the markup step so linking stays pure.
 HtmlLookup = Callable[[str, str, str], str]

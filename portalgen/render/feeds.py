@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from datetime import date
 from html import escape as html_escape
 
-from .model import ChangeItem, CustomerItem, DecisionItem, Model, TagItem
-from .statuses import STATUSES
-from .theme import relative_url
+from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, Model, TagItem
+from portalgen.model.statuses import STATUSES
+from portalgen.render.theme import relative_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from .model import Records
-from .problems import Problems
+from portalgen.content.problems import Problems
+from portalgen.content.records import Records
 
 
 def _protected(records: Records) -> list[tuple[str, str, str]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .feeds import absolute
-from .model import Credit, Model
+from portalgen.model.items import Credit, Model
+from portalgen.render.feeds import absolute
 
 
 def _credit(model: Model, credit: Credit) -> dict[str, Any]:

@@ -18,17 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .model import (
-    ChangeItem,
-    Credit,
-    CustomerItem,
-    DecisionItem,
-    FeedbackItem,
-    Model,
-    TagItem,
-)
-from .rendering import Pager, PageSpec
-from .statuses import Status
+from portalgen.model.items import ChangeItem, Credit, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
+from portalgen.model.statuses import Status
+from portalgen.render.pages import Pager, PageSpec
 
 # Templates whose pages depend only on their own context (see the module docstring).
 LOCAL_TEMPLATES = frozenset({

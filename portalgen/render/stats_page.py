@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from . import charts, quarters
-from .model import Model
-from .statuses import ORDER, STATUSES, Status
+from portalgen.model import quarters
+from portalgen.model.items import Model
+from portalgen.model.statuses import ORDER, STATUSES, Status
+from portalgen.render import charts
 
 if TYPE_CHECKING:
-    from .rendering import PageSpec
+    from portalgen.render.pages import PageSpec
 
 PATH = "stats/index.html"
 
@@ -93,7 +94,7 @@ def _mix_chart(mix: list[tuple[Status, int, int]]) -> Markup:
 
 
 def page_specs(model: Model) -> Iterator[PageSpec]:
-    from .rendering import PageSpec  # rendering imports this module
+    from portalgen.render.pages import PageSpec  # rendering imports this module
 
     rows = _rows(model)
     mix = _mix(model)

@@ -39,15 +39,15 @@ import click
 import jinja2
 import yaml
 
-from . import writing
-from .building import build, find_project
-from .caching import BuildCache
-from .problems import ContentError, Problem, Severity, UsageError
-from .watching import Watcher
-from .writing import WriteError
+from portalgen.content.problems import ContentError, Problem, Severity, UsageError
+from portalgen.dev.watcher import Watcher
+from portalgen.output import writing
+from portalgen.output.writing import WriteError
+from portalgen.pipeline.building import build, find_project
+from portalgen.pipeline.cache import BuildCache
 
 PREFIX = "/__portalgen/"
-ASSETS = Path(__file__).resolve().parent / "devserver"
+ASSETS = Path(__file__).resolve().parent / "assets"
 ASSET_TYPES = {"reload.js": "text/javascript; charset=utf-8", "overlay.css": "text/css; charset=utf-8"}
 KEEPALIVE_SECONDS = 15.0
 OVERLAY_LIMIT = 50

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .loading import RawRecord, text_key
+from portalgen.content.loading import RawRecord, text_key
 
 __all__ = ["BuildCache", "code_digest", "text_key"]
 
@@ -31,11 +31,12 @@ FORMAT = 1
 @cache
 def code_digest() -> str:
     """Changes whenever portalgen's code or its Markdown pipeline changes."""
-    from . import markup
+    from portalgen.model import markdown as markup
 
     h = hashlib.sha256(f"{FORMAT}:{markup.PIPELINE_VERSION}".encode())
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        h.update(path.name.encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

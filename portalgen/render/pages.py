@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import feeds, portal_json, quarters, search_index, stats_page
-from .model import ChangeItem, DecisionItem, FeedbackItem, Model
-from .parallel import pmap_forked
-from .statuses import ORDER, STATUSES
+from portalgen.model import quarters
+from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
+from portalgen.model.statuses import ORDER, STATUSES
+from portalgen.pipeline.parallel import pmap_forked
+from portalgen.render import feeds, portal_json, search_index, stats_page
 
 PER_PAGE = 50  # list pages are paginated so no page grows with the portal
 ROADMAP_COLUMN = 30

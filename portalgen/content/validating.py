@@ -7,11 +7,11 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from .loading import LoadResult, RawRecord, strip_controls
-from .model import Change, Customer, Decision, Feedback, Person, Portal, Records
-from .problems import Problems
-from .schema import FOLDERS, PERSON, SCHEMAS, Field
-from .slugs import SLUG_RE
+from portalgen.content.loading import LoadResult, RawRecord, strip_controls
+from portalgen.content.problems import Problems
+from portalgen.content.records import Change, Customer, Decision, Feedback, Person, Portal, Records
+from portalgen.content.schema import FOLDERS, PERSON, SCHEMAS, Field
+from portalgen.content.slugs import SLUG_RE
 
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

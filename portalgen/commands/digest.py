@@ -30,11 +30,14 @@ from urllib.parse import urlsplit
 import jinja2
 from markupsafe import Markup
 
-from . import building, reporting, theme
-from .model import ChangeItem, Customer, DecisionItem, FeedbackItem, Model, Portal, Records
-from .plaintext import html_to_text, md_escape
-from .problems import ContentError, UsageError
-from .statuses import ORDER, STATUSES
+from portalgen.commands import report as reporting
+from portalgen.content.problems import ContentError, UsageError
+from portalgen.content.records import Customer, Portal, Records
+from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
+from portalgen.model.statuses import ORDER, STATUSES
+from portalgen.pipeline import building
+from portalgen.render import theme
+from portalgen.render.plaintext import html_to_text, md_escape
 
 FORMATS = ("md", "html", "eml")
 OPEN = ("heard", "under-review", "planned", "in-progress", "deferred")

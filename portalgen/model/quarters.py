@@ -23,11 +23,12 @@ from datetime import date
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from .model import ChangeItem, Credit, Customer, DecisionItem, FeedbackItem, Model
-from .statuses import ORDER, STATUSES, Status
+from portalgen.content.records import Customer
+from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model
+from portalgen.model.statuses import ORDER, STATUSES, Status
 
 if TYPE_CHECKING:
-    from .rendering import PageSpec
+    from portalgen.render.pages import PageSpec
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -240,7 +241,7 @@ def summaries(model: Model) -> list[QuarterSummary]:
 
 def page_specs(model: Model) -> Iterator[PageSpec]:
     """quarters/index.html, then one page per quarter, newest first."""
-    from .rendering import PER_PAGE, PageSpec  # rendering imports this module
+    from portalgen.render.pages import PER_PAGE, PageSpec  # rendering imports this module
 
     found = summaries(model)
     yield PageSpec(INDEX_PATH, "quarter_list.html", "Quarter by quarter",

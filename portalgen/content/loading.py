@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .parallel import pmap
-from .problems import Problems
-from .slugs import SLUG_RE, slugify
-from .yamlread import read_yaml
+from portalgen.content.problems import Problems
+from portalgen.content.slugs import SLUG_RE, slugify
+from portalgen.content.yamlread import read_yaml
+from portalgen.pipeline.parallel import pmap
 
 if TYPE_CHECKING:
-    from .caching import BuildCache
+    from portalgen.pipeline.cache import BuildCache
 
 
 def text_key(text: str) -> str:

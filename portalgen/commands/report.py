@@ -35,9 +35,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import building, linking, markup
-from .model import Customer, DecisionItem, FeedbackItem, Model, Records
-from .plaintext import md_escape
+from portalgen.content.records import Customer, Records
+from portalgen.model import linking
+from portalgen.model import markdown as markup
+from portalgen.model.items import DecisionItem, FeedbackItem, Model
+from portalgen.pipeline import building
+from portalgen.render.plaintext import md_escape
 
 QUIET_AFTER_DAYS = 90
 FORMATS = ("text", "md", "json")

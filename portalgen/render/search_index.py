@@ -27,9 +27,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .model import Credit, FeedbackItem, Model
-from .slugs import slugify
-from .statuses import STATUSES
+from portalgen.content.slugs import slugify
+from portalgen.model.items import Credit, FeedbackItem, Model
+from portalgen.model.statuses import STATUSES
 
 VERSION = 1
 TEXT_LIMIT = 300

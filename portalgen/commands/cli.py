@@ -11,12 +11,12 @@ from typing import NoReturn
 
 import click
 
-from . import __version__
-from .building import build as build_site
-from .building import check as check_content
-from .building import find_project
-from .problems import ContentError, Problem, Severity, UsageError
-from .writing import WriteError
+from portalgen import __version__
+from portalgen.content.problems import ContentError, Problem, Severity, UsageError
+from portalgen.output.writing import WriteError
+from portalgen.pipeline.building import build as build_site
+from portalgen.pipeline.building import check as check_content
+from portalgen.pipeline.building import find_project
 
 PROJECT = click.argument("path", required=False, type=click.Path(file_okay=False, path_type=Path))
 
@@ -128,7 +128,7 @@ def serve(path: Path | None, port: int, host: str, drafts: bool) -> None:
     Content errors do not stop the server: it keeps the last good site and shows the problems
     on every page until the file is fixed. Ctrl-C stops it.
     """
-    from .serving import serve as run_server
+    from portalgen.dev.server import serve as run_server
 
     run_server(find_project(path), host=host, port=port, drafts=drafts)
 
@@ -151,7 +151,7 @@ def init(directory: Path, title: str | None, base_url: str | None) -> None:
     README for editors and a GitHub Actions workflow that checks pull requests and deploys main
     to GitHub Pages. Refuses to overwrite any file.
     """
-    from .scaffolding import Refused, display_path, init_project
+    from portalgen.commands.scaffolding import Refused, display_path, init_project
 
     try:
         created = init_project(directory, title=title, base_url=base_url)
@@ -191,7 +191,7 @@ def new(kind: str, title: str, customers: tuple[str, ...], feedback: tuple[str, 
     portalgen new change "Dark mode" --decisions yes-dark-mode
     portalgen new customer "Acme Health"
     """
-    from .scaffolding import Refused, display_path, new_record
+    from portalgen.commands.scaffolding import Refused, display_path, new_record
 
     root = find_project(project)
     try:
@@ -253,7 +253,7 @@ def report(path: Path | None, fmt: str, fail_on_stale: bool, today: date | None)
 
     Printed to stdout, never written into site/: it names anonymous customers.
     """
-    from .reporting import build_report, render
+    from portalgen.commands.report import build_report, render
 
     result = build_report(path, today)
     click.echo(render(result, fmt), nl=False)
@@ -281,7 +281,7 @@ def digest(customer: str, path: Path | None, since: date | None, fmt: str, outpu
 
     Private output (it works for anonymous customers too); it shows only what the portal publishes.
     """
-    from . import digest as digests
+    from portalgen.commands import digest as digests
 
     recipient = digests.parse_address(to).display_name if to else None
     try:
@@ -308,7 +308,7 @@ def export() -> None:
               help="Write to this file, e.g. CHANGELOG.md (default: stdout).")
 def export_changelog(path: Path | None, output: Path | None) -> None:
     """A CHANGELOG.md in the Keep a Changelog style from the published changes, with credits."""
-    from .changelog import export as export_text
+    from portalgen.commands.export import export as export_text
 
     root = find_project(path)
     try:

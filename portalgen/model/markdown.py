@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 import markdown
 import nh3
 
-from .loading import strip_controls, text_key
-from .model import Records
-from .parallel import pmap
-from .problems import Problems
+from portalgen.content.loading import strip_controls, text_key
+from portalgen.content.problems import Problems
+from portalgen.content.records import Records
+from portalgen.pipeline.parallel import pmap
 
 if TYPE_CHECKING:
-    from .caching import BuildCache
+    from portalgen.pipeline.cache import BuildCache
 
 EXTENSIONS = ("fenced_code", "tables", "sane_lists")
 TIME_BUDGET = 3.0  # seconds per document; real bodies take milliseconds

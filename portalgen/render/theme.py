@@ -7,12 +7,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .statuses import ORDER, STATUSES
+from portalgen.model.statuses import ORDER, STATUSES
 
 
 def builtin_theme() -> Path:
     """The default theme: packaged as portalgen/_theme in a wheel, templates/ in a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     packaged = here / "_theme"
     return packaged if packaged.is_dir() else here.parent / "templates"
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__
-from .loading import discover
-from .problems import Problem, Problems, UsageError
-from .schema import FOLDERS, OUTCOMES
-from .slugs import SLUG_RE, slugify
-from .validating import did_you_mean, unknown_reference
-from .writing import WriteError
+from portalgen import __version__
+from portalgen.content.loading import discover
+from portalgen.content.problems import Problem, Problems, UsageError
+from portalgen.content.schema import FOLDERS, OUTCOMES
+from portalgen.content.slugs import SLUG_RE, slugify
+from portalgen.content.validating import did_you_mean, unknown_reference
+from portalgen.output.writing import WriteError
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 DEFAULT_TITLE = "You said, we did"
@@ -373,7 +373,7 @@ def _verify_with_check(project: Path, target: Path, rel: str, text: str, kind: s
     One check when the project is healthy; when it already had errors, the file is taken away
     to tell its own errors from those that were there before. Returns the new file's warnings.
     """
-    from .building import check
+    from portalgen.pipeline.building import check
 
     _, after = check(project)
     if after.errors:
