@@ -34,6 +34,7 @@ class BuildResult:
     up_to_date: bool = False  # nothing changed since the build that made the output
     rendered: int = 0  # pages rendered this time; the rest were reused unchanged
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for --verbose
+    base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
 
 
 PHASES = ("load", "digest", "validate", "leak lint", "markdown", "link", "plan pages", "fingerprints",
@@ -140,7 +141,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
         if strict and warnings:
             raise ContentError(warnings)
         return BuildResult(out, 0, 0, time.perf_counter() - started, warnings, up_to_date=True,
-                           phases=clock.phases)
+                           phases=clock.phases, base_url=state.get("base_url"))
     records, problems = validating.validate(loaded)
     clock.lap("validate")
     problems.extend(leaks.lint(records))
@@ -185,6 +186,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
         kept = ({"marker": previous, "pages": state.get("pages", {})}
                 if state and back is not None and writing.marker_id(back) == previous else None)
         cache.outputs[str(out)] = {"digest": digest, "marker": writing.marker_id(out), "pages": prints, "back": kept,
+                                   "base_url": model.portal.base_url,
                                    "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value]
                                                 for w in warnings]}
         cache.dirty = True
@@ -193,4 +195,5 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     clock.lap("save cache")
     written = sum(1 for p in files if p.endswith(".html"))
     return BuildResult(out, written + len(reuse), len(files) + len(static) + len(reuse),
-                       time.perf_counter() - started, warnings, rendered=written, phases=clock.phases)
+                       time.perf_counter() - started, warnings, rendered=written, phases=clock.phases,
+                       base_url=model.portal.base_url)
