@@ -17,7 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from portalgen.content import leaks, validating
-from portalgen.content.loading import LoadResult, parse_record, read_text
+from portalgen.content.files import read_text
+from portalgen.content.frontmatter import parse_record
+from portalgen.content.loading import LoadResult
 from portalgen.content.problems import Problem, Problems
 from portalgen.content.slugs import SLUG_RE, slugify
 from portalgen.model.markdown import ALLOWED_TAGS, Renderer

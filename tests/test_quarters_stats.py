@@ -14,7 +14,7 @@ import pytest
 from closing_loop_project import ANONYMOUS_NAMES, EXAMPLE_CONTENT, copy_example, protected_names, write_project
 
 import portalgen
-from portalgen.model import linking, quarters
+from portalgen.model import linking, markdown, quarters
 from portalgen.model.quarters import Quarter
 from portalgen.pipeline import building
 
@@ -82,7 +82,8 @@ def test_segments_are_inferred_only_when_certain() -> None:
 def test_quarter_credit_matches_credit_rules_on_example(tmp_path: Path) -> None:
     """Each customer counted once per quarter, anonymous ones by segment: as linking.credit_for would."""
     records, _ = building.check(copy_example(tmp_path / "example"))
-    model = building.link(records)
+    html = markdown.render_records(records)
+    model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""))
     for summary in quarters.summaries(model):
         expected = linking.credit_for([s for i in summary.heard for s in i.record.customers], records.customers)
         assert [c.slug for c in summary.heard_from.named] == [c.slug for c in expected.named]

@@ -19,11 +19,13 @@ from pathlib import Path
 import yaml
 
 from portalgen import __version__
-from portalgen.content.loading import discover
+from portalgen.content.fields import did_you_mean
+from portalgen.content.files import discover
+from portalgen.content.kinds import KINDS as KIND_REGISTRY
 from portalgen.content.problems import Problem, Problems, UsageError
-from portalgen.content.schema import FOLDERS, OUTCOMES
+from portalgen.content.references import unknown_reference
+from portalgen.content.schema import OUTCOMES
 from portalgen.content.slugs import SLUG_RE, slugify
-from portalgen.content.validating import did_you_mean, unknown_reference
 from portalgen.output.writing import WriteError
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
@@ -197,7 +199,7 @@ def _slug_list(slugs: Sequence[str]) -> str:
 
 def _existing(content: Path, root: Path) -> dict[str, dict[str, Path]]:
     """Slug → file of every record, by kind, wherever it sits in sub-folders."""
-    by_kind: dict[str, dict[str, Path]] = {k: {} for k in FOLDERS}
+    by_kind: dict[str, dict[str, Path]] = {k: {} for k in KIND_REGISTRY}
     if not content.is_dir():
         return by_kind
     for kind, path in discover(content, root, Problems()):
@@ -317,7 +319,7 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
     slug = slug or slugify(title)
 
     content = project / "content"
-    folder = FOLDERS[kind]
+    folder = KIND_REGISTRY[kind].folder
     suffix = ".yaml" if kind == "customer" else ".md"
     target = content / folder / f"{slug}{suffix}"
     rel = target.relative_to(project).as_posix()

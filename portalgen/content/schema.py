@@ -1,100 +1,199 @@
 """The content model, declared once: every key of every kind, its type, whether it is required.
 
-Validation, `portalgen new` and the docs read these declarations, so they cannot drift apart.
+Validation, the records it builds, the reference checks, `portalgen new` and the field
+tables in docs/content-model.md all read these declarations, so they cannot drift apart.
+The kinds of record that use them are registered in kinds.py.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 OUTCOMES = ("under-review", "planned", "in-progress", "declined", "deferred", "already-available")
 PRIORITIES = ("must", "should", "could", "wont")
 CREDITS = ("named", "anonymous")
 VISIBILITIES = ("public", "private")
 
+URL_RE = re.compile(r"https?://[^\s/$.?#][^\s]*")  # an absolute http(s) URL, as portal.yaml and `init` take it
+
 
 @dataclass(frozen=True)
 class Field:
+    """One key of a record file.
+
+    `help` is the short phrase messages use ("add 'date:' (when it was said)"); `doc` is the
+    sentence in the docs table (default: `help`). `attr` is the record attribute the value is
+    kept in: the key itself by default, "" for keys that are never kept (private notes).
+    `target` names the kind of record a slug key refers to.
+    """
+
     name: str
-    type: str  # text | date | slugs | tags | bool | choice | markdown | url | contact | int | people | any | language
+    # text | date | slug | slugs | tags | bool | choice | markdown | url | contact | int | people | any | language
+    type: str
     required: bool = False
     choices: tuple[str, ...] = ()
     help: str = ""
+    target: str = ""
+    attr: str | None = None
+    convert: Callable[[Any], Any] | None = None  # from the checked value (None when unset) to the attribute
+    doc: str = ""
+    doc_type: str = ""
+    default: str = ""
+    example: str = ""  # what `new` writes, commented out, for an optional key
+
+    @property
+    def attribute(self) -> str:
+        return self.name if self.attr is None else self.attr
+
+
+def _public(visibility: str | None) -> bool:
+    return (visibility or "public") == "public"
 
 
 _PUBLISHING = (
-    Field("draft", "bool", help="true: not published (shown by serve --drafts)"),
-    Field("visibility", "choice", choices=VISIBILITIES,
-          help="public (default) or private: kept for internal reports, never published"),
-    Field("private", "any", help="internal notes; never published"),
+    Field("draft", "bool", help="true: not published (shown by serve --drafts)", convert=bool,
+          doc="`true`: not published. See [Drafts](#drafts-private-records-and-anonymity)", default="`false`"),
+    Field("visibility", "choice", choices=VISIBILITIES, attr="public", convert=_public,
+          help="public (default) or private: kept for internal reports, never published",
+          doc="`private`: kept for internal use, never published", default="`public`"),
+    Field("private", "any", attr="", help="internal notes; never published",
+          doc="Internal notes. Never checked, never published", default="—"),
 )
 
 PORTAL = (
-    Field("title", "text", True, help="portal name"),
-    Field("base_url", "url", help="absolute URL where the site is published; used by feeds and sitemap"),
-    Field("description", "text", help="one paragraph for the home page and feeds"),
-    Field("product", "text", help="product name"),
-    Field("contact", "contact", help="e-mail or URL for 'talk to us'"),
-    Field("language", "language", help="BCP 47 tag, default en"),
+    Field("title", "text", True, help="portal name",
+          doc="Portal name. Used in page titles, the footer and the feed title. "
+              'E.g. `"Acme Analytics — You said, we did"`'),
+    Field("base_url", "url", help="absolute URL where the site is published; used by feeds and sitemap",
+          doc="Where the site is published. A missing trailing `/` is added. Used for absolute URLs in the feed, "
+              "`sitemap.xml`, `robots.txt`, `api/portal.json` and the links on `404.html`. Page links stay "
+              "relative whatever you set here",
+          default="none. Without it there is no `sitemap.xml`, the feed and JSON use relative links, and "
+                  "`check` warns"),
+    Field("description", "text", help="one paragraph for the home page and feeds",
+          doc="One paragraph for the home page, the home page's meta description and the feed subtitle",
+          default="empty"),
+    Field("product", "text", help="product name",
+          doc="Product name, shown in the site header and as the feed author", default="`title`"),
+    Field("contact", "contact", help="e-mail or URL for 'talk to us'",
+          doc='The "Talk to us" link in the footer. An e-mail address becomes a `mailto:` link', default="no link"),
+    Field("language", "language", help="BCP 47 tag, default en",
+          doc="The page language (`<html lang>`) and the feed's `xml:lang`", default="`en`"),
     Field("credit_default", "choice", choices=CREDITS,
-          help="how customers without their own credit are credited; default anonymous"),
+          help="how customers without their own credit are credited; default anonymous",
+          doc="How a customer without its own `credit` is credited", default="`anonymous`"),
     Field("stale_after_days", "int",
-          help="default 30: feedback with no decision older than this is awaiting an answer"),
+          help="default 30: feedback with no decision older than this is awaiting an answer",
+          doc='A feedback item still "heard" (no answer) for longer than this, counted up to the '
+              "[as-of date](#dates-and-as-of), is marked as waiting too long", default="`30`"),
 )
 
 CUSTOMER = (
-    Field("name", "text", True, help="organisation name"),
-    Field("segment", "text", help="used to credit anonymously ('a Healthcare customer')"),
-    Field("credit", "choice", choices=CREDITS, help="named (consent to be credited by name) or anonymous"),
-    Field("url", "url", help="organisation web site (shown only when named)"),
-    Field("joined", "date", help="date joined the advisory board"),
-    Field("people", "people", help="list of {name, role, credit}"),
-    Field("private", "any", help="anything; never published"),
+    Field("name", "text", True, help="organisation name",
+          doc="Organisation name. Published only when the customer is `named`"),
+    Field("segment", "text", help="used to credit anonymously ('a Healthcare customer')",
+          doc='E.g. `Healthcare`, `Retail`. Anonymous customers are credited by segment ("2 customers in '
+              'Healthcare")', default='none: counted as "1 customer"', example='"Healthcare"'),
+    Field("credit", "choice", choices=CREDITS, help="named (consent to be credited by name) or anonymous",
+          doc="`named` means the customer agreed to be credited by name", default="`credit_default` from portal.yaml"),
+    Field("url", "url", help="organisation web site (shown only when named)",
+          doc="Organisation web site, shown on its page (only when named)", example='"https://example.com/"'),
+    Field("joined", "date", help="date joined the advisory board",
+          doc="When it joined the advisory board, shown on its page"),
+    Field("people", "people", help="list of {name, role, credit}", doc="Contacts at the organisation"),
+    Field("private", "any", attr="", help="anything; never published",
+          doc="Internal notes. Never checked, never published", default="—"),
 )
 
 PERSON = (
-    Field("name", "text", True),
-    Field("role", "text"),
-    Field("credit", "choice", choices=CREDITS),
+    Field("name", "text", True, doc="Person's name"),
+    Field("role", "text", doc="Job title, shown after the name"),
+    Field("credit", "choice", choices=CREDITS, doc="Consent to be named",
+          default="`anonymous`, always. `credit_default` does **not** apply to people: consent must be written "
+                  "explicitly"),
 )
 
 FEEDBACK = (
     Field("title", "text", True, help="short summary"),
     Field("date", "date", True, help="when it was said"),
-    Field("from", "slugs", True, help="customer slugs who said it (at least one)"),
-    Field("source", "text", help="where it was heard"),
-    Field("tags", "tags", help="list of themes; each tag gets a page"),
-    Field("quote", "text", help="a short verbatim quote to feature"),
-    Field("duplicate_of", "slug", help="slug of another feedback item"),
+    Field("from", "slugs", True, target="customer", attr="customers",
+          help="customer slugs who said it (at least one)", doc="Who said it"),
+    Field("source", "text", help="where it was heard",
+          doc='Where it was heard: `"CAB meeting 2026-Q1"`, `"interview"`, `"support ticket"`',
+          example='"CAB meeting"'),
+    Field("tags", "tags", help="list of themes; each tag gets a page",
+          doc="Themes. Each tag gets a page (see [Tags](#tags)). Must be a list, even with one tag: "
+              "`tags: [exports]`", example="[exports]"),
+    Field("quote", "text", help="a short verbatim quote to feature", doc_type="text (plain, not Markdown)",
+          example='"A short verbatim quote"'),
+    Field("duplicate_of", "slug", target="feedback", help="slug of another feedback item",
+          doc="This item says the same as another. See [Duplicates](#duplicates)"),
     *_PUBLISHING,
 )
 
 DECISION = (
     Field("title", "text", True),
-    Field("date", "date", True, help="when decided"),
-    Field("feedback", "slugs", True, help="feedback slugs this answers (at least one)"),
-    Field("outcome", "choice", True, choices=OUTCOMES),
-    Field("priority", "choice", choices=PRIORITIES, help="MoSCoW"),
-    Field("workaround", "markdown", help="what customers can do meanwhile"),
-    Field("revisit", "date", help="when we will look again (expected with deferred)"),
+    Field("date", "date", True, help="when decided", doc="When it was decided"),
+    Field("feedback", "slugs", True, target="feedback", help="feedback slugs this answers (at least one)",
+          doc="The feedback this decision answers"),
+    Field("outcome", "choice", True, choices=OUTCOMES, doc="The decision"),
+    Field("priority", "choice", choices=PRIORITIES, help="MoSCoW", doc_type="`must`, `should`, `could` or `wont` "
+          "(MoSCoW)", doc='Shown as "priority: must have", …, "won\'t have this time"', example="should"),
+    Field("workaround", "markdown", help="what customers can do meanwhile",
+          doc='What customers can do in the meantime. Shown under "What you can do meanwhile" with any outcome'),
+    Field("revisit", "date", help="when we will look again (expected with deferred)",
+          doc="When we will look again. Expected with `deferred`"),
     *_PUBLISHING,
 )
 
 CHANGE = (
     Field("title", "text", True),
     Field("date", "date", True, help="when it shipped"),
-    Field("version", "text", help="release or version label"),
-    Field("decisions", "slugs", help="decision slugs this change delivers"),
-    Field("feedback", "slugs", help="feedback slugs this change answers directly"),
+    Field("version", "text", help="release or version label",
+          doc='Release or version label. Quote it: `version: "4.10"`. Consecutive changes with the same label are '
+              "grouped on the changelog", default='none: the change goes under "Other changes"', example='"1.2"'),
+    Field("decisions", "slugs", target="decision", help="decision slugs this change delivers",
+          doc="Decisions this change delivers"),
+    Field("feedback", "slugs", target="feedback", help="feedback slugs this change answers directly",
+          doc="Feedback this change answers directly, without a formal decision"),
     *_PUBLISHING,
 )
 
-SCHEMAS: dict[str, tuple[Field, ...]] = {
-    "portal": PORTAL,
-    "customer": CUSTOMER,
-    "feedback": FEEDBACK,
-    "decision": DECISION,
-    "change": CHANGE,
+# How each type reads in the docs' "type" column.
+_DOC_TYPES = {
+    "text": "text", "date": "date", "tags": "list of text", "bool": "`true` / `false`", "markdown": "Markdown",
+    "url": "`http(s)://` URL", "contact": "e-mail address or `http(s)://` URL", "int": "whole number, 1–36500",
+    "people": "list of people (below)", "any": "anything", "language": "language tag (`en`, `en-GB`, `pt-BR`)",
 }
 
-FOLDERS = {"customer": "customers", "feedback": "feedback", "decision": "decisions", "change": "changes"}
+
+def _or(words: tuple[str, ...]) -> str:
+    quoted = [f"`{w}`" for w in words]
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else "".join(quoted)
+
+
+def doc_type(field: Field) -> str:
+    """The 'type' column of a field in the docs."""
+    if field.doc_type:
+        return field.doc_type
+    if field.type == "slugs":
+        return f"list of {field.target} slugs" + (", at least one" if field.required else "")
+    if field.type == "slug":
+        return f"one {field.target} slug"
+    if field.type == "choice":
+        return ("one of " + ", ".join(f"`{c}`" for c in field.choices)) if len(field.choices) > 4 \
+            else _or(field.choices)
+    return _DOC_TYPES[field.type]
+
+
+def docs_table(fields: tuple[Field, ...]) -> str:
+    """The Markdown table of a kind's keys, as docs/content-model.md shows it."""
+    rows = ["| key | required | type | meaning | default |", "|---|---|---|---|---|"]
+    for f in fields:
+        meaning = f.doc or (f.help[:1].upper() + f.help[1:] if f.help else "—")
+        default = "—" if f.required else (f.default or "none")
+        rows.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {doc_type(f)} | {meaning} | {default} |")
+    return "\n".join(rows)

@@ -16,18 +16,26 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import markdown
 import nh3
 
-from portalgen.content.loading import strip_controls, text_key
+from portalgen.content.files import strip_controls
+from portalgen.content.kinds import KINDS
+from portalgen.content.loading import Mapper, serial_map, text_key
 from portalgen.content.problems import Problems
 from portalgen.content.records import Records
-from portalgen.pipeline.parallel import pmap
 
-if TYPE_CHECKING:
-    from portalgen.pipeline.cache import BuildCache
+
+class HtmlStore(Protocol):
+    """Sanitised HTML kept between builds, by digest of its Markdown (the build cache)."""
+
+    html: dict[str, str]
+
+    def put_html(self, key: str, html: str) -> None: ...
+    def prune_html(self, live: set[str]) -> None: ...
+
 
 EXTENSIONS = ("fenced_code", "tables", "sane_lists")
 TIME_BUDGET = 3.0  # seconds per document; real bodies take milliseconds
@@ -141,11 +149,6 @@ class Renderer:
         return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + self._shift)}", clean)
 
 
-def to_html(text: str) -> str:
-    """Markdown to HTML with raw HTML kept (not yet safe); for tests of the sanitiser."""
-    return Renderer().to_html(text)
-
-
 _WORKER_RENDERER: list[Renderer] = []
 
 
@@ -163,39 +166,29 @@ def _render_in_worker(text: str) -> str | None:
 def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
     """Every Markdown text that a build may publish, by (kind, slug, field)."""
     out: dict[tuple[str, str, str], str] = {}
-    for slug, fb in records.feedback.items():
-        out["feedback", slug, "body"] = fb.body
-    for slug, d in records.decisions.items():
-        out["decision", slug, "body"] = d.body
-        out["decision", slug, "workaround"] = d.workaround
-    for slug, c in records.changes.items():
-        out["change", slug, "body"] = c.body
-    for slug, cu in records.customers.items():
-        if cu.named:  # an anonymous customer's text is never rendered for publication
-            out["customer", slug, "body"] = cu.body
+    for kind in KINDS.values():
+        for slug, record in kind.table(records).items():
+            if kind.name == "customer" and not record.named:
+                continue  # an anonymous customer's text is never rendered for publication
+            for name in kind.markdown:
+                out[kind.name, slug, name] = getattr(record, name)
     return out
 
 
-def _path(records: Records, kind: str, slug: str) -> str:
-    table = {"feedback": records.feedback, "decision": records.decisions, "change": records.changes,
-             "customer": records.customers}[kind]
-    return table[slug].path
-
-
-def render_records(records: Records, cache: BuildCache | None = None, jobs: int = 1,
+def render_records(records: Records, cache: HtmlStore | None = None, pmap: Mapper = serial_map,
                    problems: Problems | None = None) -> dict[tuple[str, str, str], str]:
     """Sanitised HTML for every Markdown field of every record; unchanged texts come from the cache."""
     texts = markdown_fields(records)
     keys = {field: text_key(text) for field, text in texts.items()}
     known = cache.html if cache is not None else {}
     missing = sorted({keys[f]: t for f, t in texts.items() if keys[f] not in known and t.strip()}.items())
-    results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing], jobs),
+    results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]),
                        strict=True))
     rendered = {k: html for k, html in results.items() if html is not None}
     if problems is not None and len(rendered) < len(results):
         for (kind, slug, name), _text in texts.items():
             if results.get(keys[kind, slug, name], "") is None:
-                problems.error(_path(records, kind, slug), None,
+                problems.error(KINDS[kind].table(records)[slug].path, None,
                                f"'{name}' takes more than {TIME_BUDGET:g} s to render as Markdown",
                                "simplify it: thousands of unclosed brackets or tags make Markdown very slow")
     if cache is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -11,17 +12,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
-from portalgen.content.problems import ContentError, Problem, Problems, Severity, UsageError
+from portalgen.content.loading import Mapper, serial_map
+from portalgen.content.problems import ContentError, Problem, Problems, UsageError
 from portalgen.content.records import Records
-from portalgen.model import linking
-from portalgen.model import markdown as markup
-from portalgen.model.items import Model
+from portalgen.model import linking, markdown
 from portalgen.output import writing
-from portalgen.pipeline import fingerprints
+from portalgen.pipeline import fingerprints, parallel
 from portalgen.pipeline.cache import BuildCache, code_digest
-from portalgen.pipeline.parallel import default_jobs
-from portalgen.render import pages as rendering
-from portalgen.render import theme
+from portalgen.pipeline.output_state import OutputState
+from portalgen.render import pages, theme
 
 
 @dataclass
@@ -37,7 +36,7 @@ class BuildResult:
     base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
 
 
-PHASES = ("load", "digest", "validate", "leak lint", "markdown", "link", "plan pages", "fingerprints",
+PHASES = ("load", "digest", "validate", "markdown", "link", "plan pages", "fingerprints",
           "render", "write", "save cache")
 Progress = Callable[[str, int, int, float], None]  # phase done, its number, how many, seconds so far
 
@@ -81,16 +80,17 @@ def source_date() -> date | None:
 
 def check(project: Path, cache: BuildCache | None = None, jobs: int = 1) -> tuple[Records, Problems]:
     """Load and validate everything; never raises for content problems."""
-    loaded = loading.load(project, cache, jobs)
+    return _validate(loading.load(project, cache, _mapper(jobs)))
+
+
+def _mapper(jobs: int) -> Mapper:
+    return functools.partial(parallel.pmap, jobs=jobs) if jobs > 1 else serial_map
+
+
+def _validate(loaded: loading.LoadResult) -> tuple[Records, Problems]:
     records, problems = validating.validate(loaded)
     problems.extend(leaks.lint(records))
     return records, problems
-
-
-def link(records: Records, drafts: bool = False, cache: BuildCache | None = None, jobs: int = 1) -> Model:
-    html = markup.render_records(records, cache, jobs)
-    return linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
-                        drafts=drafts, as_of=source_date())
 
 
 def input_digest(loaded: loading.LoadResult, templates: str, drafts: bool) -> str:
@@ -116,40 +116,29 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     root = find_project(Path(project) if project else None)
     out = Path(output).absolute() if output else root / "site"
     writing.check_output(out, root)
-    jobs = jobs or default_jobs()
+    jobs = jobs or parallel.default_jobs()
     # A long-running caller (the dev server) passes its own cache: kept in memory, not re-read.
     persistent = cache is not None
     if cache is None:
         cache = BuildCache.open(root) if use_cache else None
     clock = _Clock(progress)
-    loaded = loading.load(root, cache, jobs)
+    pmap = _mapper(jobs)
+    loaded = loading.load(root, cache, pmap)
     clock.lap("load")
     templates = fingerprints.templates_digest(theme.theme_dirs(root))  # read once, used twice
     digest = input_digest(loaded, templates, drafts)
     clock.lap("digest")
-    # The site in `out` is the one this cache describes only if its marker file is the very file
-    # we wrote (device, inode, mtime). The marker's bytes are constant: nothing derived from the
-    # input, private files included, is published in it.
-    previous = writing.marker_id(out) if out.is_dir() else ""
-    state = cache.outputs.get(str(out)) if cache is not None else None
-    if not (state and previous and state.get("marker") == previous):
-        state = None
-    if state and state.get("digest") == digest:
-        # Nothing that the build reads has changed since it made this site: it is up to date.
-        writing.clean_stray(out)  # but a build killed since then may have left its temporary folder
-        warnings = [Problem(*w[:4], Severity(w[4])) for w in state.get("warnings", [])]
-        if strict and warnings:
-            raise ContentError(warnings)
-        return BuildResult(out, 0, 0, time.perf_counter() - started, warnings, up_to_date=True,
-                           phases=clock.phases, base_url=state.get("base_url"))
-    records, problems = validating.validate(loaded)
+    state = OutputState(out, cache)
+    if state.up_to_date(digest):
+        if strict and state.warnings:
+            raise ContentError(state.warnings)
+        return BuildResult(out, 0, 0, time.perf_counter() - started, state.warnings, up_to_date=True,
+                           phases=clock.phases, base_url=state.base_url)
+    records, problems = _validate(loaded)
     clock.lap("validate")
-    problems.extend(leaks.lint(records))
-    clock.lap("leak lint")
-    errors = problems.errors + (problems.warnings if strict else [])
-    if errors:  # "writes nothing" includes the cache
+    if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
         raise ContentError(problems.sorted())
-    html = markup.render_records(records, cache, jobs, problems)
+    html = markdown.render_records(records, cache, pmap, problems)
     clock.lap("markdown")
     if problems.errors:
         raise ContentError(problems.sorted())
@@ -157,41 +146,20 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
                          drafts=drafts, as_of=source_date())
     clock.lap("link")
     env = theme.make_environment(root)
-    specs = list(rendering.page_specs(model))
+    specs = list(pages.page_specs(model))
     clock.lap("plan pages")
-    site = fingerprints.site_digest(model, templates, code_digest())
-    prints = fingerprints.page_fingerprints(specs, site)
+    prints = fingerprints.page_fingerprints(specs, fingerprints.site_digest(model, templates, code_digest()))
     clock.lap("fingerprints")
-    reuse: set[str] = set()
-    if state:
-        old = state.get("pages", {})
-        reuse = {path for path, fp in prints.items() if old.get(path) == fp}
-    files = rendering.render_site(env, model, jobs, specs, skip=reuse)
+    reuse = state.reusable(prints)
+    files = pages.render_site(env, model, functools.partial(parallel.pmap_forked, jobs=jobs), specs, skip=reuse)
     clock.lap("render")
     static = theme.static_files(root)
-    back = cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16] if cache else None
-    back_state = (state or {}).get("back") or {}
-    if back is not None and reuse and back_state.get("marker") and writing.marker_id(back) == back_state["marker"]:
-        old_back = back_state.get("pages", {})
-        same = {path for path in reuse if old_back.get(path) == prints[path]}
-        swapped = writing.update_back(back, out, files, static, reuse, same)
-    else:
-        swapped = False
-    if not swapped:
-        writing.write_site(out, files, static, reuse, keep_old=back if previous else None)
+    state.write(files, static, reuse, prints)
     clock.lap("write")
     warnings = problems.sorted()
-    if cache is not None:
-        # The site that was live is now the back buffer (when it was kept).
-        kept = ({"marker": previous, "pages": state.get("pages", {})}
-                if state and back is not None and writing.marker_id(back) == previous else None)
-        cache.outputs[str(out)] = {"digest": digest, "marker": writing.marker_id(out), "pages": prints, "back": kept,
-                                   "base_url": model.portal.base_url,
-                                   "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value]
-                                                for w in warnings]}
-        cache.dirty = True
-        if not persistent:
-            cache.save()
+    state.remember(digest, prints, warnings, model.portal.base_url)
+    if cache is not None and not persistent:
+        cache.save()
     clock.lap("save cache")
     written = sum(1 for p in files if p.endswith(".html"))
     return BuildResult(out, written + len(reuse), len(files) + len(static) + len(reuse),

@@ -20,7 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from portalgen.content.loading import RawRecord, text_key
+from portalgen.content.frontmatter import RawRecord
+from portalgen.content.loading import text_key
 
 __all__ = ["BuildCache", "code_digest", "text_key"]
 

@@ -10,10 +10,10 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from portalgen.content.loading import Mapper, serial_map
 from portalgen.model import quarters
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES
-from portalgen.pipeline.parallel import pmap_forked
 from portalgen.render import feeds, portal_json, search_index, stats_page
 
 PER_PAGE = 50  # list pages are paginated so no page grows with the portal
@@ -215,12 +215,12 @@ def render_page(env: jinja2.Environment, model: Model, spec: PageSpec, memo: Mem
     return html.replace(ROOT, prefix).encode("utf-8")
 
 
-def render_site(env: jinja2.Environment, model: Model, jobs: int = 1, specs: list[PageSpec] | None = None,
+def render_site(env: jinja2.Environment, model: Model, pmap: Mapper = serial_map, specs: list[PageSpec] | None = None,
                 skip: Collection[str] = ()) -> dict[str, bytes]:
     """All generated files of the site except the theme's static assets and the pages in `skip`."""
     todo = [spec for spec in (specs if specs is not None else page_specs(model)) if spec.path not in skip]
     memo = Memo()
-    rendered = pmap_forked(lambda spec: render_page(env, model, spec, memo), todo, jobs)
+    rendered = pmap(lambda spec: render_page(env, model, spec, memo), todo)
     pages = dict(zip((spec.path for spec in todo), rendered, strict=True))
     pages["feed.xml"] = feeds.atom(model)
     for tag in model.tags:

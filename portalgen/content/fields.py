@@ -1,0 +1,218 @@
+"""Reading one key of a record: its type checked, its value converted, every problem recorded with its line."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from typing import Any
+
+from portalgen.content.files import strip_controls
+from portalgen.content.frontmatter import RawRecord
+from portalgen.content.problems import Problems
+from portalgen.content.records import Person
+from portalgen.content.schema import PERSON, URL_RE, Field
+from portalgen.content.slugs import SLUG_RE
+
+_LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_MISSING = object()
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class FieldReader:
+    """Reads the fields of one raw record, recording problems with file and line."""
+
+    def __init__(self, raw: RawRecord, problems: Problems, where: str = ""):
+        self.raw = raw
+        self.problems = problems
+        self.where = where  # e.g. "people[2]." for nested mappings
+
+    def line(self, key: str) -> int | None:
+        return self.raw.key_lines.get(key) if not self.where else self.raw.key_lines.get("people")
+
+    def error(self, key: str, message: str, hint: str) -> None:
+        self.problems.error(self.raw.path, self.line(key), f"'{self.where}{key}': {message}", hint)
+
+    def unknown_keys(self, data: dict[str, Any], fields: tuple[Field, ...]) -> None:
+        names = [f.name for f in fields]
+        for key in data:
+            if key not in names:
+                guess = did_you_mean(key, names)
+                hint = f"{guess} " if guess else ""
+                hint += "known keys: " + ", ".join(names)
+                self.problems.warn(self.raw.path, self.line(key), f"unknown key '{self.where}{key}'", hint)
+
+    def read(self, data: dict[str, Any], field: Field) -> Any:
+        value = data.get(field.name, _MISSING)
+        if value is _MISSING or value is None:
+            if field.required:
+                self.error(field.name, "is required", f"add '{field.name}:' ({field.help or field.type})")
+            return None
+        reader = getattr(self, "_" + field.type)
+        return reader(field, value)
+
+    # One method per field type; each returns the converted value or None after an error.
+    def _text(self, field: Field, value: Any) -> str | None:
+        if isinstance(value, bool):
+            self.error(field.name, f"YAML read this as the boolean {str(value).lower()}",
+                       f"quote the text: {field.name}: \"...\"")
+            return None
+        if isinstance(value, (int, float, date)):
+            value = value.isoformat() if isinstance(value, date) else str(value)
+        if not isinstance(value, str):
+            self.error(field.name, f"must be text, not a {_kind(value)}", f"write {field.name}: \"...\"")
+            return None
+        value = strip_controls(value).strip()
+        if field.required and not value:
+            self.error(field.name, "is empty", f"write the {field.name}")
+            return None
+        return value
+
+    _markdown = _text
+
+    def _date(self, field: Field, value: Any) -> date | None:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                    return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.error(field.name, f"{value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-31")
+        return None
+
+    def _slug(self, field: Field, value: Any) -> str | None:
+        if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
+            self.error(field.name, f"{value!r} is not a slug",
+                       "use the other record's file name without extension, e.g. dark-mode")
+            return None
+        return value
+
+    def _slugs(self, field: Field, value: Any) -> tuple[str, ...] | None:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(field.name, f"must be a list of slugs, not a {_kind(value)}",
+                       f"write {field.name}: [first-slug, second-slug]")
+            return None
+        out: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or not SLUG_RE.fullmatch(item):
+                self.error(field.name, f"{item!r} is not a slug",
+                           "use record file names without extension, e.g. acme-health")
+                continue
+            if item in out:
+                self.problems.warn(self.raw.path, self.line(field.name),
+                                   f"'{field.name}' lists '{item}' twice", "remove the repeat")
+                continue
+            out.append(item)
+        if field.required and not out and value == []:
+            self.error(field.name, "must list at least one slug", f"add a slug to {field.name}")
+            return None
+        return tuple(out)
+
+    def _tags(self, field: Field, value: Any) -> tuple[str, ...] | None:
+        if isinstance(value, str):
+            self.error(field.name, "must be a list", f"write {field.name}: [{value}]")
+            return None
+        if not isinstance(value, list):
+            self.error(field.name, f"must be a list of text, not a {_kind(value)}",
+                       f"write {field.name}: [exports, dashboards]")
+            return None
+        out: list[str] = []
+        for item in value:
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            text = " ".join(strip_controls(item).split()) if isinstance(item, str) else ""
+            if not text:
+                self.error(field.name, f"{item!r} is not a tag", "each tag is a short piece of text")
+                continue
+            if len(text) > 60:
+                self.error(field.name, f"tag '{text[:30]}…' is longer than 60 characters",
+                           "tags are short themes, like 'exports'")
+                continue
+            if text not in out:
+                out.append(text)
+        return tuple(out)
+
+    def _bool(self, field: Field, value: Any) -> bool | None:
+        if not isinstance(value, bool):
+            self.error(field.name, f"must be true or false, not {value!r}", f"write {field.name}: true")
+            return None
+        return value
+
+    def _choice(self, field: Field, value: Any) -> str | None:
+        if not isinstance(value, str) or value not in field.choices:
+            guess = did_you_mean(str(value), field.choices) if isinstance(value, str) else ""
+            hint = (guess + " " if guess else "") + "one of: " + ", ".join(field.choices)
+            self.error(field.name, f"{value!r} is not allowed", hint)
+            return None
+        return value
+
+    def _url(self, field: Field, value: Any) -> str | None:
+        if not isinstance(value, str) or not URL_RE.fullmatch(value.strip()):
+            self.error(field.name, f"{value!r} is not an absolute http(s) URL",
+                       "write it like https://example.com/")
+            return None
+        return value.strip()
+
+    def _contact(self, field: Field, value: Any) -> str | None:
+        if isinstance(value, str) and _EMAIL_RE.fullmatch(value.strip()):
+            return value.strip()
+        return self._url(field, value)
+
+    def _language(self, field: Field, value: Any) -> str | None:
+        if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
+            self.error(field.name, f"{value!r} is not a BCP 47 language tag", "e.g. en, en-GB, de")
+            return None
+        return value
+
+    def _int(self, field: Field, value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 36500:
+            self.error(field.name, f"{value!r} is not a positive whole number of days", f"e.g. {field.name}: 30")
+            return None
+        return value
+
+    def _any(self, field: Field, value: Any) -> Any:
+        return None  # private data is checked for nothing and kept nowhere
+
+    def _people(self, field: Field, value: Any) -> tuple[Person, ...] | None:
+        if not isinstance(value, list):
+            self.error(field.name, f"must be a list, not a {_kind(value)}",
+                       "write people: [{name: Ana Ruiz, role: CTO, credit: named}]")
+            return None
+        people: list[Person] = []
+        for i, item in enumerate(value, 1):
+            sub = FieldReader(self.raw, self.problems, f"people[{i}].")
+            if not isinstance(item, dict):
+                sub.error("name", f"must be a mapping, not a {_kind(item)}",
+                          "write {name: Ana Ruiz, role: CTO, credit: named}")
+                continue
+            sub.unknown_keys(item, PERSON)
+            name, role, credit = (sub.read(item, f) for f in PERSON)
+            if name:
+                # Consent is explicit: a person without credit: named is never published.
+                people.append(Person(name, role or "", credit or "anonymous"))
+        return tuple(people)
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", str: "text", bool: "boolean", int: "number",
+            float: "number"}.get(type(value), type(value).__name__)
+
+
+
+
+def read_fields(raw: RawRecord, fields: tuple[Field, ...], problems: Problems) -> dict[str, Any]:
+    """Every declared key of one record, checked and converted (None where unset or wrong)."""
+    reader = FieldReader(raw, problems)
+    reader.unknown_keys(raw.data, fields)
+    return {f.name: reader.read(raw.data, f) for f in fields}

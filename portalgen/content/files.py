@@ -1,0 +1,192 @@
+"""Finding and reading record files: which files are records, how they are read, what is refused.
+
+Knows the file system, encodings and the editors' temporary files; nothing about YAML or pages.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from portalgen.content.kinds import BY_FOLDER
+from portalgen.content.problems import Problems
+from portalgen.content.slugs import SLUG_RE, slugify
+
+MAX_FILE_BYTES = 1024 * 1024  # a record is a page of text; anything bigger is a mistake
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+SETTINGS_NAMES = ("portal.yaml", "portal.yml")
+
+# Files editors write beside the real one while saving, never records.
+# vim: .x.swp/.swo/.swx, its write test file 4913 (then 5036, ... in steps of 123), x~ backups;
+# emacs: #x#, .#x; JetBrains: x___jb_tmp___, x___jb_old___; Chrome/VS Code web: x.crswap;
+# generic: .tmp, .bak, .part, .orig; macOS/Windows metadata.
+_TEMP_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", "~", ".tmp", ".temp", ".bak", ".part", ".orig",
+                  ".crswap", "___jb_tmp___", "___jb_old___", ".kate-swp")
+_TEMP_NAMES = {"4913", ".DS_Store", "Thumbs.db", "desktop.ini"}
+_DIGITS = re.compile(r"\d+")
+
+
+def is_ignored(name: str, is_directory: bool = False) -> bool:
+    """Hidden files and editor droppings: never a record, and saving them never rebuilds.
+
+    All-digit names are vim's write probes (4913, 5036, ...) only as files: folders named
+    2026 are how people organise feedback by year.
+    """
+    return (name in _TEMP_NAMES or name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES)
+            or (not is_directory and bool(_DIGITS.fullmatch(name))))
+
+
+def strip_controls(text: str) -> str:
+    """Remove characters that XML forbids and no prose needs (YAML escapes can produce them)."""
+    return _CONTROL.sub("", text)
+
+
+def relative_path(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+    """Read a file as UTF-8 (BOM allowed), normalising line endings; None on error."""
+    try:
+        # O_NONBLOCK: opening a named pipe (or a device) must not wait for a writer; it is
+        # then refused below, as it is not a regular file. The size is checked on the open
+        # file, and at most one byte past the limit is read, so a growing file is bounded too.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if path.is_symlink():
+            problems.error(rel, None, "symlink points to nothing (it is broken, or loops back on itself)",
+                           "remove the link, or copy the file it should point to into content/")
+        else:
+            problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.error(rel, None, "not a regular file (a pipe, socket or device)",
+                           "replace it with a plain text file")
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            problems.error(rel, None, f"file is {info.st_size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} "
+                           "KiB limit for one record", "split it or remove pasted data")
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            problems.error(rel, None, f"file is over the {MAX_FILE_BYTES // 1024} KiB limit for one record",
+                           "split it or remove pasted data")
+            return None
+    except OSError as exc:
+        problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
+        return None
+    finally:
+        os.close(fd)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(rel, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
+                       "save the file as UTF-8 in your editor")
+        return None
+    if "\x00" in text:
+        problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        # Invalid in XML (the feed) and in HTML; they are never intended in prose.
+        line = text[: _CONTROL.search(text).start()].count("\n") + 1
+        problems.warn(rel, line, "control characters removed", "delete the invisible characters on that line")
+        text = strip_controls(text)
+    return text
+
+
+def _check_name(path: Path, rel: str, kind_folder: str, problems: Problems) -> bool:
+    stem = path.stem
+    if SLUG_RE.fullmatch(stem):
+        return True
+    suggestion = slugify(stem) or "a-name"
+    problems.error(rel, None, f"file name '{path.name}' is not a valid slug (lowercase a-z, 0-9 and '-', "
+                   "starting with a letter or digit, at most 80 characters)",
+                   f"rename it to {kind_folder}/{suggestion}{path.suffix}")
+    return False
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop (Python < 3.13)
+        return False
+
+
+def link_problem(path: Path, root: Path, folder: bool = False) -> tuple[str, str] | None:
+    """(message, hint) for a symlink that must not be followed, None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return ("symlink points to nothing (it is broken, or loops back on itself)",
+                "remove the link, or copy the file it should point to into content/")
+    if not _inside(path, root):
+        return ("symlink points outside the project",
+                "copy the files into content/ instead of linking them" if folder
+                else "copy the file into content/ instead of linking it")
+    return None
+
+
+def _folder_list() -> str:
+    names = [f"{folder}/" for folder in BY_FOLDER]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, Path]]:
+    """Every record file under content/, as (kind, path), in a stable order."""
+    found: list[tuple[str, Path]] = []
+    for entry in sorted(content.iterdir()):
+        if is_ignored(entry.name, entry.is_dir()) or entry.name in SETTINGS_NAMES:
+            continue
+        if entry.name not in BY_FOLDER:
+            problems.warn(relative_path(entry, root), None, f"'{entry.name}' is not part of the content model; ignored",
+                          "record folders are " + _folder_list())
+            continue
+        link = link_problem(entry, root, folder=True)
+        if link:
+            problems.error(relative_path(entry, root), None, *link)
+            continue
+        if not entry.is_dir():
+            problems.error(relative_path(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
+            continue
+        kind = BY_FOLDER[entry.name]
+        for dirpath, dirnames, filenames in os.walk(entry, followlinks=False):
+            dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, True))
+            here = Path(dirpath)
+            for d in list(dirnames):
+                sub = here / d
+                link = link_problem(sub, root, folder=True)
+                if link:
+                    problems.error(relative_path(sub, root), None, *link)
+                    dirnames.remove(d)
+            for name in sorted(filenames):
+                if is_ignored(name):
+                    continue
+                path = here / name
+                rel = relative_path(path, root)
+                link = link_problem(path, root)
+                if link:
+                    problems.error(rel, None, *link)
+                    continue
+                allowed = sorted(kind.suffixes)
+                if path.suffix not in allowed:
+                    problems.warn(rel, None, f"'{name}' is not a record file ({' or '.join(allowed)}); ignored",
+                                  f"rename it to end in {allowed[0]} or move it out of content/")
+                    continue
+                if _check_name(path, rel, entry.name, problems):
+                    found.append((kind.name, path))
+    return found
+
+

@@ -1,0 +1,78 @@
+"""What the build cache knows about one output folder, and the decisions that follow from it.
+
+The site in the output folder is the one the cache describes only if its marker file is the very
+file that build wrote (device, inode, mtime). The marker's bytes are constant: nothing derived
+from the input, private files included, is published in it. Besides the live site, a back buffer
+(an older complete site in the cache folder) lets an edit write only what changed and still swap
+the whole site in atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Mapping
+from pathlib import Path
+from typing import Any
+
+from portalgen.content.problems import Problem, Severity
+from portalgen.output import writing
+from portalgen.pipeline.cache import BuildCache
+
+
+class OutputState:
+    def __init__(self, out: Path, cache: BuildCache | None):
+        self.out = out
+        self.cache = cache
+        self.live_marker = writing.marker_id(out) if out.is_dir() else ""
+        entry = cache.outputs.get(str(out)) if cache is not None else None
+        self.entry: dict[str, Any] | None = (
+            entry if entry and self.live_marker and entry.get("marker") == self.live_marker else None)
+        self.back = (cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
+                     if cache is not None and cache.folder is not None else None)
+
+    def up_to_date(self, digest: str) -> bool:
+        """Nothing that the build reads has changed since it made the live site."""
+        if self.entry is None or self.entry.get("digest") != digest:
+            return False
+        writing.clean_stray(self.out)  # but a build killed since then may have left its temporary folder
+        return True
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The warnings of the build that made the live site."""
+        return [Problem(*w[:4], Severity(w[4])) for w in (self.entry or {}).get("warnings", [])]
+
+    @property
+    def base_url(self) -> str | None:
+        return (self.entry or {}).get("base_url")
+
+    def reusable(self, prints: Mapping[str, str]) -> set[str]:
+        """Pages whose fingerprint equals the live site's: their bytes are the same."""
+        old = (self.entry or {}).get("pages", {})
+        return {path for path, fp in prints.items() if old.get(path) == fp}
+
+    def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
+              prints: Mapping[str, str]) -> None:
+        """Swap in the new site: through the back buffer when it is trustworthy, else written whole."""
+        back_state = (self.entry or {}).get("back") or {}
+        if (self.back is not None and reuse and back_state.get("marker")
+                and writing.marker_id(self.back) == back_state["marker"]):
+            old_back = back_state.get("pages", {})
+            same = {path for path in reuse if old_back.get(path) == prints[path]}
+            if writing.update_back(self.back, self.out, files, static, reuse, same):
+                return
+        writing.write_site(self.out, files, static, reuse, keep_old=self.back if self.live_marker else None)
+
+    def remember(self, digest: str, prints: Mapping[str, str], warnings: list[Problem],
+                 base_url: str | None) -> None:
+        """Record the site just swapped in; the one that was live is now the back buffer (when kept)."""
+        if self.cache is None:
+            return
+        kept = None
+        if self.entry and self.back is not None and writing.marker_id(self.back) == self.live_marker:
+            kept = {"marker": self.live_marker, "pages": self.entry.get("pages", {})}
+        self.cache.outputs[str(self.out)] = {
+            "digest": digest, "marker": writing.marker_id(self.out), "pages": dict(prints), "back": kept,
+            "base_url": base_url,
+            "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
+        self.cache.dirty = True
