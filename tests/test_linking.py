@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 
 from portalgen.model.items import Model
-from portalgen.model.linking import credit_for, page_path
+from portalgen.model.linking import credit_for
+from portalgen.model.urls import record as page_path
 
 try:  # tests/ as a plain folder on sys.path, or as a package
     from helpers_content import Project, change, decision, feedback

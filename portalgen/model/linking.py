@@ -13,16 +13,11 @@ from datetime import date
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Records
 from portalgen.content.slugs import slugify
+from portalgen.model import urls
 from portalgen.model.items import ChangeItem, Credit, CustomerItem, DecisionItem, FeedbackItem, Model, Stats, TagItem
 
 # (kind, slug, field) -> sanitised HTML; supplied by the markup step so linking stays pure.
 HtmlLookup = Callable[[str, str, str], str]
-
-
-def page_path(kind: str, slug: str) -> str:
-    folder = {"feedback": "feedback", "decision": "decisions", "change": "changes",
-              "customer": "customers", "tag": "tags"}[kind]
-    return f"{folder}/{slug}/index.html"
 
 
 def _visible(record: Feedback | Decision | Change, drafts: bool) -> bool:
@@ -69,12 +64,12 @@ def _median_days(pairs: list[tuple[date, date]]) -> int | None:
 
 def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date | None = None) -> Model:
     """Build the linked model of what this build publishes."""
-    fb = {s: FeedbackItem(r, page_path("feedback", s), html("feedback", s, "body"))
+    fb = {s: FeedbackItem(r, urls.record("feedback", s), html("feedback", s, "body"))
           for s, r in sorted(records.feedback.items()) if _visible(r, drafts)}
-    dec = {s: DecisionItem(r, page_path("decision", s), html("decision", s, "body"),
+    dec = {s: DecisionItem(r, urls.record("decision", s), html("decision", s, "body"),
                            html("decision", s, "workaround"))
            for s, r in sorted(records.decisions.items()) if _visible(r, drafts)}
-    chg = {s: ChangeItem(r, page_path("change", s), html("change", s, "body"))
+    chg = {s: ChangeItem(r, urls.record("change", s), html("change", s, "body"))
            for s, r in sorted(records.changes.items()) if _visible(r, drafts)}
 
     for item in fb.values():
@@ -173,7 +168,7 @@ def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
     by_slug: dict[str, TagItem] = {}
     for slug, counts in spellings.items():
         name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        by_slug[slug] = TagItem(slug, name, page_path("tag", slug), sorted(members[slug], key=_newest_first))
+        by_slug[slug] = TagItem(slug, name, urls.record("tag", slug), sorted(members[slug], key=_newest_first))
     for bucket in members.values():
         for item in bucket:
             if not item.tags:  # in the order the author wrote them
@@ -186,7 +181,7 @@ def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
 def _customers(customers: dict[str, Customer], html: HtmlLookup, items: Iterable[FeedbackItem],
                changes: Iterable[ChangeItem]) -> list[CustomerItem]:
     """Pages for named customers only: anonymous customers never get a page."""
-    pages = {s: CustomerItem(c, page_path("customer", s), html("customer", s, "body"))
+    pages = {s: CustomerItem(c, urls.record("customer", s), html("customer", s, "body"))
              for s, c in customers.items() if c.named}
     for item in items:
         for slug in item.record.customers:

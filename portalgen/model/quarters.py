@@ -17,22 +17,17 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
 from portalgen.content.records import Customer
 from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES, Status
 
-if TYPE_CHECKING:
-    from portalgen.render.pages import PageSpec
-
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-INDEX_PATH = "quarters/index.html"
 
 
 @dataclass(frozen=True, order=True)
@@ -67,10 +62,6 @@ class Quarter:
         """The last day of the quarter."""
         following = self.next()
         return date.fromordinal(following.start.toordinal() - 1)
-
-    @property
-    def path(self) -> str:
-        return f"quarters/{self.key}/index.html"
 
     def next(self) -> Quarter:
         return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
@@ -237,19 +228,3 @@ def summaries(model: Model) -> list[QuarterSummary]:
         before.next = after.quarter
         after.previous = before.quarter
     return result
-
-
-def page_specs(model: Model) -> Iterator[PageSpec]:
-    """quarters/index.html, then one page per quarter, newest first."""
-    from portalgen.render.pages import PER_PAGE, PageSpec  # rendering imports this module
-
-    found = summaries(model)
-    yield PageSpec(INDEX_PATH, "quarter_list.html", "Quarter by quarter",
-                   {"summaries": list(reversed(found))},
-                   "What we heard, decided and shipped, quarter by quarter.")
-    for summary in reversed(found):
-        q = summary.quarter
-        # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
-        yield PageSpec(q.path, "quarter.html", f"You said, we did: {q.label}",
-                       {"summary": summary, "limit": PER_PAGE},
-                       f"What we heard, what we decided and what we shipped in {q.months}.")

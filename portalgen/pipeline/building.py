@@ -20,7 +20,7 @@ from portalgen.output import writing
 from portalgen.pipeline import fingerprints, parallel
 from portalgen.pipeline.cache import BuildCache, code_digest
 from portalgen.pipeline.output_state import OutputState
-from portalgen.render import pages, theme
+from portalgen.render import pages, plan, theme
 
 
 @dataclass
@@ -146,7 +146,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
                          drafts=drafts, as_of=source_date())
     clock.lap("link")
     env = theme.make_environment(root)
-    specs = list(pages.page_specs(model))
+    specs = list(plan.page_specs(model))
     clock.lap("plan pages")
     prints = fingerprints.page_fingerprints(specs, fingerprints.site_digest(model, templates, code_digest()))
     clock.lap("fingerprints")

@@ -20,7 +20,7 @@ from typing import Any
 
 from portalgen.model.items import ChangeItem, Credit, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
 from portalgen.model.statuses import Status
-from portalgen.render.pages import Pager, PageSpec
+from portalgen.render.spec import Pager, PageSpec
 
 # Templates whose pages depend only on their own context (see the module docstring).
 LOCAL_TEMPLATES = frozenset({

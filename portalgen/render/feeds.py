@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from datetime import date
 from html import escape as html_escape
 
+from portalgen.model import urls
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, Model, TagItem
 from portalgen.model.statuses import STATUSES
-from portalgen.render.theme import relative_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -18,9 +18,7 @@ FEED_ENTRIES = 50
 
 
 def absolute(model: Model, path: str) -> str:
-    """Public URL of an output file: pretty (folder/) and absolute when base_url is known."""
-    pretty = path.removesuffix("index.html")
-    return (model.portal.base_url or "") + pretty
+    return urls.absolute(model.portal.base_url, path)
 
 
 def _stable_id(model: Model, path: str) -> str:
@@ -69,12 +67,11 @@ def feed_link(model: Model, feed_path: str, target: str) -> str:
     """
     if model.portal.base_url:
         return absolute(model, target)
-    pretty = target.removesuffix("index.html") or "./"
-    return relative_url(feed_path, pretty)
+    return urls.relative(feed_path, urls.pretty(target) or "./")
 
 
 def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | ChangeItem] | None = None,
-         self_path: str = "feed.xml", alternate_path: str = "index.html", subtitle: str | None = None) -> bytes:
+         self_path: str = urls.SITE_FEED, alternate_path: str = urls.INDEX, subtitle: str | None = None) -> bytes:
     """An RFC 4287 feed of decisions and changes, newest first."""
     if items is None:
         items = [*model.decisions, *model.changes]
@@ -108,21 +105,13 @@ def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | Ch
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def tag_feed_path(tag: TagItem) -> str:
-    return f"tags/{tag.slug}/feed.xml"
-
-
-def customer_feed_path(customer: CustomerItem) -> str:
-    return f"customers/{customer.record.slug}/feed.xml"
-
-
 def tag_feed(model: Model, tag: TagItem) -> bytes:
     """Decisions and changes touching feedback on one theme."""
     items: list[DecisionItem | ChangeItem] = []
     for fb in tag.feedback:
         items.extend(fb.decisions)
         items.extend(fb.changes)
-    return atom(model, f": {tag.name}", items, self_path=tag_feed_path(tag), alternate_path=tag.url,
+    return atom(model, f": {tag.name}", items, self_path=urls.feed("tag", tag.slug), alternate_path=tag.url,
                 subtitle=f"What we decided and shipped on the theme {tag.name}.")
 
 
@@ -130,7 +119,7 @@ def customer_feed(model: Model, customer: CustomerItem) -> bytes:
     """Follow what happens to what one named customer asked for."""
     name = customer.record.name
     return atom(model, f": what {name} asked for", [*customer.decided, *customer.shipped],
-                self_path=customer_feed_path(customer), alternate_path=customer.url,
+                self_path=urls.feed("customer", customer.record.slug), alternate_path=customer.url,
                 subtitle=f"What we decided and shipped on what {name} raised.")
 
 
@@ -146,5 +135,5 @@ def sitemap(model: Model, paths: list[str]) -> bytes:
 def robots(model: Model) -> bytes:
     text = "User-agent: *\nAllow: /\n"
     if model.portal.base_url:
-        text += f"Sitemap: {absolute(model, 'sitemap.xml')}\n"
+        text += f"Sitemap: {absolute(model, urls.SITEMAP)}\n"
     return text.encode("utf-8")

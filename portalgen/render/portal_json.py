@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from portalgen.model import urls
 from portalgen.model.items import Credit, Model
 from portalgen.render.feeds import absolute
 
 
 def _credit(model: Model, credit: Credit) -> dict[str, Any]:
     return {
-        "named": [{"slug": c.slug, "name": c.name, "url": absolute(model, f"customers/{c.slug}/index.html")}
+        "named": [{"slug": c.slug, "name": c.name, "url": absolute(model, urls.record("customer", c.slug))}
                   for c in credit.named],
         "anonymous": [{"segment": segment or None, "count": count} for segment, count in credit.anonymous],
     }

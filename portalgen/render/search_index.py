@@ -28,12 +28,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from portalgen.content.slugs import slugify
+from portalgen.model import urls
 from portalgen.model.items import Credit, FeedbackItem, Model
 from portalgen.model.statuses import STATUSES
 
 VERSION = 1
 TEXT_LIMIT = 300
-PATH = "search/index.js"
 GLOBAL = "PORTALGEN_SEARCH"
 
 _TAG = re.compile(r"<[^>]*>")
@@ -116,6 +116,7 @@ def build_document(model: Model) -> dict[str, Any]:
                      tags_of(c.feedback), [], _names([c.credit])])
     return {
         "v": VERSION,
+        "u": urls.patterns(),
         "st": {key: [s.label, s.symbol] for key, s in STATUSES.items()},
         "tags": [[t.slug, t.name] for t in model.tags],
         "segs": [list(pair) for pair in seg_list],

@@ -12,19 +12,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from portalgen.model import quarters
+from portalgen.model import quarters, urls
 from portalgen.model.items import Model
 from portalgen.model.statuses import ORDER, STATUSES, Status
 from portalgen.render import charts
-
-if TYPE_CHECKING:
-    from portalgen.render.pages import PageSpec
-
-PATH = "stats/index.html"
+from portalgen.render.spec import PageSpec
 
 # Fallback fills for when style.css is not loaded; style.css colours the classes for light and dark.
 FALLBACK = {"heard": "#6b7480", "answered": "#1f6fb2", "shipped": "#1e7a46", "days": "#5b34a8"}
@@ -40,9 +35,9 @@ class QuarterRow:
     median_days: int | None
 
 
-def _rows(model: Model) -> list[QuarterRow]:
+def _rows(summaries: list[quarters.QuarterSummary]) -> list[QuarterRow]:
     return [QuarterRow(s, len(s.heard), len(s.answered), len(s.delivered), s.median_days_to_answer)
-            for s in quarters.summaries(model)]
+            for s in summaries]
 
 
 def _volume_chart(rows: list[QuarterRow]) -> Markup:
@@ -93,10 +88,8 @@ def _mix_chart(mix: list[tuple[Status, int, int]]) -> Markup:
                              [(s.label, f"status-{s.key}", n) for s, n, _ in mix], STATUS_FALLBACK)
 
 
-def page_specs(model: Model) -> Iterator[PageSpec]:
-    from portalgen.render.pages import PageSpec  # rendering imports this module
-
-    rows = _rows(model)
+def page_specs(model: Model, summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpec]:
+    rows = _rows(summaries)
     mix = _mix(model)
     context = {
         "stats": model.stats, "rows": rows, "mix": mix, "mix_total": sum(n for _, n, _ in mix),
@@ -104,6 +97,6 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
         "days_chart": _days_chart(rows) if rows else None,
         "mix_chart": _mix_chart(mix) if any(n for _, n, _ in mix) else None,
     }
-    yield PageSpec(PATH, "stats.html", "In numbers", context,
+    yield PageSpec(urls.page("stats"), "stats.html", "In numbers", context,
                    "How much feedback we heard, answered and shipped each quarter, how fast we answer, "
                    "and what became of it.")

@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from portalgen.model import urls
 from portalgen.model.statuses import ORDER, STATUSES
 
 
@@ -26,15 +27,6 @@ def theme_dirs(project: Path) -> list[Path]:
     return dirs
 
 
-def relative_url(from_page: str, target: str) -> str:
-    """Link from one output file to another, relative, so the site works under any sub-path.
-
-    Both are site-relative POSIX paths ("feedback/x/index.html"): climbing out of the page's
-    folders is enough, and much cheaper than posixpath.relpath on every link of every page.
-    """
-    return "../" * from_page.count("/") + target
-
-
 def make_environment(project: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
@@ -44,7 +36,7 @@ def make_environment(project: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(statuses=STATUSES, status_order=ORDER)
+    env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls)
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
     env.filters["html"] = Markup  # only ever applied to HTML that markup.py has sanitised

@@ -85,7 +85,7 @@
       item.tags.forEach(function (slug, n) {
         var t = document.createElement("li");
         var link = document.createElement("a");
-        link.href = pg.root + "tags/" + slug + "/index.html";
+        link.href = idx.urlFor("t", slug);
         link.textContent = item.tagNames[n];
         t.appendChild(link);
         tags.appendChild(t);

@@ -14,7 +14,6 @@
   "use strict";
 
   var ROOT = document.documentElement.getAttribute("data-root") || "./";
-  var FOLDERS = { f: "feedback", d: "decisions", c: "changes" };
   var KINDS = { f: "You said", d: "Decision", c: "We did" };
   var MAX_RESULTS = 8;
 
@@ -22,8 +21,9 @@
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function urlFor(kind, slug) {
-    return ROOT + FOLDERS[kind] + "/" + slug + "/index.html";
+  /* Where a record lives: the index carries the site's URL patterns (portalgen/model/urls.py). */
+  function urlFor(patterns, kind, slug) {
+    return ROOT + patterns[kind].replace("{slug}", slug);
   }
 
   /* Turn the compact rows into objects with a folded haystack, once. */
@@ -36,14 +36,14 @@
         kind: row[0], slug: row[1], title: row[2], text: row[3], status: row[4], date: row[5],
         tags: row[6].map(function (n) { return tags[n][0]; }), tagNames: tagNames,
         segs: row[7].map(function (n) { return segs[n][0]; }), names: row[8] || "",
-        url: urlFor(row[0], row[1])
+        url: urlFor(raw.u, row[0], row[1])
       };
       item.foldedTitle = fold(item.title);
       item.foldedMeta = fold(tagNames.join(" ") + " " + item.names + " " + ((raw.st[item.status] || [""])[0]));
       item.hay = item.foldedTitle + "\n" + item.foldedMeta + "\n" + fold(item.text);
       return item;
     });
-    return { items: items, statuses: raw.st || {}, tags: tags, segs: segs };
+    return { items: items, statuses: raw.st || {}, tags: tags, segs: segs, urlFor: function (kind, slug) { return urlFor(raw.u, kind, slug); } };
   }
 
   var index = null;
@@ -143,7 +143,6 @@
   window.portalgen.search = search;
   window.portalgen.badge = badge;
   window.portalgen.fold = fold;
-  window.portalgen.urlFor = urlFor;
 
   /* --- the combobox in the header ------------------------------------------------------------ */
 

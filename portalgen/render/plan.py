@@ -1,0 +1,146 @@
+"""The page plan: every HTML page of the site, with its path, template, title and context.
+
+Paths come from the URL scheme (model/urls.py). Lists are paginated so that no page grows with
+the portal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from portalgen.model import quarters, urls
+from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
+from portalgen.model.statuses import ORDER, STATUSES
+from portalgen.render import search_index, stats_page
+from portalgen.render.spec import PER_PAGE, PageSpec, paginate
+
+ROADMAP_COLUMN = 30
+WHY_NOT = ("declined", "deferred")
+
+
+def _group_by_version(changes: Sequence[ChangeItem]) -> list[tuple[str, list[ChangeItem]]]:
+    groups: list[tuple[str, list[ChangeItem]]] = []
+    for change in changes:
+        version = change.record.version
+        if groups and groups[-1][0] == version:
+            groups[-1][1].append(change)
+        else:
+            groups.append((version, [change]))
+    return groups
+
+
+def _is_current(decision: DecisionItem) -> bool:
+    """On the roadmap: the latest word on at least one item that has not shipped yet."""
+    return any(i.latest_decision is decision and i.status == decision.record.outcome for i in decision.feedback)
+
+
+def _latest_pairs(model: Model, limit: int = 6) -> list[tuple[FeedbackItem, Any]]:
+    pairs = []
+    for item in model.feedback:
+        if item.duplicate_of is None and item.status != "heard":
+            answer = item.changes[-1] if item.changes else item.decisions[-1]
+            pairs.append((item, answer))
+    pairs.sort(key=lambda p: (-p[1].record.date.toordinal(), p[0].record.slug))
+    return pairs[:limit]
+
+
+def page_specs(model: Model) -> Iterator[PageSpec]:
+    """Every HTML page of the site, in a fixed order."""
+    portal = model.portal
+    yield PageSpec(urls.page("home"), "index.html", portal.title, {
+        "stats": model.stats, "pairs": _latest_pairs(model), "latest_changes": model.changes[:5],
+        "awaiting": [i for i in model.feedback if i.status == "heard"][:5],
+    }, portal.description)
+
+    counts = {key: 0 for key in ORDER}
+    by_status: dict[str, list[FeedbackItem]] = {key: [] for key in ORDER}
+    for item in model.feedback:
+        counts[item.status] += 1
+        by_status[item.status].append(item)
+    filters = {"filter_tags": [(t.slug, t.name) for t in model.tags],
+               "filter_segments": search_index.all_segments(model)}
+    for pager in paginate(model.feedback, urls.folder("feedback")):
+        yield PageSpec(pager.path(pager.number), "feedback_list.html", "What you said",
+                       {"pager": pager, "counts": counts, "current_status": None, **filters},
+                       "Every piece of feedback we have heard, with what happened to it.")
+    for key in ORDER:
+        status = STATUSES[key]
+        for pager in paginate(by_status[key], urls.status(key)):
+            yield PageSpec(pager.path(pager.number), "feedback_list.html",
+                           f"Feedback: {status.headline}", {"pager": pager, "counts": counts,
+                                                            "current_status": status, **filters},
+                           f"Feedback with the status “{status.headline}”.")
+    for item in model.feedback:
+        yield PageSpec(item.url, "feedback.html", item.record.title, {"item": item},
+                       item.record.quote or _excerpt(item.body_html)
+                       or f"Feedback heard on {item.record.date.isoformat()}")
+
+    for pager in paginate(model.decisions, urls.folder("decisions")):
+        yield PageSpec(pager.path(pager.number), "decision_list.html", "What we decided", {"pager": pager},
+                       "Every decision we took on your feedback, and why.")
+    for decision in model.decisions:
+        headline = STATUSES[decision.record.outcome].headline
+        yield PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision},
+                       f"{headline}. {_excerpt(decision.body_html)}".strip())
+    why_not = [d for d in model.decisions if d.record.outcome in WHY_NOT]
+    for pager in paginate(why_not, urls.folder("why-not")):
+        yield PageSpec(pager.path(pager.number), "why_not.html", "Why not", {"pager": pager},
+                       "Every No and Not now, with our reasons and what you can do instead.")
+
+    for pager in paginate(model.changes, urls.folder("changes")):
+        yield PageSpec(pager.path(pager.number), "change_list.html", "What we did",
+                       {"pager": pager, "versions": _group_by_version(pager.items)},
+                       "The changelog: what shipped, and who asked for it.")
+    for change in model.changes:
+        yield PageSpec(change.url, "change.html", change.record.title, {"change": change},
+                       _excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
+
+    current = [d for d in model.decisions if _is_current(d)]
+    columns = []
+    for key in ("under-review", "planned", "in-progress"):
+        decisions = [d for d in current if d.record.outcome == key]
+        columns.append((STATUSES[key], decisions[:ROADMAP_COLUMN], len(decisions)))
+    yield PageSpec(urls.page("roadmap"), "roadmap.html", "Roadmap",
+                   {"columns": columns, "shipped": model.changes[:10]},
+                   "What we are considering, what is planned, what is being built and what just shipped.")
+
+    yield PageSpec(urls.page("customers"), "customer_list.html", "Thank you",
+                   {"customers": model.customers}, "The advisory board members who shaped the product.")
+    for customer in model.customers:
+        yield PageSpec(customer.url, "customer.html", customer.record.name,
+                       {"customer": customer, "feed": (urls.feed("customer", customer.record.slug),
+                                                       f"What {customer.record.name} asked for")},
+                       f"What {customer.record.name} raised, what we decided and what shipped.")
+
+    yield PageSpec(urls.page("tags"), "tag_list.html", "Themes", {"tags": model.tags},
+                   "Feedback grouped by theme.")
+    for tag in model.tags:
+        for pager in paginate(tag.feedback, tag.url.removesuffix("index.html")):
+            yield PageSpec(pager.path(pager.number), "tag.html", f"Theme: {tag.name}",
+                           {"tag": tag, "pager": pager, "feed": (urls.feed("tag", tag.slug), f"Theme {tag.name}")},
+                           f"{len(tag.feedback)} pieces of feedback on {tag.name}, and what happened to them.")
+
+    summaries = quarters.summaries(model)  # once: the quarter pages and the stats page both show them
+    yield from _quarter_specs(summaries)
+    yield from stats_page.page_specs(model, summaries)
+    yield PageSpec(urls.page("not-found"), "404.html", "Page not found", {}, "There is nothing at this address.")
+
+
+def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpec]:
+    """quarters/index.html, then one page per quarter, newest first."""
+    yield PageSpec(urls.page("quarters"), "quarter_list.html", "Quarter by quarter",
+                   {"summaries": list(reversed(summaries))},
+                   "What we heard, decided and shipped, quarter by quarter.")
+    for summary in reversed(summaries):
+        q = summary.quarter
+        # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
+        yield PageSpec(urls.quarter(q.key), "quarter.html", f"You said, we did: {q.label}",
+                       {"summary": summary, "limit": PER_PAGE},
+                       f"What we heard, what we decided and what we shipped in {q.months}.")
+
+
+def _excerpt(fragment: str) -> str:
+    return search_index.plain_text(fragment, 200)
+
+
