@@ -35,7 +35,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from portalgen.dev.server import DevServer, FullRebuild, Outcome  # noqa: E402
+from portalgen.dev.rebuild import FullRebuild, Outcome  # noqa: E402
+from portalgen.dev.server import DevServer  # noqa: E402
 
 DEADLINE = 300.0
 

@@ -24,16 +24,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from portalgen.content.problems import Problem, Severity, UsageError
-from portalgen.dev.server import (
-    DevServer,
-    FullRebuild,
-    Outcome,
-    Redirect,
-    Snapshot,
-    inject,
-    overlay_html,
-    resolve_request,
-)
+from portalgen.dev.overlay import inject, overlay_html
+from portalgen.dev.paths import Redirect, resolve_request
+from portalgen.dev.rebuild import FullRebuild, Outcome
+from portalgen.dev.server import DevServer
+from portalgen.dev.state import Snapshot
 from portalgen.dev.watcher import Debouncer, is_editor_temp, relevant_path
 from portalgen.pipeline.building import build
 
@@ -562,6 +557,21 @@ def test_site_is_also_served_under_the_base_url_path(tmp_path: Path) -> None:
         assert b'href="/cab-portal/feedback/"' in body  # 404.html links by base_url path...
         assert fetch(dev.url, "/cab-portal/feedback/")[0] == 200  # ...and those links work
         assert fetch(dev.url, "/cab-portal/../content/portal.yaml")[0] == 404
+
+
+def test_base_url_path_follows_good_builds_only(project: Path) -> None:
+    settings = project / "content" / "portal.yaml"
+    with DevServer(project, port=0, log=False) as dev, EventStream(dev.url) as events:
+        replace_text(settings, "https://feedback.lumen-analytics.example/", "https://acme.example/moved")
+        events.wait("reload", ok=True)
+        assert fetch(dev.url, "/moved/" + EDIT_URL)[0] == 200
+        # A failed build keeps the last good path, as it keeps the last good site.
+        replace_text(project / EDIT, "date: 2025-12-15", "date: someday")
+        events.wait("reload", ok=False)
+        replace_text(settings, "https://acme.example/moved", "https://acme.example/broken/")
+        events.wait("reload", ok=False)
+        assert fetch(dev.url, "/moved/" + EDIT_URL)[0] == 200
+        assert fetch(dev.url, "/broken/" + EDIT_URL)[0] == 404
 
 
 def test_drafts_are_shown_and_marked_only_with_drafts(project: Path) -> None:

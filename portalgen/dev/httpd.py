@@ -1,0 +1,174 @@
+"""HTTP: files of site/, the dev endpoints under /__portalgen/ (reload events, assets, problems)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import socketserver
+import sys
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import click
+
+from portalgen.dev.overlay import FALLBACK_404, PLACEHOLDER, inject
+from portalgen.dev.paths import Redirect, content_type, resolve_request
+from portalgen.dev.state import SiteState, Snapshot
+
+PREFIX = "/__portalgen/"
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_TYPES = {"reload.js": "text/javascript; charset=utf-8", "overlay.css": "text/css; charset=utf-8"}
+KEEPALIVE_SECONDS = 15.0
+
+
+class DevHandler(BaseHTTPRequestHandler):
+    """GET and HEAD for files of the site, the dev endpoints under /__portalgen/, nothing else."""
+
+    server: DevHTTPServer
+    server_version = "portalgen-serve"
+    sys_version = ""
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path.startswith(PREFIX):
+            self._dev_endpoint(path[len(PREFIX):])
+            return
+        snap = self.server.state.snapshot()  # before reading the file: never newer than it
+        target = self.path
+        if target.startswith(("http://", "https://")):  # absolute-form request target
+            parts = urllib.parse.urlsplit(target)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        base = self.server.base_path
+        if base != "/" and target.startswith(base):
+            # Also serve the site under base_url's path, where 404.html's links point.
+            target = "/" + target[len(base):]
+        found = resolve_request(self.server.site, target)
+        if isinstance(found, Redirect):
+            query = target.split("?", 1)[1] if "?" in target else ""
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", found.location + (f"?{query}" if query else ""))
+            self.send_header("Content-Length", "0")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            return
+        if found is not None:
+            try:
+                self._file(HTTPStatus.OK, found, found.read_bytes(), snap)
+                return
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                pass  # removed by a rebuild between resolving and reading: it is missing now
+            except PermissionError:
+                self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"403 Forbidden\n")
+                return
+        self._not_found(snap)
+
+    def _not_found(self, snap: Snapshot) -> None:
+        page = self.server.site / "404.html"
+        try:
+            body = page.read_bytes()
+        except OSError:
+            body = None
+        if body is None and not self.server.site.is_dir():
+            self._file(HTTPStatus.SERVICE_UNAVAILABLE, Path("placeholder.html"), PLACEHOLDER, snap)
+            return
+        self._file(HTTPStatus.NOT_FOUND, Path("404.html"), body or FALLBACK_404, snap)
+
+    def _file(self, status: HTTPStatus, path: Path, body: bytes, snap: Snapshot) -> None:
+        kind = content_type(path)
+        if kind.startswith("text/html"):
+            body = inject(body, snap)
+        self._send(status, kind, body)
+
+    def _send(self, status: HTTPStatus, kind: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _dev_endpoint(self, name: str) -> None:
+        state = self.server.state
+        if name == "events":
+            self._events()
+        elif name in ASSET_TYPES:
+            self._send(HTTPStatus.OK, ASSET_TYPES[name], (ASSETS / name).read_bytes())
+        elif name == "problems":
+            snap = state.snapshot()
+            data = {**snap.as_json(), "problems": [
+                {"path": p.path, "line": p.line, "message": p.message, "hint": p.hint,
+                 "severity": p.severity.value, "text": p.format()} for p in snap.problems]}
+            self._send(HTTPStatus.OK, "application/json; charset=utf-8",
+                       json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        else:
+            self._not_found(state.snapshot())
+
+    def _events(self) -> None:
+        """Server-Sent Events: `hello` with the current build, then `reload` after every build."""
+        state = self.server.state
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Accel-Buffering", "no")
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        with state.listening() as seen:
+            try:
+                self._event("hello", state.snapshot(), retry=True)
+                while True:
+                    news = state.wait(seen, KEEPALIVE_SECONDS)
+                    if news is None:
+                        return  # the server is stopping
+                    generation, snap = news
+                    if generation == seen:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                        continue
+                    seen = generation
+                    self._event("reload", snap)
+            except OSError:
+                return  # the browser went away
+
+    def _event(self, name: str, snap: Snapshot, retry: bool = False) -> None:
+        text = "retry: 1000\n" if retry else ""
+        text += f"event: {name}\ndata: {json.dumps(snap.as_json())}\n\n"
+        self.wfile.write(text.encode("utf-8"))
+        self.wfile.flush()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class DevHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site: Path, state: SiteState):
+        self.site = site
+        self.state = state
+        self.base_path = "/"  # the path of portal.yaml's base_url, e.g. /portal/; set by each good build
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, DevHandler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind asks DNS for the host's full name, which can hang offline.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return
+        click.secho(f"internal error while answering a request: {type(exc).__name__}: {exc}",
+                    fg="red", err=True)
