@@ -23,13 +23,14 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from portalgen.content.files import is_ignored as is_editor_temp
 from portalgen.content.problems import Problem, Severity, UsageError
 from portalgen.dev.overlay import inject, overlay_html
 from portalgen.dev.paths import Redirect, resolve_request
 from portalgen.dev.rebuild import FullRebuild, Outcome
 from portalgen.dev.server import DevServer
 from portalgen.dev.state import Snapshot
-from portalgen.dev.watcher import Debouncer, is_editor_temp, relevant_path
+from portalgen.dev.watcher import Debouncer, relevant_path
 from portalgen.pipeline.building import build
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,7 +11,6 @@ a new event.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import threading
 import time
@@ -31,6 +30,9 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from portalgen.content.files import is_ignored
+from portalgen.content.kinds import KINDS
+
 # watchdog logs a harmless race while stopping ("queue_events() called when the thread is
 # inactive") through Python's last-resort handler, i.e. onto the terminal at Ctrl-C. A handler
 # of our own keeps that quiet; applications that configure logging still receive the records.
@@ -40,26 +42,9 @@ warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWa
                         module=r"watchdog\.")
 
 WATCHED_FOLDERS = ("content", "templates")
-RECORD_SUFFIXES = (".md", ".yaml", ".yml")
+RECORD_SUFFIXES = tuple(sorted({suffix for kind in KINDS.values() for suffix in kind.suffixes}))
 _REACT_TO = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,
              EVENT_TYPE_CLOSED}
-# vim: .x.swp/.swo/.swx, its write test file 4913 (then 5036, ... in steps of 123), x~ backups;
-# emacs: #x#, .#x; JetBrains: x___jb_tmp___, x___jb_old___; Chrome/VS Code web: x.crswap;
-# generic: .tmp, .bak, .part, .orig; macOS/Windows metadata.
-_TEMP_SUFFIXES = (".swp", ".swo", ".swx", ".swpx", "~", ".tmp", ".temp", ".bak", ".part", ".orig",
-                  ".crswap", "___jb_tmp___", "___jb_old___", ".kate-swp")
-_TEMP_NAMES = {"4913", ".DS_Store", "Thumbs.db", "desktop.ini"}
-_DIGITS = re.compile(r"\d+")
-
-
-def is_editor_temp(name: str, is_directory: bool = False) -> bool:
-    """True for files editors write beside the real one while saving; never a record.
-
-    All-digit names are vim's write probes (4913, 5036, ...) only as files: folders named
-    2026 are how people organise feedback by year.
-    """
-    return (name in _TEMP_NAMES or name.startswith((".", "#")) or name.endswith(_TEMP_SUFFIXES)
-            or (not is_directory and bool(_DIGITS.fullmatch(name))))
 
 
 def relevant_path(path: str | Path, project: Path, is_directory: bool = False) -> bool:
@@ -76,7 +61,7 @@ def relevant_path(path: str | Path, project: Path, is_directory: bool = False) -
     if len(parts) < 2 or parts[0] not in WATCHED_FOLDERS:
         return len(parts) == 1 and parts[0] in WATCHED_FOLDERS  # content/ or templates/ itself
     *folders, name = parts[1:]
-    if is_editor_temp(name, is_directory) or any(is_editor_temp(f, True) for f in folders):
+    if is_ignored(name, is_directory) or any(is_ignored(f, True) for f in folders):
         return False
     if parts[0] == "content" and not is_directory:
         return rel.suffix in RECORD_SUFFIXES
