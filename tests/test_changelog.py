@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from closing_loop_project import ANONYMOUS_NAMES, EXAMPLE_CONTENT, copy_example, protected_names, run_cli, write_project
 
-from portalgen.commands import export as changelog
+from portalgen.commands.export import export_changelog
 from portalgen.content.problems import ContentError
 from portalgen.content.records import Customer
 from portalgen.model.items import Credit
@@ -29,7 +29,7 @@ def entries(text: str) -> list[str]:
 
 
 def test_versions_newest_first_dated_by_their_latest_change(project: Path) -> None:
-    text = changelog.export(project)
+    text = export_changelog(project)
     assert text.startswith("# Changelog\n")
     assert "[Keep a Changelog](https://keepachangelog.com/en/1.1.0/)" in text
     # 2.1 is private, so it is not there; changes without a version are grouped by day.
@@ -38,7 +38,7 @@ def test_versions_newest_first_dated_by_their_latest_change(project: Path) -> No
 
 
 def test_entries_text_dates_and_credits(project: Path) -> None:
-    lines = {entries(line)[0]: line for line in changelog.export(project).splitlines() if line.startswith("- **")}
+    lines = {entries(line)[0]: line for line in export_changelog(project).splitlines() if line.startswith("- **")}
     assert lines["Dark mode is here"] == (
         "- **Dark mode is here**: Switch it on in **Settings**. Thanks to Acme Health and 1 customer in Retail. "
         "[More](https://feedback.example.com/changes/dark-mode-shipped/)")
@@ -53,7 +53,7 @@ def test_entries_text_dates_and_credits(project: Path) -> None:
 
 
 def test_no_anonymous_customer_named(project: Path) -> None:
-    text = changelog.export(project).lower()
+    text = export_changelog(project).lower()
     for name in ANONYMOUS_NAMES:
         assert name.lower() not in text
     for hidden in ("secret change", "internal only"):
@@ -61,7 +61,7 @@ def test_no_anonymous_customer_named(project: Path) -> None:
 
 
 def test_example_changelog_names_no_anonymous_customer(tmp_path: Path) -> None:
-    text = changelog.export(copy_example(tmp_path / "example"))
+    text = export_changelog(copy_example(tmp_path / "example"))
     names = protected_names(EXAMPLE_CONTENT)
     assert "Halvorsen Pharmacy Group" in names
     for name in names:
@@ -74,18 +74,18 @@ def test_without_base_url_no_links(project: Path) -> None:
     portal = project / "content" / "portal.yaml"
     portal.write_text(portal.read_text(encoding="utf-8").replace('base_url: "https://feedback.example.com/"\n', ""),
                       encoding="utf-8")
-    text = changelog.export(project)
+    text = export_changelog(project)
     assert "[More]" not in text and "http" not in text.replace("https://keepachangelog.com", "")
 
 
 def test_deterministic(project: Path) -> None:
-    assert changelog.export(project) == changelog.export(project)
+    assert export_changelog(project) == export_changelog(project)
 
 
 def test_content_errors_refuse(project: Path) -> None:
     (project / "content" / "changes" / "broken.md").write_text("---\ntitle: Broken\n---\n", encoding="utf-8")
     with pytest.raises(ContentError):
-        changelog.export(project)
+        export_changelog(project)
 
 
 def test_credit_wording_matches_the_portal() -> None:
@@ -103,11 +103,11 @@ def test_credit_wording_matches_the_portal() -> None:
 def test_cli_stdout_and_file(project: Path, tmp_path: Path) -> None:
     result = run_cli("export", "changelog", project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == changelog.export(project)
+    assert result.stdout == export_changelog(project)
     out = tmp_path / "CHANGELOG.md"
     result = run_cli("export", "changelog", project, "-o", out)
     assert result.returncode == 0, result.stderr
-    assert out.read_text(encoding="utf-8") == changelog.export(project)
+    assert out.read_text(encoding="utf-8") == export_changelog(project)
     (project / "content" / "changes" / "broken.md").write_text("---\ntitle: Broken\n---\n", encoding="utf-8")
     refused = run_cli("export", "changelog", project)
     assert refused.returncode == 1 and refused.stdout == "" and "broken.md" in refused.stderr

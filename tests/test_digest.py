@@ -12,8 +12,9 @@ import html5lib
 import pytest
 from closing_loop_project import ANONYMOUS_NAMES, run_cli, write_project
 
-from portalgen.commands import digest as digests
+from portalgen.commands.digest import build_digest
 from portalgen.content.problems import ContentError, UsageError
+from portalgen.render import digest as digests
 
 TODAY = date(2026, 6, 15)
 
@@ -24,7 +25,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def make(project: Path, customer: str, since: date | None = None, **kw) -> digests.Digest:
-    return digests.build_digest(project, customer, since=since, today=TODAY, **kw)[0]
+    return build_digest(project, customer, since=since, today=TODAY, **kw)[0]
 
 
 def render(project: Path, d: digests.Digest, fmt: str, to: str | None = None) -> bytes:

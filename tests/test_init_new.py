@@ -348,7 +348,7 @@ def test_new_quotes_slugs_yaml_would_misread(run: Run, example: Path) -> None:
 
 
 def test_new_is_deterministic_given_a_date(example: Path) -> None:
-    from portalgen.commands.scaffolding import new_record
+    from portalgen.commands.new import new_record
 
     made = new_record(example, "decision", "Later", feedback=["dark-mode"], outcome="deferred",
                       today=date(2026, 1, 31))
@@ -441,7 +441,7 @@ def test_new_reference_messages_equal_checks(run: Run, example: Path, tmp_path: 
     assert refused
 
     # Write the very same file anyway (bypassing the refusal) into a copy, and ask check.
-    from portalgen.commands.scaffolding import _render, split_slugs
+    from portalgen.commands.new import _render, split_slugs
 
     copy = tmp_path / "copy"
     shutil.copytree(example, copy)
@@ -503,7 +503,8 @@ def test_new_refuses_an_existing_customer_file(run: Run, example: Path) -> None:
 
 def test_check_and_new_agree_on_severity_words(example: Path) -> None:
     # `new` prints problems through Problem.format, like check: "path:line: error: message — fix: hint"
-    from portalgen.commands.scaffolding import Refused, new_record
+    from portalgen.commands.authoring import Refused
+    from portalgen.commands.new import new_record
 
     with pytest.raises(Refused) as caught:
         new_record(example, "feedback", "Y", customers=["meridian-helth"])

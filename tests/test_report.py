@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from closing_loop_project import run_cli, write_project
 
+from portalgen.commands import options
 from portalgen.commands import report as reporting
+from portalgen.model import report as report_model
+from portalgen.render import report as report_formats
 
 TODAY = "2026-06-15"
 
@@ -23,11 +26,11 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def report(project: Path) -> reporting.Report:
+def report(project: Path) -> report_model.Report:
     return reporting.build_report(project, date.fromisoformat(TODAY))
 
 
-def test_stale_feedback_oldest_first_with_who_asked(report: reporting.Report) -> None:
+def test_stale_feedback_oldest_first_with_who_asked(report: report_model.Report) -> None:
     assert [f.slug for f in report.stale_feedback] == STALE
     csv, pricing, api = report.stale_feedback
     assert csv.days_waiting == (date(2026, 6, 15) - date(2026, 1, 20)).days
@@ -37,7 +40,7 @@ def test_stale_feedback_oldest_first_with_who_asked(report: reporting.Report) ->
     assert [c.name for c in api.customers] == ["Umbrella Corp"]
 
 
-def test_answered_deferred_and_fresh_items_are_not_stale(report: reporting.Report) -> None:
+def test_answered_deferred_and_fresh_items_are_not_stale(report: report_model.Report) -> None:
     slugs = {f.slug for f in report.stale_feedback}
     # shipped, planned, declined (and its duplicate), deferred, already available, draft
     assert not slugs & {"dark-mode", "sso", "sso-again", "mobile-app", "wayne-reports", "zeros-in-exports",
@@ -52,7 +55,7 @@ def test_stale_threshold_is_stale_after_days(project: Path) -> None:
     assert "api-limits" in [f.slug for f in on_day_31.stale_feedback]
 
 
-def test_overdue_revisits_and_declined_without_workaround(report: reporting.Report) -> None:
+def test_overdue_revisits_and_declined_without_workaround(report: report_model.Report) -> None:
     assert [(d.slug, d.revisit, d.days_overdue, d.feedback) for d in report.overdue_revisits] == [
         ("mobile-later", date(2026, 6, 1), 14, ["mobile-app"])]
     assert [(d.slug, d.feedback) for d in report.declined_without_workaround] == [("no-sso", ["sso"])]
@@ -63,7 +66,7 @@ def test_revisit_not_yet_due(project: Path) -> None:
     assert [d.slug for d in reporting.build_report(project, date(2026, 6, 2)).overdue_revisits] == ["mobile-later"]
 
 
-def test_quiet_customers(report: reporting.Report) -> None:
+def test_quiet_customers(report: report_model.Report) -> None:
     assert [q.slug for q in report.quiet_customers] == QUIET
     hooli, stark, wayne = report.quiet_customers
     assert (hooli.last_news, hooli.named) == (date(2025, 1, 1), True)  # joined, then nothing
@@ -72,14 +75,14 @@ def test_quiet_customers(report: reporting.Report) -> None:
     assert wayne.days_quiet == (date(2026, 6, 15) - date(2026, 1, 5)).days
 
 
-def test_counts_of_drafts_and_private_records(report: reporting.Report) -> None:
+def test_counts_of_drafts_and_private_records(report: report_model.Report) -> None:
     assert report.drafts == {"feedback": 1, "decisions": 1, "changes": 0, "total": 2}
     assert report.private == {"feedback": 1, "decisions": 0, "changes": 1, "total": 2}
     assert report.stale and report.content_errors == 0
 
 
-def test_text_format_in_order(report: reporting.Report) -> None:
-    text = reporting.render(report, "text")
+def test_text_format_in_order(report: report_model.Report) -> None:
+    text = report_formats.render(report, "text")
     positions = [text.index(t) for t in ("CSV export", "Cheaper viewer seats", "Higher API limits")]
     assert positions == sorted(positions)
     sections = [text.index(h) for h in ("Waiting for an answer", "past their revisit date",
@@ -91,8 +94,8 @@ def test_text_format_in_order(report: reporting.Report) -> None:
     assert "Private records: 2 (1 feedback, 0 decisions, 1 change)" in text
 
 
-def test_md_format_in_order(report: reporting.Report) -> None:
-    text = reporting.render(report, "md")
+def test_md_format_in_order(report: report_model.Report) -> None:
+    text = report_formats.render(report, "md")
     assert text.startswith("# Report: ")
     assert "## Waiting for an answer for more than 30 days, oldest first (3)" in text
     positions = [text.index(t) for t in ("CSV export", "Cheaper viewer seats", "Higher API limits",
@@ -102,8 +105,8 @@ def test_md_format_in_order(report: reporting.Report) -> None:
     assert "`content/feedback/csv-export.md; draft answer: content/decisions/csv-export-draft.md`" in text
 
 
-def test_json_format(report: reporting.Report) -> None:
-    data = json.loads(reporting.render(report, "json"))
+def test_json_format(report: report_model.Report) -> None:
+    data = json.loads(report_formats.render(report, "json"))
     assert data["today"] == TODAY and data["stale"] is True
     assert [f["slug"] for f in data["stale_feedback"]] == STALE
     assert data["stale_feedback"][1]["visibility"] == "private"
@@ -117,9 +120,9 @@ def test_json_format(report: reporting.Report) -> None:
 
 
 def test_output_is_deterministic(project: Path) -> None:
-    for fmt in reporting.FORMATS:
-        first = reporting.render(reporting.build_report(project, date(2026, 6, 15)), fmt)
-        again = reporting.render(reporting.build_report(project, date(2026, 6, 15)), fmt)
+    for fmt in report_formats.FORMATS:
+        first = report_formats.render(reporting.build_report(project, date(2026, 6, 15)), fmt)
+        again = report_formats.render(reporting.build_report(project, date(2026, 6, 15)), fmt)
         assert first == again
 
 
@@ -133,8 +136,8 @@ def test_nothing_stale(tmp_path: Path) -> None:
                                                        encoding="utf-8")
     report = reporting.build_report(root, date(2026, 2, 1))
     assert not report.stale
-    assert "Nothing is stale." in reporting.render(report, "text")
-    assert json.loads(reporting.render(report, "json"))["stale"] is False
+    assert "Nothing is stale." in report_formats.render(report, "text")
+    assert json.loads(report_formats.render(report, "json"))["stale"] is False
 
 
 def test_cli_formats_and_fail_on_stale(project: Path) -> None:
@@ -176,13 +179,13 @@ def test_content_errors_are_counted_not_fatal(project: Path) -> None:
     (project / "content" / "feedback" / "broken.md").write_text("---\ntitle: Broken\n---\n", encoding="utf-8")
     report = reporting.build_report(project, date(2026, 6, 15))
     assert report.content_errors >= 1
-    assert "portalgen check" in reporting.render(report, "text")
+    assert "portalgen check" in report_formats.render(report, "text")
     assert [f.slug for f in report.stale_feedback] == STALE
 
 
 def test_today_option_then_source_date_epoch_then_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1781481600")
-    assert reporting.today(date(2020, 1, 2)) == date(2020, 1, 2)
-    assert reporting.today() == date(2026, 6, 15)
+    assert options.today(date(2020, 1, 2)) == date(2020, 1, 2)
+    assert options.today() == date(2026, 6, 15)
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert reporting.today() == date.today()
+    assert options.today() == date.today()

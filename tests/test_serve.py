@@ -546,7 +546,7 @@ def test_template_override_errors_show_in_overlay(server: DevServer, project: Pa
 
 
 def test_site_is_also_served_under_the_base_url_path(tmp_path: Path) -> None:
-    from portalgen.commands.scaffolding import init_project
+    from portalgen.commands.init import init_project
 
     root = tmp_path / "fresh"
     init_project(root, base_url="https://acme.github.io/cab-portal/")

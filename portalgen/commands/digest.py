@@ -1,146 +1,25 @@
-"""`portalgen digest`: a message to one customer about what became of what they told us.
+"""`portalgen digest`: write one customer a message about what became of what they told us.
 
-The digest has three parts: what happened since a date (decisions with their reasons and
-workarounds, shipped changes, oldest first so it reads as a story), what is still open, and
-every item they raised (newest first). It is written as Markdown, as e-mail-safe HTML (inline CSS,
-no scripts, no external resources) or as a complete RFC 5322 message (multipart/alternative: plain
-text and HTML) built with the standard library's email package.
-
-A digest is private output, never part of site/, so it works for anonymous customers too. It shows
-only what the portal publishes (no drafts, no private records): every link in it leads somewhere,
-and nothing internal reaches a customer. Other customers appear only the way the portal credits
-them, so no other anonymous customer is ever named.
+The message itself is made in portalgen.render.digest. Content with errors is refused, so nothing
+half-checked goes to a customer.
 """
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
-import re
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from email import policy
-from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime
+from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import jinja2
-from markupsafe import Markup
+import click
 
-from portalgen.commands import report as reporting
+from portalgen.commands import options
+from portalgen.commands.console import refuse_content, write_output
+from portalgen.commands.options import DATE, PROJECT, TODAY, as_date
 from portalgen.content.problems import ContentError, UsageError
-from portalgen.content.records import Customer, Portal, Records
-from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
-from portalgen.model.statuses import ORDER, STATUSES
+from portalgen.content.records import Customer, Records
+from portalgen.model.report import link_published
 from portalgen.pipeline import building
-from portalgen.render import theme
-from portalgen.render.plaintext import html_to_text, md_escape
-
-FORMATS = ("md", "html", "eml")
-OPEN = ("heard", "under-review", "planned", "in-progress", "deferred")
-PLACEHOLDER_TO = "recipient@example.invalid"
-PLACEHOLDER_FROM = "feedback@example.invalid"
-
-
-def longdate(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-@dataclass(eq=False)
-class Event:
-    """A decision or a change on some of the customer's items."""
-
-    item: DecisionItem | ChangeItem
-    about: list[FeedbackItem]  # the customer's items it concerns
-
-    @property
-    def kind(self) -> str:
-        return "decision" if isinstance(self.item, DecisionItem) else "change"
-
-    @property
-    def date(self) -> date:
-        return self.item.record.date
-
-    @property
-    def heading(self) -> str:
-        return self.item.record.title
-
-    @property
-    def meta(self) -> str:
-        """'Not now, decided on 3 June 2026, about: Custom fiscal calendars.'"""
-        r = self.item.record
-        about = "; ".join(i.record.title for i in self.about)
-        if isinstance(self.item, DecisionItem):
-            return f"{STATUSES[r.outcome].headline}, decided on {longdate(r.date)}, about: {about}."
-        return f"Shipped{' in ' + r.version if r.version else ''} on {longdate(r.date)}, about: {about}."
-
-
-@dataclass(eq=False)
-class Digest:
-    portal: Portal
-    customer: Customer
-    recipient: str  # who the greeting is for
-    today: date
-    since: date | None
-    raised: list[FeedbackItem]  # newest first
-    events: list[Event]  # oldest first
-    still_open: list[FeedbackItem]  # open questions first, then oldest first
-    hidden: dict[str, int] = field(default_factory=dict)  # their unpublished items, by reason
-
-    def link(self, path: str) -> str:
-        """A page's address: absolute with base_url, else relative to the site's root."""
-        pretty = path.removesuffix("index.html")
-        return (self.portal.base_url or "") + pretty
-
-    @property
-    def absolute_links(self) -> bool:
-        return bool(self.portal.base_url)
-
-    @property
-    def home(self) -> str:
-        return self.portal.base_url or ""
-
-    @property
-    def product(self) -> str:
-        return self.portal.product or self.portal.title
-
-    @property
-    def period(self) -> str:
-        return f"since {longdate(self.since)}" if self.since else "so far"
-
-    @property
-    def subject(self) -> str:
-        return f"{self.product}: what happened to your feedback {self.period}"
-
-    def status_text(self, item: FeedbackItem) -> str:
-        if item.status == "shipped" and item.changes:
-            first = item.changes[0].record
-            return f"Shipped {'in ' + first.version if first.version else 'on ' + longdate(first.date)}"
-        text = STATUSES[item.status].headline
-        decision = item.latest_decision
-        if item.status == "deferred" and decision and decision.record.revisit:
-            text += f" (we will look again on {longdate(decision.record.revisit)})"
-        if item.status == "heard" and item.days_waiting is not None:
-            text += f" ({item.days_waiting} {'day' if item.days_waiting == 1 else 'days'})"
-        return text
-
-    @property
-    def summary(self) -> str:
-        decisions = sum(1 for e in self.events if e.kind == "decision")
-        changes = len(self.events) - decisions
-        parts = []
-        if decisions:
-            parts.append(f"{decisions} {'decision' if decisions == 1 else 'decisions'}")
-        if changes:
-            parts.append(f"{changes} shipped {'change' if changes == 1 else 'changes'}")
-        raised, still_open = len(self.raised), len(self.still_open)
-        news = " and ".join(parts) if parts else "nothing new"
-        return (f"{self.customer.name} raised {raised} {'item' if raised == 1 else 'items'} with us, and "
-                f"{still_open} {'is' if still_open == 1 else 'are'} still open. "
-                f"{self.period[0].upper()}{self.period[1:]}: {news}.")
+from portalgen.render.digest import FORMATS, Digest, environment, make_digest, parse_address, render
 
 
 def find_customer(records: Records, wanted: str) -> Customer:
@@ -156,29 +35,6 @@ def find_customer(records: Records, wanted: str) -> Customer:
     raise UsageError(f"no customer '{wanted}'{hint}; customers: {known}")
 
 
-def make_digest(records: Records, model: Model, customer: Customer, today: date, since: date | None = None,
-                recipient: str | None = None) -> Digest:
-    """The digest as data, from the published model (drafts and private records excluded)."""
-    slug = customer.slug
-    raised = [i for i in model.feedback if slug in i.record.customers]  # model order: newest first
-    events: dict[int, Event] = {}
-    for item in sorted(raised, key=lambda i: (i.record.date, i.record.slug)):
-        for answer in (*item.decisions, *item.changes):
-            if since is None or answer.record.date >= since:
-                events.setdefault(id(answer), Event(answer, [])).about.append(item)
-    ordered = sorted(events.values(), key=lambda e: (e.date, 0 if e.kind == "decision" else 1, e.item.record.slug))
-    still_open = sorted((i for i in raised if i.status in OPEN),
-                        key=lambda i: (ORDER.index(i.status), i.record.date, i.record.slug))
-    published = {i.record.slug for i in raised}
-    hidden: dict[str, int] = {}
-    for fb in records.feedback.values():
-        if slug in fb.customers and fb.slug not in published:
-            reason = "private" if not fb.public else "draft"
-            hidden[reason] = hidden.get(reason, 0) + 1
-    return Digest(model.portal, customer, recipient or customer.name, today, since, raised, ordered, still_open,
-                  hidden)
-
-
 def build_digest(project: Path | str | None, customer: str, since: date | None = None, today: date | None = None,
                  recipient: str | None = None) -> tuple[Digest, Path]:
     """Load, validate (errors raise ContentError: nothing half-checked goes to a customer) and digest."""
@@ -186,171 +42,41 @@ def build_digest(project: Path | str | None, customer: str, since: date | None =
     records, problems = building.check(root)
     if problems.errors:
         raise ContentError(problems.sorted())
-    when = reporting.today(today)
+    when = options.today(today)
     who = find_customer(records, customer)
     # Render only the Markdown this digest shows: on a big portal, rendering everything is the slow part.
-    outline = make_digest(records, reporting.link_published(records, when, bodies=False), who, when, since)
+    outline = make_digest(records, link_published(records, when, bodies=False), who, when, since)
     shown = {("decision" if e.kind == "decision" else "change", e.item.record.slug) for e in outline.events}
-    model = reporting.link_published(records, when, bodies=shown)
+    model = link_published(records, when, bodies=shown)
     return make_digest(records, model, who, when, since, recipient), root
 
 
-# --- text and Markdown -----------------------------------------------------------------------------
+@click.command()
+@click.argument("customer")
+@PROJECT
+@click.option("--since", type=DATE, metavar="YYYY-MM-DD", callback=as_date,
+              help="Tell what happened from this date on, inclusive (default: everything).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: stdout).")
+@click.option("--to", "to", metavar='"NAME <ADDRESS>"',
+              help="Recipient for the greeting and the To: header (default: the customer, placeholder address).")
+@TODAY
+def digest(customer: str, path: Path | None, since: date | None, fmt: str, output: Path | None, to: str | None,
+           today: date | None) -> None:
+    """Write a message to CUSTOMER (slug or name): what happened to what they told us.
 
-
-def _heading(text: str, level: int, markdown: bool) -> list[str]:
-    if markdown:
-        return ["#" * level + " " + md_escape(text), ""]
-    return [text, ("=" if level <= 2 else "-") * len(text), ""]
-
-
-def _ref(d: Digest, title: str, path: str, markdown: bool) -> str:
-    if markdown:
-        return f"[{md_escape(title)}]({d.link(path)})"
-    return f"{title} <{d.link(path)}>"
-
-
-def render_text(d: Digest, markdown: bool = True) -> str:
-    """The digest as Markdown, or as plain text for the text/plain part of an e-mail."""
-    e = md_escape if markdown else (lambda s: s)
-    lines = [f"Hello {e(d.recipient)},", "", e(d.summary), ""]
-    lines += _heading(f"What happened {d.period}", 2, markdown)
-    if not d.events:
-        lines += [e(f"Nothing new {d.period}. Everything you raised is listed below with where it stands."), ""]
-    for ev in d.events:
-        r = ev.item.record
-        lines += _heading(ev.heading, 3, markdown)
-        lines.append(e(ev.meta))
-        lines.append("")
-        if isinstance(ev.item, DecisionItem):
-            if ev.item.body_html:
-                lines += [("**Why:**" if markdown else "Why:"), "", html_to_text(ev.item.body_html, markdown), ""]
-            if ev.item.workaround_html:
-                lines += [("**What you can do meanwhile:**" if markdown else "What you can do meanwhile:"), "",
-                          html_to_text(ev.item.workaround_html, markdown), ""]
-            if r.revisit:
-                lines += [e(f"We will look at this again on {longdate(r.revisit)}."), ""]
-        elif ev.item.body_html:
-            lines += [html_to_text(ev.item.body_html, markdown), ""]
-        lines += [("Read more: " + _ref(d, r.title, ev.item.url, markdown)) if markdown
-                  else f"Read more: {d.link(ev.item.url)}", ""]
-    lines += _heading("Still open", 2, markdown)
-    if not d.still_open:
-        lines += ["Nothing: every item you raised has an answer.", ""]
-    for item in d.still_open:
-        lines.append(f"- {_ref(d, item.record.title, item.url, markdown)}: {e(d.status_text(item))}")
-    if d.still_open:
-        lines.append("")
-    lines += _heading("Everything you raised", 2, markdown)
-    if not d.raised:
-        lines += ["Nothing yet: we would love to hear from you.", ""]
-    for item in d.raised:
-        lines.append(f"- {longdate(item.record.date)}: {_ref(d, item.record.title, item.url, markdown)}: "
-                     f"{e(d.status_text(item))}")
-    if d.raised:
-        lines.append("")
-    contact = d.portal.contact
-    lines.append(e("Thank you for telling us. If anything here is wrong or unclear, reply to this message"
-                   + (f" or write to {contact}." if contact else ".")))
-    lines += ["", e(f"The {d.product} team")]
-    if d.home:
-        lines.append(d.home)
-    return "\n".join(lines) + "\n"
-
-
-# --- HTML ------------------------------------------------------------------------------------------
-
-# Inline styles for the sanitised body HTML: e-mail clients ignore <style> blocks and style sheets.
-BODY_STYLES = {
-    "p": "margin:0 0 12px 0;",
-    "ul": "margin:0 0 12px 0;padding-left:22px;",
-    "ol": "margin:0 0 12px 0;padding-left:22px;",
-    "li": "margin:0 0 4px 0;",
-    "a": "color:#1a5785;",
-    "blockquote": "margin:0 0 12px 0;padding-left:12px;border-left:3px solid #d8dde4;color:#4d5663;",
-    "pre": "margin:0 0 12px 0;padding:8px;background:#eef3f8;white-space:pre-wrap;",
-    "code": "font-family:Consolas,Menlo,monospace;font-size:90%;",
-    "h3": "font-size:16px;margin:16px 0 8px 0;", "h4": "font-size:15px;margin:16px 0 8px 0;",
-    "h5": "font-size:14px;margin:12px 0 6px 0;", "h6": "font-size:14px;margin:12px 0 6px 0;",
-    "table": "border-collapse:collapse;margin:0 0 12px 0;",
-    "th": "border:1px solid #d8dde4;padding:4px 8px;text-align:left;",
-    "td": "border:1px solid #d8dde4;padding:4px 8px;",
-}
-_TAG = re.compile(r"<(" + "|".join(BODY_STYLES) + r")(?=[\s>])")
-
-
-def email_body(html: str) -> Markup:
-    """Sanitised body HTML with inline styles added (it carries no style attributes of its own)."""
-    return Markup(_TAG.sub(lambda m: f'<{m[1]} style="{BODY_STYLES[m[1]]}"', html))
-
-
-def render_html(d: Digest, env: jinja2.Environment) -> str:
-    template = env.get_template("digest_email.html")
-    return template.render(d=d, body=email_body, status_text=d.status_text, longdate=longdate,
-                           statuses=STATUSES)
-
-
-# --- e-mail ----------------------------------------------------------------------------------------
-
-
-def _date_header(today: date) -> datetime:
-    """SOURCE_DATE_EPOCH's exact time when set, else midnight UTC of 'today' (reproducible)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = datetime.fromtimestamp(int(epoch), tz=UTC)
-        if stamp.date() == today:
-            return stamp
-    return datetime(today.year, today.month, today.day, tzinfo=UTC)
-
-
-def _domain(portal: Portal) -> str:
-    if "@" in portal.contact and not portal.contact.startswith("http"):
-        return portal.contact.rsplit("@", 1)[1]
-    host = urlsplit(portal.base_url or "").hostname
-    return host or "portalgen.invalid"
-
-
-def parse_address(text: str | None, fallback_name: str = "", fallback_addr: str = PLACEHOLDER_TO) -> Address:
-    """'Name <addr>', a bare address, or a name alone (then the placeholder address)."""
-    if not text:
-        return Address(display_name=fallback_name, addr_spec=fallback_addr)
-    match = re.fullmatch(r"\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*", text)
-    if match:
-        return Address(display_name=match[1].strip('"'), addr_spec=match[2])
-    if re.fullmatch(r"[^\s@<>]+@[^\s@<>]+", text.strip()):
-        return Address(addr_spec=text.strip())
-    return Address(display_name=text.strip(), addr_spec=fallback_addr)
-
-
-def render_eml(d: Digest, env: jinja2.Environment, to: str | None = None) -> bytes:
-    """A complete RFC 5322 message: multipart/alternative with a text/plain and a text/html part."""
-    text = render_text(d, markdown=False)
-    html = render_html(d, env)
-    msg = EmailMessage(policy=policy.SMTP)
-    msg["Subject"] = d.subject
-    contact = d.portal.contact
-    sender = contact if "@" in contact and not contact.startswith(("http:", "https:")) else PLACEHOLDER_FROM
-    msg["From"] = Address(display_name=d.product, addr_spec=sender.removeprefix("mailto:"))
-    msg["To"] = parse_address(to, d.recipient)
-    msg["Date"] = format_datetime(_date_header(d.today))
-    digest = hashlib.sha256((msg["Subject"] + str(msg["To"]) + text + html).encode("utf-8")).hexdigest()
-    msg["Message-ID"] = f"<digest.{digest[:32]}@{_domain(d.portal)}>"
-    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
-    msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    msg.set_boundary(f"==portalgen-digest-{digest[:24]}==")
-    return msg.as_bytes()
-
-
-def render(d: Digest, fmt: str, env: jinja2.Environment, to: str | None = None) -> bytes:
-    if fmt == "md":
-        return render_text(d, markdown=True).encode("utf-8")
-    if fmt == "html":
-        return render_html(d, env).encode("utf-8")
-    if fmt == "eml":
-        return render_eml(d, env, to)
-    raise UsageError(f"unknown digest format '{fmt}': use one of {', '.join(FORMATS)}")
-
-
-def environment(root: Path) -> jinja2.Environment:
-    """The theme's Jinja environment (a project's templates/digest_email.html overrides the default)."""
-    return theme.make_environment(root)
+    Private output (it works for anonymous customers too); it shows only what the portal publishes.
+    """
+    recipient = parse_address(to).display_name if to else None
+    try:
+        result, root = build_digest(path, customer, since, today, recipient or None)
+    except ContentError as exc:
+        refuse_content(exc.problems, "digest")
+    data = render(result, fmt, environment(root), to)
+    write_output(data, output, root)
+    for reason, count in sorted(result.hidden.items()):
+        click.secho(f"note: {count} {reason} feedback item(s) from {result.customer.name} are not in the digest",
+                    fg="yellow", err=True)
+    if not result.absolute_links:
+        click.secho("note: portal.yaml has no base_url, so links in the digest are relative", fg="yellow", err=True)

@@ -1,128 +1,48 @@
-"""`portalgen export changelog`: a CHANGELOG.md in the Keep a Changelog style, from the portal's changes.
-
-- One section per version, newest first, dated with the latest date of its changes
-  ("## [4.4] - 2026-04-14"). Changes without a version are grouped by the day they shipped
-  ("## 2026-03-01").
-- Each change is one entry: its title, the first paragraph of its body as text, the date when it
-  differs from the section's, and credits ("Thanks to Acme and 2 customers in Healthcare").
-- Only published changes, credited like the portal credits them: named customers by name, anonymous
-  ones counted by segment. An anonymous customer is never named.
+"""`portalgen export changelog`: the portal's published changes as a CHANGELOG.md.
 
 The changelog is public output, so content with errors (a leaked name, say) is refused, as `build`
-refuses it.
+refuses it. Its format is described in portalgen.render.changelog.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from portalgen.commands import report as reporting
+import click
+
+from portalgen.commands.console import refuse_content, write_output
+from portalgen.commands.options import PROJECT
 from portalgen.content.problems import ContentError
-from portalgen.model.items import ChangeItem, Model
+from portalgen.model.report import link_published
 from portalgen.pipeline import building
-from portalgen.render.feeds import absolute
-from portalgen.render.plaintext import credit_text, html_blocks, md_escape
-
-KEEP_A_CHANGELOG = "https://keepachangelog.com/en/1.1.0/"
+from portalgen.render.changelog import render as render_changelog
 
 
-@dataclass(frozen=True)
-class Release:
-    version: str  # "" for changes shipped without a version
-    date: date  # the latest date among its changes
-    changes: list[ChangeItem]  # newest first
-
-    @property
-    def heading(self) -> str:
-        day = self.date.isoformat()
-        return f"[{md_escape(self.version)}] - {day}" if self.version else day
-
-
-def _natural(text: str) -> list[tuple[int, int | str]]:
-    """'4.10' after '4.9': numbers compare as numbers."""
-    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text.casefold()) if part]
-
-
-def releases(model: Model) -> list[Release]:
-    """Published changes grouped into releases, newest first."""
-    groups: dict[tuple[str, str], list[ChangeItem]] = {}
-    for change in model.changes:
-        version = change.record.version.strip()
-        key = ("v", version) if version else ("d", change.record.date.isoformat())
-        groups.setdefault(key, []).append(change)
-    result = []
-    for (_, version_or_day), changes in groups.items():
-        changes = sorted(changes, key=lambda c: (-c.record.date.toordinal(), c.record.slug))
-        version = version_or_day if changes[0].record.version.strip() else ""
-        result.append(Release(version, changes[0].record.date, changes))
-    result.sort(key=lambda r: _natural(r.version), reverse=True)  # ties on date: higher version first
-    result.sort(key=lambda r: r.date, reverse=True)
-    return result
-
-
-def summary(body_html: str) -> str:
-    """The first paragraph as one line of Markdown. A paragraph that introduces a list ("...:") takes
-    the list along, inline; one that introduces anything else (a table, say) ends with a full stop."""
-    blocks = html_blocks(body_html, markdown=True)
-    if not blocks:
-        return ""
-    text = " ".join(blocks[0].split())
-    if text.endswith(":"):
-        following = blocks[1] if len(blocks) > 1 else ""
-        items = [re.sub(r"^\s*(- |\d+\. )", "", line).strip() for line in following.splitlines()]
-        if following and all(re.match(r"\s*(- |\d+\. )", line) for line in following.splitlines()):
-            text += " " + "; ".join(" ".join(i.split()) for i in items if i) + "."
-        else:
-            text = text[:-1].rstrip() + "."
-    return text
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def entry(model: Model, release: Release, change: ChangeItem) -> str:
-    r = change.record
-    text = f"- **{md_escape(r.title)}**"
-    if r.date != release.date:
-        text += f" ({r.date.isoformat()})"
-    first = summary(change.body_html)
-    if first:
-        text += f": {_sentence(first)}"
-    if change.credit:
-        text += " " + _sentence(f"Thanks to {credit_text(change.credit, escape=True)}")
-    if model.portal.base_url:
-        text += f" [More]({absolute(model, change.url)})"
-    return text
-
-
-def render(model: Model) -> str:
-    product = model.portal.product or model.portal.title
-    lines = [
-        "# Changelog", "",
-        f"All notable changes to {md_escape(product)}, newest first, with the customers who asked for them.", "",
-        f"The format is based on [Keep a Changelog]({KEEP_A_CHANGELOG}). "
-        "It is generated by portalgen from the portal's changes: edit those, not this file.",
-    ]
-    if model.portal.base_url:
-        lines += ["", f"Every request and decision behind these changes: <{model.portal.base_url}>"]
-    for release in releases(model):
-        lines += ["", f"## {release.heading}", ""]
-        lines += [entry(model, release, change) for change in release.changes]
-    if not model.changes:
-        lines += ["", "Nothing has shipped yet."]
-    return "\n".join(lines) + "\n"
-
-
-def export(project: Path | str | None = None) -> str:
+def export_changelog(project: Path | str | None = None) -> str:
     """The changelog of a project's published changes; ContentError if its content has errors."""
     root = building.find_project(Path(project) if project else None)
     records, problems = building.check(root)
     if problems.errors:
         raise ContentError(problems.sorted())
-    model = reporting.link_published(records, building.source_date(),
-                                     bodies={("change", slug) for slug in records.changes})
-    return render(model)
+    model = link_published(records, building.source_date(),
+                           bodies={("change", slug) for slug in records.changes})
+    return render_changelog(model)
+
+
+@click.group()
+def export() -> None:
+    """Export the portal's content in other formats."""
+
+
+@export.command()
+@PROJECT
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file, e.g. CHANGELOG.md (default: stdout).")
+def changelog(path: Path | None, output: Path | None) -> None:
+    """A CHANGELOG.md in the Keep a Changelog style from the published changes, with credits."""
+    root = building.find_project(path)
+    try:
+        text = export_changelog(root)
+    except ContentError as exc:
+        refuse_content(exc.problems, "changelog")
+    write_output(text.encode("utf-8"), output, root)

@@ -1,24 +1,18 @@
-"""`portalgen init` and `portalgen new`: create a portal project, or one record, that passes `check`.
-
-Both refuse rather than overwrite: nothing that exists is ever replaced, and a refused command
-writes nothing at all.
-"""
+"""`portalgen new`: create one record that passes `check`, or refuse and write nothing."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
-import string
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import click
 import yaml
 
-from portalgen import __version__
+from portalgen.commands.authoring import Refused, clean_text, yaml_text
+from portalgen.commands.console import display_path, print_problems, print_refusal
 from portalgen.content.fields import did_you_mean
 from portalgen.content.files import discover
 from portalgen.content.kinds import KINDS as KIND_REGISTRY
@@ -27,137 +21,13 @@ from portalgen.content.references import unknown_reference
 from portalgen.content.schema import OUTCOMES
 from portalgen.content.slugs import SLUG_RE, slugify
 from portalgen.output.writing import WriteError
+from portalgen.pipeline import building
 
-SKELETON = Path(__file__).resolve().parent / "skeleton"
-DEFAULT_TITLE = "You said, we did"
-DEFAULT_BASE_URL = "https://example.github.io/your-portal/"
 KINDS = ("feedback", "decision", "change", "customer")
 _KIND_ALIASES = {"feedback": "feedback", "decision": "decision", "decisions": "decision",
                  "change": "change", "changes": "change", "customer": "customer",
                  "customers": "customer"}
 REVISIT_AFTER_DAYS = 91
-
-
-class Refused(Exception):
-    """The command would overwrite, clash or dangle; carries every reason, nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("; ".join(p.format() for p in problems))
-
-
-def _yaml_text(value: str) -> str:
-    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _clean_text(text: str, what: str) -> str:
-    """One line of printable text: control and format characters removed, spaces collapsed."""
-    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    clean = " ".join(kept.split())
-    if not clean:
-        raise UsageError(f"{what} is empty: give the record a short title in quotes, "
-                         'e.g. "Dark mode for dashboards"')
-    return clean
-
-
-# --- init -----------------------------------------------------------------------------------
-
-
-def _skeleton_files() -> dict[str, Path]:
-    """Skeleton files by destination path; 'dot-x' stands for '.x' (so git and packaging keep them)."""
-    files: dict[str, Path] = {}
-    for path in sorted(SKELETON.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            rel = path.relative_to(SKELETON).as_posix()
-            dest = "/".join("." + p[4:] if p.startswith("dot-") else p for p in rel.split("/"))
-            files[dest] = path
-    return files
-
-
-def _blocker(directory: Path, rel: str) -> str | None:
-    """The first part of `rel` that is in the way: the file itself, a file where a folder goes,
-    or a symlink (never followed)."""
-    parts = rel.split("/")
-    path = directory
-    for i, part in enumerate(parts):
-        path = path / part
-        last = i == len(parts) - 1
-        if path.is_symlink() or (path.exists() and (last or not path.is_dir())):
-            return "/".join(parts[: i + 1])
-    return None
-
-
-def init_project(directory: Path, title: str | None = None, base_url: str | None = None,
-                 today: date | None = None) -> list[Path]:
-    """Create a portal project in `directory`: example content, .gitignore, README, CI workflow.
-
-    Refuses (writing nothing) if any of those files already exists.
-    """
-    directory = directory.absolute()
-    today = today or date.today()
-    title = _clean_text(title, "the title") if title is not None else DEFAULT_TITLE
-    base_url = (base_url or DEFAULT_BASE_URL).strip()
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", base_url):
-        raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL; "
-                         "write it like https://owner.github.io/repository/")
-    if not base_url.endswith("/"):
-        base_url += "/"
-    if directory.exists() and not directory.is_dir():
-        raise UsageError(f"{directory} exists and is not a folder")
-    values = {
-        "title": title, "title_yaml": _yaml_text(title), "base_url_yaml": _yaml_text(base_url),
-        "version": __version__, "joined": (today - timedelta(days=60)).isoformat(),
-        "said": (today - timedelta(days=30)).isoformat(),
-        "decided": (today - timedelta(days=21)).isoformat(), "shipped": today.isoformat(),
-    }
-    planned = {rel: string.Template(src.read_text("utf-8")).substitute(values)
-               for rel, src in _skeleton_files().items()}
-
-    clashes = Problems()
-    for rel in planned:
-        blocker = _blocker(directory, rel)
-        if blocker is not None:
-            clashes.error(blocker, None, "already exists; portalgen init never overwrites a file",
-                          "move it away, or run portalgen init in a new, empty folder")
-    if clashes.items:
-        raise Refused(clashes.sorted())
-
-    created: list[Path] = []
-    made_dirs: list[Path] = []
-    try:
-        missing = [p for p in [directory, *directory.parents] if not p.exists()]
-        directory.mkdir(parents=True, exist_ok=True)
-        made_dirs.extend(reversed(missing))
-        for rel, text in planned.items():
-            folder = directory
-            for part in rel.split("/")[:-1]:
-                folder = folder / part
-                if not folder.is_dir():
-                    folder.mkdir()
-                    made_dirs.append(folder)
-            target = directory / rel
-            with open(target, "x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-            created.append(target)
-    except OSError as exc:
-        for path in reversed(created):
-            path.unlink(missing_ok=True)
-        for folder in reversed(made_dirs):
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        if isinstance(exc, FileExistsError):
-            raise Refused([Problem(Path(exc.filename or directory).name, None,
-                                   "appeared while portalgen init was writing; nothing was kept",
-                                   "run portalgen init again in an empty folder")]) from exc
-        raise WriteError(f"cannot create the project in {directory}: {exc.strerror or exc} "
-                         f"({exc.filename or directory}); nothing was kept") from exc
-    return created
-
-
-# --- new ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -193,7 +63,7 @@ def split_slugs(values: Iterable[str] | None) -> list[str]:
 
 def _slug_list(slugs: Sequence[str]) -> str:
     def one(slug: str) -> str:
-        return slug if yaml.safe_load(slug) == slug else _yaml_text(slug)  # "2025", "true", dates
+        return slug if yaml.safe_load(slug) == slug else yaml_text(slug)  # "2025", "true", dates
     return "[" + ", ".join(one(s) for s in slugs) + "]"
 
 
@@ -211,7 +81,7 @@ def _render(kind: str, title: str, today: date, customers: Sequence[str], feedba
             decisions: Sequence[str], outcome: str, draft: bool) -> tuple[str, list[str]]:
     """The new file's text and the TODOs it leaves for the author."""
     todo: list[str] = []
-    q = _yaml_text(title)
+    q = yaml_text(title)
     draft_line = "draft: true\n" if draft else ""
     if kind == "customer":
         return (f"name: {q}\n"
@@ -286,7 +156,7 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
     or (`verify`, the default) any error `check` finds that the new file would add.
     """
     kind = parse_kind(kind)
-    title = _clean_text(title, "the title")
+    title = clean_text(title, "the title")
     today = today or date.today()
     customers, feedback, decisions = split_slugs(customers), split_slugs(feedback), split_slugs(decisions)
 
@@ -375,12 +245,10 @@ def _verify_with_check(project: Path, target: Path, rel: str, text: str, kind: s
     One check when the project is healthy; when it already had errors, the file is taken away
     to tell its own errors from those that were there before. Returns the new file's warnings.
     """
-    from portalgen.pipeline.building import check
-
-    _, after = check(project)
+    _, after = building.check(project)
     if after.errors:
         target.unlink()
-        _, before = check(project)
+        _, before = building.check(project)
         introduced = sorted(set(after.errors) - set(before.errors),
                             key=lambda p: (p.path != rel, p.path, p.line or 0, p.message))
         if introduced:
@@ -389,9 +257,39 @@ def _verify_with_check(project: Path, target: Path, rel: str, text: str, kind: s
     return [p for p in after.warnings if p.path == rel]
 
 
-def display_path(path: Path) -> str:
-    """The path relative to the current folder when it is inside it, else absolute."""
+@click.command()
+@click.argument("kind", metavar="feedback|decision|change|customer")
+@click.argument("title")
+@click.option("--from", "customers", multiple=True, metavar="C1,C2",
+              help="feedback: slugs of the customers who said it.")
+@click.option("--feedback", multiple=True, metavar="F1,F2",
+              help="decision/change: slugs of the feedback it answers.")
+@click.option("--decisions", multiple=True, metavar="D1,D2", help="change: slugs of the decisions it delivers.")
+@click.option("--outcome", help="decision: under-review (default), planned, in-progress, declined, deferred "
+              "or already-available.")
+@click.option("--slug", help="File name without extension (default: made from the title).")
+@click.option("--draft", is_flag=True, help="Write draft: true, so it is not published yet.")
+@click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
+              help="The portal project (default: the current folder).")
+def new(kind: str, title: str, customers: tuple[str, ...], feedback: tuple[str, ...],
+        decisions: tuple[str, ...], outcome: str | None, slug: str | None, draft: bool,
+        project: Path | None) -> None:
+    """Create one record with today's date and every required key; print its path.
+
+    \b
+    portalgen new feedback "Dark mode for dashboards" --from acme-health
+    portalgen new decision "Yes: dark mode" --feedback dark-mode-for-dashboards --outcome planned
+    portalgen new change "Dark mode" --decisions yes-dark-mode
+    portalgen new customer "Acme Health"
+    """
+    root = building.find_project(project)
     try:
-        return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
-    except ValueError:
-        return str(path)
+        made = new_record(root, kind, title, customers=customers, feedback=feedback,
+                          decisions=decisions, outcome=outcome, slug=slug, draft=draft)
+    except Refused as exc:
+        print_refusal(exc.problems)
+    click.echo(display_path(made.path))
+    print_problems(made.warnings)
+    if made.todo:
+        click.secho(f"Fill in the TODO lines ({', '.join(made.todo)}) before publishing.", fg="yellow",
+                    err=True)

@@ -1,0 +1,66 @@
+"""How the verbs talk to the terminal: problems, summaries, refusals, paths, and -o output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from portalgen.content.problems import Problem, Severity, UsageError
+
+
+def print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity is Severity.ERROR else "yellow"
+        click.secho(problem.format(), fg=colour, err=True)
+
+
+def summary(problems: list[Problem], strict: bool) -> str:
+    errors = sum(1 for p in problems if p.severity is Severity.ERROR)
+    warnings = len(problems) - errors
+    if strict:
+        errors, warnings = errors + warnings, 0
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts)
+
+
+def print_refusal(problems: list[Problem]) -> NoReturn:
+    print_problems(problems)
+    click.secho("✗ nothing was written", fg="red", err=True)
+    sys.exit(1)
+
+
+def refuse_content(problems: list[Problem], what: str) -> NoReturn:
+    print_problems(problems)
+    click.secho(f"✗ {what} refused: {summary(problems, False)}; fix them (portalgen check) and retry",
+                fg="red", err=True)
+    sys.exit(1)
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the current folder when it is inside it, else absolute."""
+    try:
+        return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def write_output(data: bytes, output: Path | None, root: Path) -> None:
+    """Write to -o FILE (never inside the project's site/, which build replaces) or to stdout."""
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = output.absolute()
+    site = (root / "site").absolute()
+    if target == site or site in target.parents:
+        raise UsageError(f"{output} is inside {site}, which is published and replaced by every build; "
+                         "write it somewhere else")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    click.secho(f"✓ wrote {output}", fg="green", err=True)

@@ -1,0 +1,138 @@
+"""`portalgen init`: create a portal project that passes `check`, or refuse and write nothing."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date, timedelta
+from pathlib import Path
+
+import click
+
+from portalgen import __version__
+from portalgen.commands.authoring import Refused, clean_text, yaml_text
+from portalgen.commands.console import display_path, print_refusal
+from portalgen.content.problems import Problem, Problems, UsageError
+from portalgen.output.writing import WriteError
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+DEFAULT_TITLE = "You said, we did"
+DEFAULT_BASE_URL = "https://example.github.io/your-portal/"
+
+
+def _skeleton_files() -> dict[str, Path]:
+    """Skeleton files by destination path; 'dot-x' stands for '.x' (so git and packaging keep them)."""
+    files: dict[str, Path] = {}
+    for path in sorted(SKELETON.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            rel = path.relative_to(SKELETON).as_posix()
+            dest = "/".join("." + p[4:] if p.startswith("dot-") else p for p in rel.split("/"))
+            files[dest] = path
+    return files
+
+
+def _blocker(directory: Path, rel: str) -> str | None:
+    """The first part of `rel` that is in the way: the file itself, a file where a folder goes,
+    or a symlink (never followed)."""
+    parts = rel.split("/")
+    path = directory
+    for i, part in enumerate(parts):
+        path = path / part
+        last = i == len(parts) - 1
+        if path.is_symlink() or (path.exists() and (last or not path.is_dir())):
+            return "/".join(parts[: i + 1])
+    return None
+
+
+def init_project(directory: Path, title: str | None = None, base_url: str | None = None,
+                 today: date | None = None) -> list[Path]:
+    """Create a portal project in `directory`: example content, .gitignore, README, CI workflow.
+
+    Refuses (writing nothing) if any of those files already exists.
+    """
+    directory = directory.absolute()
+    today = today or date.today()
+    title = clean_text(title, "the title") if title is not None else DEFAULT_TITLE
+    base_url = (base_url or DEFAULT_BASE_URL).strip()
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", base_url):
+        raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL; "
+                         "write it like https://owner.github.io/repository/")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory} exists and is not a folder")
+    values = {
+        "title": title, "title_yaml": yaml_text(title), "base_url_yaml": yaml_text(base_url),
+        "version": __version__, "joined": (today - timedelta(days=60)).isoformat(),
+        "said": (today - timedelta(days=30)).isoformat(),
+        "decided": (today - timedelta(days=21)).isoformat(), "shipped": today.isoformat(),
+    }
+    planned = {rel: string.Template(src.read_text("utf-8")).substitute(values)
+               for rel, src in _skeleton_files().items()}
+
+    clashes = Problems()
+    for rel in planned:
+        blocker = _blocker(directory, rel)
+        if blocker is not None:
+            clashes.error(blocker, None, "already exists; portalgen init never overwrites a file",
+                          "move it away, or run portalgen init in a new, empty folder")
+    if clashes.items:
+        raise Refused(clashes.sorted())
+
+    created: list[Path] = []
+    made_dirs: list[Path] = []
+    try:
+        missing = [p for p in [directory, *directory.parents] if not p.exists()]
+        directory.mkdir(parents=True, exist_ok=True)
+        made_dirs.extend(reversed(missing))
+        for rel, text in planned.items():
+            folder = directory
+            for part in rel.split("/")[:-1]:
+                folder = folder / part
+                if not folder.is_dir():
+                    folder.mkdir()
+                    made_dirs.append(folder)
+            target = directory / rel
+            with open(target, "x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            created.append(target)
+    except OSError as exc:
+        for path in reversed(created):
+            path.unlink(missing_ok=True)
+        for folder in reversed(made_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        if isinstance(exc, FileExistsError):
+            raise Refused([Problem(Path(exc.filename or directory).name, None,
+                                   "appeared while portalgen init was writing; nothing was kept",
+                                   "run portalgen init again in an empty folder")]) from exc
+        raise WriteError(f"cannot create the project in {directory}: {exc.strerror or exc} "
+                         f"({exc.filename or directory}); nothing was kept") from exc
+    return created
+
+
+@click.command()
+@click.argument("directory", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", help='Portal title (default "You said, we did"); change it later in portal.yaml.')
+@click.option("--base-url", help="Where the site will be published, e.g. https://owner.github.io/repo/.")
+def init(directory: Path, title: str | None, base_url: str | None) -> None:
+    """Create a portal project in DIRECTORY (default: here).
+
+    Writes content/ with portal.yaml and one example of each kind of record, a .gitignore, a
+    README for editors and a GitHub Actions workflow that checks pull requests and deploys main
+    to GitHub Pages. Refuses to overwrite any file.
+    """
+    try:
+        created = init_project(directory, title=title, base_url=base_url)
+    except Refused as exc:
+        print_refusal(exc.problems)
+    root = directory.absolute()
+    for path in created:
+        click.echo(display_path(path))
+    where = display_path(root)
+    click.secho(f"✓ created a portal project in {where}", fg="green", err=True)
+    step = "" if root == Path.cwd() else f"cd {where} && "
+    click.echo(f"Next: {step}portalgen serve   (then set base_url in content/portal.yaml)", err=True)
