@@ -12,7 +12,8 @@ from portalgen.commands.export import export_changelog
 from portalgen.content.problems import ContentError
 from portalgen.content.records import Customer
 from portalgen.model.items import Credit
-from portalgen.render.plaintext import credit_text
+from portalgen.render.plaintext import md_escape
+from portalgen.render.wording import credit_words as credit_text
 
 
 @pytest.fixture
@@ -97,7 +98,7 @@ def test_credit_wording_matches_the_portal() -> None:
     assert credit_text(Credit([named("Acme")], [("Healthcare", 2)])) == "Acme and 2 customers in Healthcare"
     assert (credit_text(Credit([named("A"), named("B")], [("Health", 1), ("Retail", 2), ("", 1)]))
             == "A, B and 1 customer in Health, 2 customers in Retail and 1 customer")
-    assert credit_text(Credit([named("A_b*")], []), escape=True) == r"A\_b\*"
+    assert credit_text(Credit([named("A_b*")], []), lambda c: md_escape(c.name), md_escape) == r"A\_b\*"
 
 
 def test_cli_stdout_and_file(project: Path, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import portalgen
 from portalgen.model import linking, markdown, quarters, urls
 from portalgen.model.quarters import Quarter
 from portalgen.pipeline import building
+from portalgen.render.wording import quarter_months
 
 
 def parse(path: Path) -> ET.Element:
@@ -65,7 +66,7 @@ def test_quarter_arithmetic() -> None:
     q = Quarter.of(date(2026, 2, 28))
     assert (q.year, q.number, q.key, q.label) == (2026, 1, "2026-q1", "Q1 2026")
     assert (q.start, q.end) == (date(2026, 1, 1), date(2026, 3, 31))
-    assert q.months == "January to March 2026" and urls.quarter(q.key) == "quarters/2026-q1/index.html"
+    assert quarter_months(q) == "January to March 2026" and urls.quarter(q.key) == "quarters/2026-q1/index.html"
     assert Quarter.of(date(2025, 12, 31)) == Quarter(2025, 4) and Quarter(2025, 4).end == date(2025, 12, 31)
     assert Quarter(2025, 4).next() == Quarter(2026, 1) and Quarter(2026, 1).previous() == Quarter(2025, 4)
     assert date(2026, 3, 31) in q and date(2026, 4, 1) not in q and None not in q

@@ -26,9 +26,6 @@ from portalgen.content.records import Customer
 from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES, Status
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
-
 
 @dataclass(frozen=True, order=True)
 class Quarter:
@@ -46,12 +43,6 @@ class Quarter:
     @property
     def label(self) -> str:
         return f"Q{self.number} {self.year}"
-
-    @property
-    def months(self) -> str:
-        first = MONTHS[(self.number - 1) * 3]
-        last = MONTHS[self.number * 3 - 1]
-        return f"{first} to {last} {self.year}"
 
     @property
     def start(self) -> date:

@@ -26,4 +26,3 @@ STATUSES: dict[str, Status] = {s.key: s for s in (
 
 # The order lists and filters use: open questions first, then answers.
 ORDER = tuple(STATUSES)
-ANSWERED = frozenset(ORDER) - {"heard"}

@@ -17,7 +17,8 @@ from datetime import date
 
 from portalgen.model.items import ChangeItem, Model
 from portalgen.render.feeds import absolute
-from portalgen.render.plaintext import credit_text, html_blocks, md_escape
+from portalgen.render.plaintext import html_blocks, md_escape
+from portalgen.render.wording import credit_words
 
 KEEP_A_CHANGELOG = "https://keepachangelog.com/en/1.1.0/"
 
@@ -86,7 +87,7 @@ def entry(model: Model, release: Release, change: ChangeItem) -> str:
     if first:
         text += f": {_sentence(first)}"
     if change.credit:
-        text += " " + _sentence(f"Thanks to {credit_text(change.credit, escape=True)}")
+        text += " " + _sentence("Thanks to " + credit_words(change.credit, lambda c: md_escape(c.name), md_escape))
     if model.portal.base_url:
         text += f" [More]({absolute(model, change.url)})"
     return text

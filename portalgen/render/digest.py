@@ -31,19 +31,17 @@ from markupsafe import Markup
 
 from portalgen.content.problems import UsageError
 from portalgen.content.records import Customer, Portal, Records
+from portalgen.model import urls
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import theme
 from portalgen.render.plaintext import html_to_text, md_escape
+from portalgen.render.wording import longdate
 
 FORMATS = ("md", "html", "eml")
 OPEN = ("heard", "under-review", "planned", "in-progress", "deferred")
 PLACEHOLDER_TO = "recipient@example.invalid"
 PLACEHOLDER_FROM = "feedback@example.invalid"
-
-
-def longdate(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 @dataclass(eq=False)
@@ -89,8 +87,7 @@ class Digest:
 
     def link(self, path: str) -> str:
         """A page's address: absolute with base_url, else relative to the site's root."""
-        pretty = path.removesuffix("index.html")
-        return (self.portal.base_url or "") + pretty
+        return urls.absolute(self.portal.base_url, path)
 
     @property
     def absolute_links(self) -> bool:

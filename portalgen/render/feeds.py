@@ -6,11 +6,11 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from datetime import date
-from html import escape as html_escape
 
 from portalgen.model import urls
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, Model, TagItem
 from portalgen.model.statuses import STATUSES
+from portalgen.render.wording import credit_html
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -49,13 +49,8 @@ def _entry_html(item: DecisionItem | ChangeItem) -> str:
             html += f"<p>We will look at this again on {item.record.revisit.isoformat()}.</p>"
         return html
     html = item.body_html
-    credit = item.credit
-    if credit:
-        names = [html_escape(c.name) for c in credit.named]
-        if credit.anonymous_total:
-            names.extend(f"{count} customer{'s' if count != 1 else ''}"
-                         + (f" in {html_escape(segment)}" if segment else "") for segment, count in credit.anonymous)
-        html += "<p>Thanks to " + ", ".join(names) + ".</p>"
+    if item.credit:
+        html += f"<p>Thanks to {credit_html(item.credit)}.</p>"
     return html
 
 

@@ -1,19 +1,23 @@
-"""Text forms of what the portal shows as HTML: sanitised bodies to plain text or Markdown, credits to words.
+"""Sanitised HTML as text: one line for excerpts and search, plain text for e-mail, or Markdown.
 
-Used by outputs that are not web pages (digests, the changelog, reports). The HTML given here is
-always the sanitised output of markup.py, so only its small allow-list of tags needs handling.
+The one converter for every output that is not a web page: meta descriptions and the search
+index (mode "plain"), digests ("text") and the changelog export ("markdown"). The HTML given
+here is always the sanitised output of model/markdown.py: well-formed, attributes quoted, only a
+small allow-list of tags. So a regular expression can tokenise it, which is several times
+faster than html.parser, and excerpts are made for every record of every build.
 """
 
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
-
-from portalgen.model.items import Credit
+from html import unescape
 
 _BLOCKS = {"p", "ul", "ol", "li", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
            "dl", "dt", "dd", "hr"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|([^<]+)")
+_ATTR = re.compile(r'([a-zA-Z][-a-zA-Z0-9]*)="([^"]*)"')
+_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
 
 
 def md_escape(text: str) -> str:
@@ -21,10 +25,10 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-class _Converter(HTMLParser):
-    def __init__(self, markdown: bool):
-        super().__init__(convert_charrefs=True)
-        self.markdown = markdown
+class _Converter:
+    def __init__(self, mode: str):
+        self.markdown = mode == "markdown"
+        self.plain = mode == "plain"  # one line of words: no list markers, link targets or table rules
         self.blocks: list[tuple[str, str]] = []  # (kind, text): kind "row" and "item" blocks merge
         self.current: list[str] = []
         self.kind = "text"
@@ -49,11 +53,21 @@ class _Converter(HTMLParser):
             if self.header_row:
                 text += "\n|" + " --- |" * self.cells
         if text.strip():
-            if self.quote:
+            if self.quote and not self.plain:
                 text = "\n".join("> " + line for line in text.split("\n"))
             self.blocks.append((kind, text))
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def feed(self, html: str) -> None:
+        for match in _TOKEN.finditer(html):
+            if match[4] is not None:
+                self.handle_data(unescape(match[4]))
+            elif match[1]:
+                self.handle_endtag(match[2].lower())
+            else:
+                attrs = [(k.lower(), unescape(v)) for k, v in _ATTR.findall(match[3])]
+                self.handle_starttag(match[2].lower(), attrs)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
         if tag in _BLOCKS:
             self._flush()
         if tag in ("ul", "ol"):
@@ -66,9 +80,11 @@ class _Converter(HTMLParser):
             self.kind, self.cells, self.header_row = "row", 0, False
         elif tag in ("td", "th"):
             if self.cells:
-                self.current.append(" | ")
+                self.current.append(" " if self.plain else " | ")
             self.cells += 1
             self.header_row = self.header_row or tag == "th"
+        elif tag == "li" and self.plain:
+            self.kind = f"item{self.list_number}"
         elif tag == "li":
             self.kind = f"item{self.list_number}"
             depth = max(0, len(self.lists) - 1)
@@ -87,7 +103,7 @@ class _Converter(HTMLParser):
             self.quote += 1
         elif tag == "br":
             self.current.append("\n" if self.pre else " ")
-        elif tag == "hr":
+        elif tag == "hr" and not self.plain:
             self.blocks.append(("text", "---" if self.markdown else "----"))
         elif tag == "a":
             self.links.append(dict(attrs).get("href"))
@@ -103,7 +119,7 @@ class _Converter(HTMLParser):
             href = self.links.pop() if self.links else None
             if self.markdown:
                 self.current.append(f"]({href})" if href else "]")
-            elif href and not href.startswith("#"):
+            elif href and not href.startswith("#") and not self.plain:
                 self.current.append(f" <{href.removeprefix('mailto:')}>")
         elif self.markdown and not self.pre:
             mark = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}.get(tag)
@@ -132,11 +148,10 @@ class _Converter(HTMLParser):
         return self.blocks
 
 
-def html_blocks(html: str, markdown: bool = False) -> list[str]:
+def html_blocks(html: str, markdown: bool = False, plain: bool = False) -> list[str]:
     """Sanitised HTML as a list of text blocks (paragraphs, list items, code blocks)."""
-    converter = _Converter(markdown)
+    converter = _Converter("markdown" if markdown else "plain" if plain else "text")
     converter.feed(html)
-    converter.close()
     # Consecutive list items, and the rows of a table, read best as one block.
     merged: list[tuple[str, str]] = []
     for kind, text in converter.result():
@@ -152,29 +167,17 @@ def html_to_text(html: str, markdown: bool = False) -> str:
     return "\n\n".join(html_blocks(html, markdown))
 
 
-def first_paragraph(html: str, markdown: bool = False) -> str:
-    """The first block of a body, on one line."""
-    blocks = html_blocks(html, markdown)
-    return " ".join(blocks[0].split()) if blocks else ""
+def plain_text(html: str, limit: int | None = None) -> str:
+    """Readable plain text on one line, whitespace collapsed, cut at a word with '…' past `limit`."""
+    text = " ".join(" ".join(html_blocks(html, plain=True)).split())
+    return truncate(text, limit) if limit else text
 
 
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def credit_text(credit: Credit, escape: bool = False) -> str:
-    """'Acme, Globex and 2 customers in Healthcare': named customers by name, anonymous ones by segment.
-
-    Worded like the theme's customer_names macro. Only public information goes in: a Credit never
-    holds an anonymous customer's name.
-    """
-    names = [md_escape(c.name) if escape else c.name for c in credit.named]
-    anonymous = []
-    for segment, count in credit.anonymous:
-        label = segment and (md_escape(segment) if escape else segment)
-        anonymous.append(f"{count} customer{'' if count == 1 else 's'}" + (f" in {label}" if label else ""))
-    if names and anonymous:
-        return ", ".join(names) + " and " + _join(anonymous)
-    return _join(names or anonymous)
+def truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-—") + "…"

@@ -13,7 +13,9 @@ from portalgen.model import quarters, urls
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import search_index, stats_page
+from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PER_PAGE, PageSpec, paginate
+from portalgen.render.wording import quarter_months
 
 ROADMAP_COLUMN = 30
 WHY_NOT = ("declined", "deferred")
@@ -137,10 +139,10 @@ def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpe
         # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
         yield PageSpec(urls.quarter(q.key), "quarter.html", f"You said, we did: {q.label}",
                        {"summary": summary, "limit": PER_PAGE},
-                       f"What we heard, what we decided and what we shipped in {q.months}.")
+                       f"What we heard, what we decided and what we shipped in {quarter_months(q)}.")
 
 
 def _excerpt(fragment: str) -> str:
-    return search_index.plain_text(fragment, 200)
+    return plain_text(fragment, 200)
 
 

@@ -8,6 +8,8 @@ Format (version 1), kept small so 10,000 items load and search fast::
 
     window.PORTALGEN_SEARCH = {
       "v": 1,
+      "u": {kind: "feedback/{slug}/index.html"}, # where records live (model/urls.py); kind "t" is a tag
+      "mo": ["January", ...],                   # month names, so scripts write dates as the pages do
       "st": {status: [label, symbol]},          # badge wording, in display order
       "tags": [[slug, name], ...],              # referenced by index below
       "segs": [[slug, name], ...],
@@ -21,9 +23,7 @@ segment does, as it does on the pages).
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,31 +31,12 @@ from portalgen.content.slugs import slugify
 from portalgen.model import urls
 from portalgen.model.items import Credit, FeedbackItem, Model
 from portalgen.model.statuses import STATUSES
+from portalgen.render.plaintext import plain_text, truncate
+from portalgen.render.wording import MONTHS
 
 VERSION = 1
 TEXT_LIMIT = 300
 GLOBAL = "PORTALGEN_SEARCH"
-
-_TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
-_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|pre|tr|dd|dt)>|<br\s*/?>", re.IGNORECASE)
-
-
-def plain_text(fragment: str, limit: int | None = None) -> str:
-    """Readable plain text of sanitised HTML, whitespace collapsed, cut at a word with '…'."""
-    text = _SPACE.sub(" ", html.unescape(_TAG.sub("", _BLOCK_END.sub(" ", fragment)))).strip()
-    return truncate(text, limit) if limit else text
-
-
-def truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-—") + "…"
-
 
 def segments(credit: Credit) -> list[str]:
     """Segments of everyone credited, named or not (anonymous customers are credited by segment)."""
@@ -117,6 +98,7 @@ def build_document(model: Model) -> dict[str, Any]:
     return {
         "v": VERSION,
         "u": urls.patterns(),
+        "mo": list(MONTHS),
         "st": {key: [s.label, s.symbol] for key, s in STATUSES.items()},
         "tags": [[t.slug, t.name] for t in model.tags],
         "segs": [list(pair) for pair in seg_list],

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from portalgen.model import urls
 from portalgen.model.statuses import ORDER, STATUSES
+from portalgen.render import wording
 
 
 def builtin_theme() -> Path:
@@ -36,11 +37,12 @@ def make_environment(project: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls)
+    env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls, credit_html=wording.credit_html,
+                       quarter_months=wording.quarter_months)
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
-    env.filters["longdate"] = lambda d: f"{d.day} {d:%B %Y}" if d else ""
+    env.filters["longdate"] = wording.longdate
     env.filters["html"] = Markup  # only ever applied to HTML that markup.py has sanitised
-    env.filters["plural"] = lambda n, one, many=None: one if n == 1 else (many or one + "s")
+    env.filters["plural"] = wording.plural
     return env
 
 

@@ -43,7 +43,7 @@
       item.hay = item.foldedTitle + "\n" + item.foldedMeta + "\n" + fold(item.text);
       return item;
     });
-    return { items: items, statuses: raw.st || {}, tags: tags, segs: segs, urlFor: function (kind, slug) { return urlFor(raw.u, kind, slug); } };
+    return { items: items, statuses: raw.st || {}, tags: tags, segs: segs, months: raw.mo || [], urlFor: function (kind, slug) { return urlFor(raw.u, kind, slug); } };
   }
 
   var index = null;
@@ -122,18 +122,11 @@
     return el;
   }
 
-  var LANG = document.documentElement.lang || "en";
-  /* "4 March 2026", as the pages write dates. */
+  /* "4 March 2026", as the pages write dates: the month names come with the index. */
   function longDate(iso) {
     var d = new Date(iso + "T00:00:00Z");
-    if (isNaN(d)) return iso;
-    var month;
-    try {
-      month = d.toLocaleDateString(LANG, { month: "long", timeZone: "UTC" });
-    } catch (e) {
-      month = String(d.getUTCMonth() + 1);
-    }
-    return d.getUTCDate() + " " + month + " " + d.getUTCFullYear();
+    if (isNaN(d) || !index) return iso;
+    return d.getUTCDate() + " " + index.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
   }
 
   window.portalgen = window.portalgen || {};
