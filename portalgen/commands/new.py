@@ -15,6 +15,7 @@ from portalgen.commands.authoring import Refused, clean_text, yaml_text
 from portalgen.commands.console import display_path, print_problems, print_refusal
 from portalgen.content.fields import did_you_mean
 from portalgen.content.files import discover
+from portalgen.content.kinds import CUSTOMER, DECISION, Kind, find_kind
 from portalgen.content.kinds import KINDS as KIND_REGISTRY
 from portalgen.content.problems import Problem, Problems, UsageError
 from portalgen.content.references import unknown_reference
@@ -23,10 +24,6 @@ from portalgen.content.slugs import SLUG_RE, slugify
 from portalgen.output.writing import WriteError
 from portalgen.pipeline import building
 
-KINDS = ("feedback", "decision", "change", "customer")
-_KIND_ALIASES = {"feedback": "feedback", "decision": "decision", "decisions": "decision",
-                 "change": "change", "changes": "change", "customer": "customer",
-                 "customers": "customer"}
 REVISIT_AFTER_DAYS = 91
 
 
@@ -41,13 +38,13 @@ class NewRecord:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def parse_kind(kind: str) -> str:
-    found = _KIND_ALIASES.get(kind.strip().lower())
+def parse_kind(word: str) -> str:
+    found = find_kind(word)
     if found:
-        return found
-    guess = did_you_mean(kind, KINDS)
-    raise UsageError(f"unknown kind '{kind}'" + (f": {guess}" if guess else "")
-                     + " Choose one of: " + ", ".join(KINDS))
+        return found.name
+    guess = did_you_mean(word, list(KIND_REGISTRY))
+    raise UsageError(f"unknown kind '{word}'" + (f": {guess}" if guess else "")
+                     + " Choose one of: " + ", ".join(KIND_REGISTRY))
 
 
 def split_slugs(values: Iterable[str] | None) -> list[str]:
@@ -77,55 +74,56 @@ def _existing(content: Path, root: Path) -> dict[str, dict[str, Path]]:
     return by_kind
 
 
-def _render(kind: str, title: str, today: date, customers: Sequence[str], feedback: Sequence[str],
+def _front_matter(kind: Kind, given: dict[str, str]) -> str:
+    """The kind's keys in schema order: the given ones with their value (and any comment), the
+    optional ones that have an example commented out, so the author sees what else there is."""
+    lines = []
+    for f in kind.fields:
+        if f.name in given:
+            lines.append(f"{f.name}: {given[f.name]}")
+        elif f.example:
+            first, *more = f.example.split("\n")
+            lines.append(f"# {f.name}: {first}".rstrip() + (f"   # {f.help}" if f.help else ""))
+            lines.extend(f"# {line}" for line in more)
+    return "\n".join(lines) + "\n"
+
+
+def _render(kind_name: str, title: str, today: date, customers: Sequence[str], feedback: Sequence[str],
             decisions: Sequence[str], outcome: str, draft: bool) -> tuple[str, list[str]]:
     """The new file's text and the TODOs it leaves for the author."""
+    kind = KIND_REGISTRY[kind_name]
     todo: list[str] = []
-    q = yaml_text(title)
-    draft_line = "draft: true\n" if draft else ""
-    if kind == "customer":
-        return (f"name: {q}\n"
-                '# segment: "Healthcare"   # credits an anonymous customer as "a Healthcare customer"\n'
-                "credit: anonymous   # 'named' only with the organisation's consent to be named\n"
-                f"joined: {today.isoformat()}\n"
-                '# url: "https://example.com/"\n'
-                "# people:\n"
-                '#   - {name: "Ana Ruiz", role: "CTO", credit: anonymous}\n'
-                "# private:               # never published\n"
-                '#   notes: ""\n', todo)
-    if kind == "feedback":
-        head = (f"title: {q}\ndate: {today.isoformat()}\nfrom: {_slug_list(customers)}\n"
-                '# source: "CAB meeting"\n# tags: [exports]\n'
-                '# quote: "A short verbatim quote"\n' + draft_line)
-        body = ("<!-- What did the customer say, and what is the problem behind it? "
-                "Write it here, in Markdown. -->\n")
-        return f"---\n{head}---\n{body}", todo
-    if kind == "decision":
-        head = (f"title: {q}\ndate: {today.isoformat()}\nfeedback: {_slug_list(feedback)}\n"
-                f"outcome: {outcome}\n# priority: should   # must, should, could or wont\n")
-        if outcome == "declined":
-            head += 'workaround: "TODO: what customers can do instead."\n'
-            todo += ["workaround", "the reasoning in the body"]
-            body = "TODO: explain why we said no. A No is never published without its reason.\n"
-        elif outcome == "deferred":
-            revisit = today + timedelta(days=REVISIT_AFTER_DAYS)
-            head += (f"revisit: {revisit.isoformat()}   # TODO: when we will look at this again\n"
-                     '# workaround: "What customers can do meanwhile."\n')
-            todo += ["revisit date", "the reasoning in the body"]
-            body = "TODO: explain why not now, and what would change our mind.\n"
-        elif outcome == "already-available":
-            todo.append("the body")
-            body = "TODO: say how to do this today, step by step.\n"
-        else:
-            body = "<!-- Why we decided this, in words the customer will understand. -->\n"
-        return f"---\n{head}{draft_line}---\n{body}", todo
-    head = f"title: {q}\ndate: {today.isoformat()}\n# version: \"1.2\"\n"
-    if decisions:
-        head += f"decisions: {_slug_list(decisions)}\n"
-    if feedback:
-        head += f"feedback: {_slug_list(feedback)}\n"
-    body = "<!-- What changed, in the customers' terms. -->\n"
-    return f"---\n{head}{draft_line}---\n{body}", todo
+    given = {("name" if kind is CUSTOMER else "title"): yaml_text(title), "date": today.isoformat()}
+    body = kind.prompt
+    if kind is CUSTOMER:
+        del given["date"]
+        given["credit"] = "anonymous   # 'named' only with the organisation's consent to be named"
+        given["joined"] = today.isoformat()
+    lists = {"from": customers, "feedback": feedback, "decisions": decisions}
+    given.update({key: _slug_list(slugs) for key, slugs in lists.items() if slugs})
+    if kind is DECISION:
+        given["outcome"] = outcome
+        body, todo = _outcome_placeholders(outcome, today, given, body)
+    if draft:
+        given["draft"] = "true"
+    head = _front_matter(kind, given)
+    return (head if kind is CUSTOMER else f"---\n{head}---\n{body}\n"), todo
+
+
+def _outcome_placeholders(outcome: str, today: date, given: dict[str, str], body: str) -> tuple[str, list[str]]:
+    """What an outcome needs before it may publish, as TODOs the author must replace."""
+    if outcome == "declined":
+        given["workaround"] = '"TODO: what customers can do instead."'
+        return "TODO: explain why we said no. A No is never published without its reason.", [
+            "workaround", "the reasoning in the body"]
+    if outcome == "deferred":
+        revisit = today + timedelta(days=REVISIT_AFTER_DAYS)
+        given["revisit"] = f"{revisit.isoformat()}   # TODO: when we will look at this again"
+        return "TODO: explain why not now, and what would change our mind.", ["revisit date",
+                                                                             "the reasoning in the body"]
+    if outcome == "already-available":
+        return "TODO: say how to do this today, step by step.", ["the body"]
+    return body, []
 
 
 def _verify(text: str, kind: str, title: str) -> None:
@@ -160,14 +158,11 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
     today = today or date.today()
     customers, feedback, decisions = split_slugs(customers), split_slugs(feedback), split_slugs(decisions)
 
-    allowed = {"feedback": {"from"}, "decision": {"feedback", "outcome"},
-               "change": {"decisions", "feedback"}, "customer": set()}[kind]
     given = {"from": customers, "feedback": feedback, "decisions": decisions, "outcome": outcome}
     for option, value in given.items():
-        if value and option not in allowed:
-            uses = {"from": "feedback", "feedback": "decisions and changes", "decisions": "changes",
-                    "outcome": "decisions"}[option]
-            raise UsageError(f"--{option} is for {uses}, not for a {kind}")
+        if value and option not in {f.name for f in KIND_REGISTRY[kind].fields}:
+            users = [k.folder for k in KIND_REGISTRY.values() if any(f.name == option for f in k.fields)]
+            raise UsageError(f"--{option} is for {' and '.join(users)}, not for a {kind}")
     if kind == "feedback" and not customers:
         raise UsageError("new feedback needs --from CUSTOMER: the slug of the customer who said it "
                          "(several: --from a,b)")
@@ -190,7 +185,7 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
 
     content = project / "content"
     folder = KIND_REGISTRY[kind].folder
-    suffix = ".yaml" if kind == "customer" else ".md"
+    suffix = KIND_REGISTRY[kind].suffixes[0]
     target = content / folder / f"{slug}{suffix}"
     rel = target.relative_to(project).as_posix()
     existing = _existing(content, project)
@@ -206,17 +201,16 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
 
     text, todo = _render(kind, title, today, customers, feedback, decisions, outcome or "", draft)
     _verify(text, kind, title)
-    refs = {"from": ("customer", customers), "feedback": ("feedback", feedback),
-            "decisions": ("decision", decisions)}
-    for key, (target_kind, slugs) in refs.items():
-        known = existing[target_kind]
-        for ref in slugs:
+    lists = {"from": customers, "feedback": feedback, "decisions": decisions}
+    for f in KIND_REGISTRY[kind].references:
+        key, known = f.name, existing[f.target]
+        for ref in lists.get(key, ()):
             line = _key_line(text, key)
             if not SLUG_RE.fullmatch(ref):
                 problems.error(rel, line, f"'{key}': {ref!r} is not a slug",
                                "use record file names without extension, e.g. acme-health")
             elif ref not in known:
-                problems.error(rel, line, *unknown_reference(key, target_kind, ref, set(known)))
+                problems.error(rel, line, *unknown_reference(key, f.target, ref, set(known)))
     if problems.items:
         raise Refused(problems.items)
 

@@ -21,6 +21,7 @@ class Kind:
     record: type[Any]  # the dataclass validation builds
     suffixes: tuple[str, ...] = (".md",)
     markdown: tuple[str, ...] = ("body",)  # attributes rendered from Markdown when published
+    prompt: str = ""  # what `portalgen new` puts in the body for the author to replace
 
     @property
     def references(self) -> tuple[Field, ...]:
@@ -34,9 +35,12 @@ class Kind:
 
 
 CUSTOMER = Kind("customer", "customers", schema.CUSTOMER, records.Customer, (".yaml", ".yml", ".md"))
-FEEDBACK = Kind("feedback", "feedback", schema.FEEDBACK, records.Feedback)
-DECISION = Kind("decision", "decisions", schema.DECISION, records.Decision, markdown=("body", "workaround"))
-CHANGE = Kind("change", "changes", schema.CHANGE, records.Change)
+FEEDBACK = Kind("feedback", "feedback", schema.FEEDBACK, records.Feedback, prompt=(
+    "<!-- What did the customer say, and what is the problem behind it? Write it here, in Markdown. -->"))
+DECISION = Kind("decision", "decisions", schema.DECISION, records.Decision, markdown=("body", "workaround"),
+                prompt="<!-- Why we decided this, in words the customer will understand. -->")
+CHANGE = Kind("change", "changes", schema.CHANGE, records.Change,
+              prompt="<!-- What changed, in the customers' terms. -->")
 
 KINDS: dict[str, Kind] = {k.name: k for k in (CUSTOMER, FEEDBACK, DECISION, CHANGE)}
 BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS.values()}

@@ -103,9 +103,10 @@ CUSTOMER = (
           doc="Organisation web site, shown on its page (only when named)", example='"https://example.com/"'),
     Field("joined", "date", help="date joined the advisory board",
           doc="When it joined the advisory board, shown on its page"),
-    Field("people", "people", help="list of {name, role, credit}", doc="Contacts at the organisation"),
+    Field("people", "people", help="list of {name, role, credit}", doc="Contacts at the organisation",
+          example='\n  - {name: "Ana Ruiz", role: "CTO", credit: anonymous}'),
     Field("private", "any", attr="", help="anything; never published",
-          doc="Internal notes. Never checked, never published", default="—"),
+          doc="Internal notes. Never checked, never published", default="—", example='\n  notes: ""'),
 )
 
 PERSON = (
@@ -140,10 +141,12 @@ DECISION = (
     Field("feedback", "slugs", True, target="feedback", help="feedback slugs this answers (at least one)",
           doc="The feedback this decision answers"),
     Field("outcome", "choice", True, choices=OUTCOMES, doc="The decision"),
-    Field("priority", "choice", choices=PRIORITIES, help="MoSCoW", doc_type="`must`, `should`, `could` or `wont` "
-          "(MoSCoW)", doc='Shown as "priority: must have", …, "won\'t have this time"', example="should"),
+    Field("priority", "choice", choices=PRIORITIES, help="must, should, could or wont (MoSCoW)",
+          doc_type="`must`, `should`, `could` or `wont` (MoSCoW)",
+          doc='Shown as "priority: must have", …, "won\'t have this time"', example="should"),
     Field("workaround", "markdown", help="what customers can do meanwhile",
-          doc='What customers can do in the meantime. Shown under "What you can do meanwhile" with any outcome'),
+          doc='What customers can do in the meantime. Shown under "What you can do meanwhile" with any outcome',
+          example='"What customers can do meanwhile."'),
     Field("revisit", "date", help="when we will look again (expected with deferred)",
           doc="When we will look again. Expected with `deferred`"),
     *_PUBLISHING,

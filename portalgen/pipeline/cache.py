@@ -22,6 +22,7 @@ from typing import Any
 
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.loading import text_key
+from portalgen.model import markdown
 
 __all__ = ["BuildCache", "code_digest", "text_key"]
 
@@ -31,11 +32,13 @@ FORMAT = 1
 
 @cache
 def code_digest() -> str:
-    """Changes whenever portalgen's code or its Markdown pipeline changes."""
-    from portalgen.model import markdown as markup
+    """Changes whenever portalgen's code (every stage) or its Markdown pipeline changes."""
+    return source_digest(Path(__file__).resolve().parent.parent, f"{FORMAT}:{markdown.PIPELINE_VERSION}")
 
-    h = hashlib.sha256(f"{FORMAT}:{markup.PIPELINE_VERSION}".encode())
-    package = Path(__file__).resolve().parent.parent
+
+def source_digest(package: Path, salt: str) -> str:
+    """A digest of every Python file under `package`, sub-packages included, with their paths."""
+    h = hashlib.sha256(salt.encode())
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
