@@ -191,8 +191,9 @@ def test_search_index_holds_every_published_record_and_nothing_else(built: Built
     assert got == expected
     hidden = {slug for folder in FOLDERS.values() for slug, r in content[folder].items() if not _published(r)}
     assert hidden, "the example portal should have a draft or private record to prove this"
-    for kind, slug, title, text, status, day, tags, segs, names in rows:
+    for kind, slug, title, text, status, day, tags, segs, names, *credit in rows:
         assert isinstance(names, str)
+        assert len(credit) == (1 if kind == "f" else 0), "feedback rows carry their card's credit sentence"
         assert (built.site / FOLDERS[kind] / slug / "index.html").is_file()
         assert title and status in STATUSES and re.fullmatch(r"\d{4}-\d{2}-\d{2}", day)
         assert len(text) <= 300, f"{slug}: text not truncated"

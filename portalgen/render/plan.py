@@ -7,10 +7,12 @@ the portal.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 from typing import Any
 
+from portalgen.content.records import Feedback
 from portalgen.model import quarters, urls
-from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
+from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model, TagItem
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import search_index, stats_page
 from portalgen.render.plaintext import plain_text
@@ -61,7 +63,7 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
         counts[item.status] += 1
         by_status[item.status].append(item)
     filters = {"filter_tags": [(t.slug, t.name) for t in model.tags],
-               "filter_segments": search_index.all_segments(model)}
+               "filter_segments": search_index.all_segments(model), "card_prototype": _card_prototype()}
     for pager in paginate(model.feedback, urls.folder("feedback")):
         yield PageSpec(pager.path(pager.number), "feedback_list.html", "What you said",
                        {"pager": pager, "counts": counts, "current_status": None, **filters},
@@ -140,6 +142,21 @@ def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpe
         yield PageSpec(urls.quarter(q.key), "quarter.html", f"You said, we did: {q.label}",
                        {"summary": summary, "limit": PER_PAGE},
                        f"What we heard, what we decided and what we shipped in {quarter_months(q)}.")
+
+
+def _card_prototype() -> FeedbackItem:
+    """A feedback card with every part a filtered card can show, and nothing from the content.
+
+    The list pages carry it in a <template>; filters.js clones its markup and fills it in, so
+    cards made in the browser are the same markup as the macro's.
+    """
+    record = Feedback(slug="card", path="", title="", date=date(2000, 1, 1), customers=(), source="", tags=(),
+                      quote="", duplicate_of="", draft=False, public=True, body="")
+    # Its links lead to real pages, so that link checkers reading the <template> find nothing broken.
+    item = FeedbackItem(record, urls.page("feedback"), "", status="under-review")
+    item.credit = Credit([], [("", 1)])
+    item.tags = [TagItem("card", "card", urls.page("tags"), [])]
+    return item
 
 
 def _excerpt(fragment: str) -> str:

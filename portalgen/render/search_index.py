@@ -13,7 +13,8 @@ Format (version 1), kept small so 10,000 items load and search fast::
       "st": {status: [label, symbol]},          # badge wording, in display order
       "tags": [[slug, name], ...],              # referenced by index below
       "segs": [[slug, name], ...],
-      "i": [[kind, slug, title, text, status, date, [tag index], [segment index], "Named, Customers"], ...]
+      "i": [[kind, slug, title, text, status, date, [tag index], [segment index], "Named, Customers",
+             "credit sentence" (feedback only: as its card words it)], ...]
     }
 
 kind is "f" (feedback), "d" (decision) or "c" (change); text is plain text, truncated. Customers
@@ -32,7 +33,7 @@ from portalgen.model import urls
 from portalgen.model.items import Credit, FeedbackItem, Model
 from portalgen.model.statuses import STATUSES
 from portalgen.render.plaintext import plain_text, truncate
-from portalgen.render.wording import MONTHS
+from portalgen.render.wording import MONTHS, credit_words
 
 VERSION = 1
 TEXT_LIMIT = 300
@@ -84,7 +85,7 @@ def build_document(model: Model) -> dict[str, Any]:
         r = item.record
         text = " ".join(x for x in (r.quote, plain_text(item.body_html)) if x)
         rows.append(["f", r.slug, r.title, truncate(text, TEXT_LIMIT), item.status, r.date.isoformat(),
-                     tags_of([item]), segs_of(item), _names([item.credit])])
+                     tags_of([item]), segs_of(item), _names([item.credit]), credit_words(item.credit)])
     for d in model.decisions:
         r = d.record
         text = " ".join(x for x in (plain_text(d.body_html), plain_text(d.workaround_html)) if x)

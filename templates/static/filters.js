@@ -52,46 +52,36 @@
     return count + (count === 1 ? " piece" : " pieces") + " of feedback" + (parts.length ? " " + parts.join(", ") : "") + ".";
   }
 
+  /* A card for one match: the theme's own card markup (the <template> holds one rendered by the
+   * same macro as the list), with this item's title, link, status, date, credit and themes. */
+  var prototype = document.getElementById("feedback-card");
   function card(item) {
-    var li = document.createElement("li");
-    li.className = "card";
+    var li = prototype.content.firstElementChild.cloneNode(true);
     li.setAttribute("data-status", item.status);
     li.setAttribute("data-tags", item.tags.join(" "));
     li.setAttribute("data-segments", item.segs.join(" "));
-    var head = document.createElement("div");
-    head.className = "card-head";
-    var h = document.createElement("h3");
-    h.className = "card-title";
-    var a = document.createElement("a");
+    var a = li.querySelector(".card-title a");
     a.href = item.url;
     a.textContent = item.title;
-    h.appendChild(a);
-    head.appendChild(h);
-    head.appendChild(pg.badge(idx, item.status));
-    li.appendChild(head);
-    var meta = document.createElement("p");
-    meta.className = "meta";
-    meta.appendChild(document.createTextNode("Heard "));
-    var time = document.createElement("time");
+    var badge = li.querySelector(".badge");
+    badge.parentNode.replaceChild(pg.badge(idx, item.status), badge);
+    var time = li.querySelector(".meta time");
     time.setAttribute("datetime", item.date);
     time.textContent = pg.longDate(item.date);
-    meta.appendChild(time);
-    if (item.names) meta.appendChild(document.createTextNode(" from " + item.names));
-    li.appendChild(meta);
-    if (item.tags.length) {
-      var tags = document.createElement("ul");
-      tags.className = "tags";
-      tags.setAttribute("aria-label", "Themes");
-      item.tags.forEach(function (slug, n) {
-        var t = document.createElement("li");
-        var link = document.createElement("a");
-        link.href = idx.urlFor("t", slug);
-        link.textContent = item.tagNames[n];
-        t.appendChild(link);
-        tags.appendChild(t);
-      });
-      li.appendChild(tags);
-    }
+    var credit = time.nextSibling;  /* " from 1 customer": the template's credit, as its wording puts it */
+    if (item.credit) credit.textContent = credit.textContent.replace(prototype.getAttribute("data-credit"), item.credit);
+    else credit.parentNode.removeChild(credit);
+    var tags = li.querySelector(".tags");
+    var tag = tags.firstElementChild;
+    tags.removeChild(tag);
+    item.tags.forEach(function (slug, n) {
+      var t = tag.cloneNode(true);
+      var link = t.querySelector("a");
+      link.href = idx.urlFor("t", slug);
+      link.textContent = item.tagNames[n];
+      tags.appendChild(t);
+    });
+    if (!item.tags.length) tags.parentNode.removeChild(tags);
     return li;
   }
 

@@ -35,7 +35,7 @@
       var item = {
         kind: row[0], slug: row[1], title: row[2], text: row[3], status: row[4], date: row[5],
         tags: row[6].map(function (n) { return tags[n][0]; }), tagNames: tagNames,
-        segs: row[7].map(function (n) { return segs[n][0]; }), names: row[8] || "",
+        segs: row[7].map(function (n) { return segs[n][0]; }), names: row[8] || "", credit: row[9] || "",
         url: urlFor(raw.u, row[0], row[1])
       };
       item.foldedTitle = fold(item.title);
