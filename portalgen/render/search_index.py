@@ -81,19 +81,19 @@ def build_document(model: Model) -> dict[str, Any]:
 
     rows: list[list[Any]] = []
     for item in model.feedback:
-        fr = item.record
-        text = " ".join(x for x in (fr.quote, plain_text(item.body_html)) if x)
-        rows.append(["f", fr.slug, fr.title, truncate(text, TEXT_LIMIT), item.status, fr.date.isoformat(),
+        r = item.record
+        text = " ".join(x for x in (r.quote, plain_text(item.body_html)) if x)
+        rows.append(["f", r.slug, r.title, truncate(text, TEXT_LIMIT), item.status, r.date.isoformat(),
                      tags_of([item]), segs_of(item), _names([item.credit])])
     for d in model.decisions:
-        dr = d.record
+        decision = d.record
         text = " ".join(x for x in (plain_text(d.body_html), plain_text(d.workaround_html)) if x)
-        rows.append(["d", dr.slug, dr.title, truncate(text, TEXT_LIMIT), dr.outcome, dr.date.isoformat(),
-                     tags_of(d.feedback), [], _names(i.credit for i in d.feedback)])
+        rows.append(["d", decision.slug, decision.title, truncate(text, TEXT_LIMIT), decision.outcome,
+                     decision.date.isoformat(), tags_of(d.feedback), [], _names(i.credit for i in d.feedback)])
     for c in model.changes:
-        cr = c.record
-        text = " ".join(x for x in (cr.version, plain_text(c.body_html)) if x)
-        rows.append(["c", cr.slug, cr.title, truncate(text, TEXT_LIMIT), "shipped", cr.date.isoformat(),
+        change = c.record
+        text = " ".join(x for x in (change.version, plain_text(c.body_html)) if x)
+        rows.append(["c", change.slug, change.title, truncate(text, TEXT_LIMIT), "shipped", change.date.isoformat(),
                      tags_of(c.feedback), [], _names([c.credit])])
     return {
         "v": VERSION,
