@@ -86,47 +86,58 @@ def violations(root: ET.Element, where: str, page: bool = True) -> Iterator[str]
     the theme's own scripts, forms and SVG icons, and nothing that runs, embeds, or fetches
     from (or sends to) another site.
     """
-    from portalgen.model.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-
     for el in root.iter():
         tag = _local(el.tag)
         if not tag or (el is root and not page):
             continue
-        namespaced = "}" in str(el.tag)
-        svg = str(el.tag).startswith("{http://www.w3.org/2000/svg}")
-        for name, value in el.attrib.items():
-            attr = _local(name)
-            if attr.startswith("on"):
-                yield f"{where}: <{tag} {attr}=…> event handler attribute"
-            if attr == "style":
-                yield f"{where}: <{tag} style=…> inline style"
-            if attr in URL_ATTRIBUTES or name in URL_ATTRIBUTES:
-                for part in (value.split(",") if attr == "srcset" else [value]):
-                    if BAD_SCHEMES.match(_clean_url(part)):
-                        yield f"{where}: <{tag} {attr}={value[:60]!r}> dangerous URL"
-            if tag == "meta" and attr == "http-equiv" and value.lower().strip() == "refresh":
-                yield f"{where}: <meta http-equiv=refresh>"
-            if not page and (":" in name or "}" in name or (attr not in ALLOWED_ATTRIBUTES.get(tag, ())
-                             and not (tag == "a" and attr == "rel"))):
-                yield f"{where}: <{tag} {attr}> is not on the sanitiser's allow-list"
-        if not page:
-            if namespaced or tag not in ALLOWED_TAGS:
-                yield f"{where}: <{tag}> is not on the sanitiser's allow-list"
-            continue
-        if namespaced and not (svg and tag in THEME_SVG):
-            yield f"{where}: foreign element {el.tag}"
-        elif tag == "script":
-            src = el.get("src") or ""
-            if not THEME_SCRIPT.fullmatch(src) or (el.text or "").strip():
-                yield f"{where}: <script src={src!r}> is not one of the theme's scripts"
-        elif tag in FORBIDDEN:
-            yield f"{where}: <{tag}> element"
-        elif tag in FETCHING:
-            for attr in ("src", "action", "formaction", "poster", "srcset", "data", "href"):
-                if el.get(attr) and _foreign_site(el.get(attr)):
-                    yield f"{where}: <{tag} {attr}={el.get(attr)[:60]!r}> loads from or sends to another site"
-            if tag == "link" and not set((el.get("rel") or "").lower().split()) <= LINK_RELS:
-                yield f"{where}: <link rel={el.get('rel')!r}>"
+        yield from _attribute_violations(el, tag, where, page)
+        yield from _page_violations(el, tag, where) if page else _fragment_violations(el, tag, where)
+
+
+def _attribute_violations(el: ET.Element, tag: str, where: str, page: bool) -> Iterator[str]:
+    from portalgen.model.markdown import ALLOWED_ATTRIBUTES
+
+    for name, value in el.attrib.items():
+        attr = _local(name)
+        if attr.startswith("on"):
+            yield f"{where}: <{tag} {attr}=…> event handler attribute"
+        if attr == "style":
+            yield f"{where}: <{tag} style=…> inline style"
+        if attr in URL_ATTRIBUTES or name in URL_ATTRIBUTES:
+            for part in (value.split(",") if attr == "srcset" else [value]):
+                if BAD_SCHEMES.match(_clean_url(part)):
+                    yield f"{where}: <{tag} {attr}={value[:60]!r}> dangerous URL"
+        if tag == "meta" and attr == "http-equiv" and value.lower().strip() == "refresh":
+            yield f"{where}: <meta http-equiv=refresh>"
+        if not page and (":" in name or "}" in name or (attr not in ALLOWED_ATTRIBUTES.get(tag, ())
+                         and not (tag == "a" and attr == "rel"))):
+            yield f"{where}: <{tag} {attr}> is not on the sanitiser's allow-list"
+
+
+def _fragment_violations(el: ET.Element, tag: str, where: str) -> Iterator[str]:
+    from portalgen.model.markdown import ALLOWED_TAGS
+
+    if "}" in str(el.tag) or tag not in ALLOWED_TAGS:
+        yield f"{where}: <{tag}> is not on the sanitiser's allow-list"
+
+
+def _page_violations(el: ET.Element, tag: str, where: str) -> Iterator[str]:
+    namespaced = "}" in str(el.tag)
+    svg = str(el.tag).startswith("{http://www.w3.org/2000/svg}")
+    if namespaced and not (svg and tag in THEME_SVG):
+        yield f"{where}: foreign element {el.tag}"
+    elif tag == "script":
+        src = el.get("src") or ""
+        if not THEME_SCRIPT.fullmatch(src) or (el.text or "").strip():
+            yield f"{where}: <script src={src!r}> is not one of the theme's scripts"
+    elif tag in FORBIDDEN:
+        yield f"{where}: <{tag}> element"
+    elif tag in FETCHING:
+        for attr in ("src", "action", "formaction", "poster", "srcset", "data", "href"):
+            if el.get(attr) and _foreign_site(el.get(attr)):
+                yield f"{where}: <{tag} {attr}={el.get(attr)[:60]!r}> loads from or sends to another site"
+        if tag == "link" and not set((el.get("rel") or "").lower().split()) <= LINK_RELS:
+            yield f"{where}: <link rel={el.get('rel')!r}>"
 
 
 def parse_page(data: bytes) -> ET.Element:
@@ -164,30 +175,7 @@ def check_site(site: Path, every: int = 1, offset: int = 0) -> tuple[int, list[s
         for result in pool.imap_unordered(check_page, pages, chunksize=64):
             found.extend(result)
     for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        if path.suffix in (".json", ".js") and not rel.startswith("static/"):
-            data = path.read_bytes()
-            if b"<" in data or b">" in data:
-                found.append(f"{rel}: raw '<' or '>' in a script/JSON file (could close a <script> when embedded)")
-            if b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data:
-                found.append(f"{rel}: raw U+2028/U+2029 (a syntax error in older JavaScript)")
-        if path.suffix == ".json":
-            json.loads(path.read_bytes())
-        if path.suffix == ".xml":
-            try:
-                tree = ET.parse(path)  # expat: fails on anything that is not well-formed XML 1.0
-            except ET.ParseError as exc:
-                data = path.read_bytes().split(b"\n")[exc.position[0] - 1]
-                found.append(f"{rel}: not well-formed XML ({exc}): {data[max(0, exc.position[1] - 40):][:80]!r}")
-                continue
-            # Per-tag and per-customer feeds repeat entries of the main feed: their HTML is sampled.
-            sampled = "/" not in rel or every == 1 or zlib.crc32(rel.encode()) % every == offset % every
-            for el in tree.iter():
-                if sampled and _local(el.tag) in ("content", "summary") and el.get("type") in ("html", "xhtml"):
-                    found.extend(violations(parse_fragment(el.text or ""), f"{rel} <{_local(el.tag)}>", page=False))
-                for name in ("href", "src"):
-                    if el.get(name) and BAD_SCHEMES.match(_clean_url(el.get(name))):
-                        found.append(f"{rel}: dangerous URL in <{_local(el.tag)} {name}>")
+        found.extend(_check_file(site, path, every, offset))
     # Sanitised Markdown, as published in the JSON, parsed on its own as well.
     doc = json.loads((site / "api" / "portal.json").read_text(encoding="utf-8"))
     for kind in ("feedback", "decisions", "changes"):
@@ -197,6 +185,41 @@ def check_site(site: Path, every: int = 1, offset: int = 0) -> tuple[int, list[s
                     found.extend(violations(parse_fragment(record[key]), f"portal.json {record['slug']}.{key}",
                                             page=False))
     return len(pages), found
+
+
+def _check_file(site: Path, path: Path, every: int, offset: int) -> list[str]:
+    """A script, JSON or XML file of the site (pages are checked by check_page)."""
+    found: list[str] = []
+    rel = path.relative_to(site).as_posix()
+    if path.suffix in (".json", ".js") and not rel.startswith("static/"):
+        data = path.read_bytes()
+        if b"<" in data or b">" in data:
+            found.append(f"{rel}: raw '<' or '>' in a script/JSON file (could close a <script> when embedded)")
+        if b"\xe2\x80\xa8" in data or b"\xe2\x80\xa9" in data:
+            found.append(f"{rel}: raw U+2028/U+2029 (a syntax error in older JavaScript)")
+    if path.suffix == ".json":
+        json.loads(path.read_bytes())
+    if path.suffix == ".xml":
+        found.extend(_check_xml(path, rel, every, offset))
+    return found
+
+
+def _check_xml(path: Path, rel: str, every: int, offset: int) -> list[str]:
+    try:
+        tree = ET.parse(path)  # expat: fails on anything that is not well-formed XML 1.0
+    except ET.ParseError as exc:
+        data = path.read_bytes().split(b"\n")[exc.position[0] - 1]
+        return [f"{rel}: not well-formed XML ({exc}): {data[max(0, exc.position[1] - 40):][:80]!r}"]
+    found: list[str] = []
+    # Per-tag and per-customer feeds repeat entries of the main feed: their HTML is sampled.
+    sampled = "/" not in rel or every == 1 or zlib.crc32(rel.encode()) % every == offset % every
+    for el in tree.iter():
+        if sampled and _local(el.tag) in ("content", "summary") and el.get("type") in ("html", "xhtml"):
+            found.extend(violations(parse_fragment(el.text or ""), f"{rel} <{_local(el.tag)}>", page=False))
+        for name in ("href", "src"):
+            if el.get(name) and BAD_SCHEMES.match(_clean_url(el.get(name))):
+                found.append(f"{rel}: dangerous URL in <{_local(el.tag)} {name}>")
+    return found
 
 
 # --- the XSS corpus -------------------------------------------------------------------------------

@@ -385,7 +385,7 @@ def test_new_clash_is_per_kind(run: Run, example: Path) -> None:
 def test_new_refuses_anything_check_would_reject(run: Run, example: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """After writing, `new` runs the real check; an error the new file adds anywhere undoes it."""
-    import portalgen.pipeline.building as building
+    from portalgen.pipeline import building
 
     real_check = building.check
 

@@ -12,6 +12,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -198,29 +199,40 @@ def external_requests(site: Path, pages: dict[str, ET.Element], helpers) -> list
     problems = []
     for rel, root in pages.items():
         for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            for attribute in helpers.FETCH_ATTRIBUTES:
-                value = (el.get(attribute) or "").strip()
-                if value and (helpers.is_external(value) or value.startswith("data:text/html")):
-                    problems.append(f"{rel}: <{el.tag} {attribute}={value!r}>")
-            if el.tag == "link":
-                rels = (el.get("rel") or "").lower().split()
-                href = (el.get("href") or "").strip()
-                if set(rels) - {"alternate", "canonical", "author", "license"} and helpers.is_external(href):
-                    problems.append(f"{rel}: <link rel={el.get('rel')!r} href={href!r}>")
-            if el.tag == "style" and re.search(r"url\(\s*['\"]?(https?:)?//|@import", el.text or "", re.I):
-                problems.append(f"{rel}: <style> loads from elsewhere")
+            if isinstance(el.tag, str):
+                problems.extend(_element_requests(rel, el, helpers))
     for css in site.rglob("*.css"):
-        text = css.read_text(encoding="utf-8")
-        for match in re.finditer(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]?([^'\";\s]+)", text, re.I):
-            target = (match[1] or match[2]).strip()
-            if helpers.is_external(target):
-                problems.append(f"{css.relative_to(site)}: loads {target}")
-            elif not target.startswith(("data:", "#")):
-                resolved = (css.parent / urlsplit(target).path).resolve()
-                if not resolved.is_file() or site.resolve() not in resolved.parents:
-                    problems.append(f"{css.relative_to(site)}: {target} is not in site/")
+        problems.extend(_stylesheet_requests(site, css, helpers))
+    return problems
+
+
+def _element_requests(rel: str, el: ET.Element, helpers) -> list[str]:
+    problems = []
+    for attribute in helpers.FETCH_ATTRIBUTES:
+        value = (el.get(attribute) or "").strip()
+        if value and (helpers.is_external(value) or value.startswith("data:text/html")):
+            problems.append(f"{rel}: <{el.tag} {attribute}={value!r}>")
+    if el.tag == "link":
+        rels = (el.get("rel") or "").lower().split()
+        href = (el.get("href") or "").strip()
+        if set(rels) - {"alternate", "canonical", "author", "license"} and helpers.is_external(href):
+            problems.append(f"{rel}: <link rel={el.get('rel')!r} href={href!r}>")
+    if el.tag == "style" and re.search(r"url\(\s*['\"]?(https?:)?//|@import", el.text or "", re.I):
+        problems.append(f"{rel}: <style> loads from elsewhere")
+    return problems
+
+
+def _stylesheet_requests(site: Path, css: Path, helpers) -> list[str]:
+    problems = []
+    text = css.read_text(encoding="utf-8")
+    for match in re.finditer(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]?([^'\";\s]+)", text, re.I):
+        target = (match[1] or match[2]).strip()
+        if helpers.is_external(target):
+            problems.append(f"{css.relative_to(site)}: loads {target}")
+        elif not target.startswith(("data:", "#")):
+            resolved = (css.parent / urlsplit(target).path).resolve()
+            if not resolved.is_file() or site.resolve() not in resolved.parents:
+                problems.append(f"{css.relative_to(site)}: {target} is not in site/")
     return problems
 
 
@@ -478,34 +490,42 @@ def secrets_of(content) -> dict[str, str]:
                     secrets.setdefault(piece, why + " (part)")
 
     for slug, customer in content.customers.items():
-        named = content.customer_named(slug)
-        if not named:
-            add(slug, f"anonymous customer slug {slug}")
-            add(customer["name"], f"anonymous customer {slug}: name")
-            if customer.get("url"):
-                add(customer["url"], f"anonymous customer {slug}: url")
-                add(urlsplit(customer["url"]).hostname, f"anonymous customer {slug}: url host")
-        for person in customer.get("people") or []:
-            if not named or person.get("credit") != "named":
-                add(person["name"], f"unpublished person of {slug}")
-        if "private" in customer:
-            add(customer["private"], f"private: of customer {slug}")
-        if not named and customer["_body"].strip():
-            add(customer["_body"].strip().splitlines()[0], f"anonymous customer {slug}: body")
+        _customer_secrets(slug, customer, content.customer_named(slug), add)
     for kind, records in (("feedback", content.feedback), ("decision", content.decisions),
                           ("change", content.changes)):
         for slug, record in records.items():
             if "private" in record:
                 add(record["private"], f"private: of {kind} {slug}")
             if not content.published(record):
-                add(slug, f"unpublished {kind} slug")
-                add(record["title"], f"unpublished {kind} {slug}: title")
-                if record.get("quote"):
-                    add(record["quote"], f"unpublished {kind} {slug}: quote")
-                for sentence in re.split(r"(?<=[.!?])\s+", " ".join(record["_body"].split())):
-                    if len(sentence) >= 25 and not re.search(r"[*_`\[\]<>|#]", sentence):
-                        secrets.setdefault(sentence, f"unpublished {kind} {slug}: body")
+                _unpublished_secrets(kind, slug, record, add, secrets)
     return secrets
+
+
+def _customer_secrets(slug: str, customer: dict[str, Any], named: bool, add: Callable[[Any, str], None]) -> None:
+    if not named:
+        add(slug, f"anonymous customer slug {slug}")
+        add(customer["name"], f"anonymous customer {slug}: name")
+        if customer.get("url"):
+            add(customer["url"], f"anonymous customer {slug}: url")
+            add(urlsplit(customer["url"]).hostname, f"anonymous customer {slug}: url host")
+    for person in customer.get("people") or []:
+        if not named or person.get("credit") != "named":
+            add(person["name"], f"unpublished person of {slug}")
+    if "private" in customer:
+        add(customer["private"], f"private: of customer {slug}")
+    if not named and customer["_body"].strip():
+        add(customer["_body"].strip().splitlines()[0], f"anonymous customer {slug}: body")
+
+
+def _unpublished_secrets(kind: str, slug: str, record: dict[str, Any], add: Callable[[Any, str], None],
+                         secrets: dict[str, str]) -> None:
+    add(slug, f"unpublished {kind} slug")
+    add(record["title"], f"unpublished {kind} {slug}: title")
+    if record.get("quote"):
+        add(record["quote"], f"unpublished {kind} {slug}: quote")
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(record["_body"].split())):
+        if len(sentence) >= 25 and not re.search(r"[*_`\[\]<>|#]", sentence):
+            secrets.setdefault(sentence, f"unpublished {kind} {slug}: body")
 
 
 def encodings(text: str) -> set[str]:

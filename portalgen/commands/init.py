@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -53,12 +54,7 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
     directory = directory.absolute()
     today = today or date.today()
     title = clean_text(title, "the title") if title is not None else DEFAULT_TITLE
-    base_url = (base_url or DEFAULT_BASE_URL).strip()
-    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", base_url):
-        raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL; "
-                         "write it like https://owner.github.io/repository/")
-    if not base_url.endswith("/"):
-        base_url += "/"
+    base_url = _checked_base_url(base_url or DEFAULT_BASE_URL)
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} exists and is not a folder")
     values = {
@@ -69,7 +65,19 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
     }
     planned = {rel: string.Template(src.read_text("utf-8")).substitute(values)
                for rel, src in _skeleton_files().items()}
+    _refuse_clashes(directory, planned)
+    return _write_project(directory, planned)
 
+
+def _checked_base_url(base_url: str) -> str:
+    base_url = base_url.strip()
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", base_url):
+        raise UsageError(f"--base-url {base_url!r} is not an absolute http(s) URL; "
+                         "write it like https://owner.github.io/repository/")
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _refuse_clashes(directory: Path, planned: Iterable[str]) -> None:
     clashes = Problems()
     for rel in planned:
         blocker = _blocker(directory, rel)
@@ -79,6 +87,9 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
     if clashes.items:
         raise Refused(clashes.sorted())
 
+
+def _write_project(directory: Path, planned: dict[str, str]) -> list[Path]:
+    """Write every planned file, making folders as needed; if any step fails, undo them all."""
     created: list[Path] = []
     made_dirs: list[Path] = []
     try:
@@ -86,31 +97,44 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
         directory.mkdir(parents=True, exist_ok=True)
         made_dirs.extend(reversed(missing))
         for rel, text in planned.items():
-            folder = directory
-            for part in rel.split("/")[:-1]:
-                folder = folder / part
-                if not folder.is_dir():
-                    folder.mkdir()
-                    made_dirs.append(folder)
+            _make_folders(directory, rel, made_dirs)
             target = directory / rel
             with open(target, "x", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
             created.append(target)
     except OSError as exc:
-        for path in reversed(created):
-            path.unlink(missing_ok=True)
-        for folder in reversed(made_dirs):
-            try:
-                folder.rmdir()
-            except OSError:
-                break
-        if isinstance(exc, FileExistsError):
-            raise Refused([Problem(Path(exc.filename or directory).name, None,
-                                   "appeared while portalgen init was writing; nothing was kept",
-                                   "run portalgen init again in an empty folder")]) from exc
-        raise WriteError(f"cannot create the project in {directory}: {exc.strerror or exc} "
-                         f"({exc.filename or directory}); nothing was kept") from exc
+        _undo(created, made_dirs)
+        raise _write_failure(exc, directory) from exc
     return created
+
+
+def _make_folders(directory: Path, rel: str, made_dirs: list[Path]) -> None:
+    """The folders `rel` goes in; each one made is added to made_dirs at once, so it can be undone."""
+    folder = directory
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if not folder.is_dir():
+            folder.mkdir()
+            made_dirs.append(folder)
+
+
+def _undo(created: list[Path], made_dirs: list[Path]) -> None:
+    for path in reversed(created):
+        path.unlink(missing_ok=True)
+    for folder in reversed(made_dirs):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
+def _write_failure(exc: OSError, directory: Path) -> Refused | WriteError:
+    if isinstance(exc, FileExistsError):
+        return Refused([Problem(Path(exc.filename or directory).name, None,
+                                "appeared while portalgen init was writing; nothing was kept",
+                                "run portalgen init again in an empty folder")])
+    return WriteError(f"cannot create the project in {directory}: {exc.strerror or exc} "
+                      f"({exc.filename or directory}); nothing was kept")
 
 
 @click.command()

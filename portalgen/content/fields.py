@@ -67,11 +67,11 @@ class FieldReader:
         if not isinstance(value, str):
             self.error(field.name, f"must be text, not a {_kind(value)}", f"write {field.name}: \"...\"")
             return None
-        value = strip_controls(value).strip()
-        if field.required and not value:
+        text = strip_controls(value).strip()
+        if field.required and not text:
             self.error(field.name, "is empty", f"write the {field.name}")
             return None
-        return value
+        return text
 
     _markdown = _text
 

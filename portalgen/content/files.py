@@ -8,9 +8,10 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
-from portalgen.content.kinds import BY_FOLDER
+from portalgen.content.kinds import BY_FOLDER, Kind
 from portalgen.content.problems import Problems
 from portalgen.content.slugs import SLUG_RE, slugify
 
@@ -96,9 +97,10 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
         problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROL.search(text):
+    control = _CONTROL.search(text)
+    if control:
         # Invalid in XML (the feed) and in HTML; they are never intended in prose.
-        line = text[: _CONTROL.search(text).start()].count("\n") + 1
+        line = text[: control.start()].count("\n") + 1
         problems.warn(rel, line, "control characters removed", "delete the invisible characters on that line")
         text = strip_controls(text)
     return text
@@ -148,45 +150,55 @@ def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, P
     """Every record file under content/, as (kind, path), in a stable order."""
     found: list[tuple[str, Path]] = []
     for entry in sorted(content.iterdir()):
-        if is_ignored(entry.name, entry.is_dir()) or entry.name in SETTINGS_NAMES:
-            continue
-        if entry.name not in BY_FOLDER:
-            problems.warn(relative_path(entry, root), None, f"'{entry.name}' is not part of the content model; ignored",
-                          "record folders are " + _folder_list())
-            continue
-        link = link_problem(entry, root, folder=True)
-        if link:
-            problems.error(relative_path(entry, root), None, *link)
-            continue
-        if not entry.is_dir():
-            problems.error(relative_path(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
-            continue
-        kind = BY_FOLDER[entry.name]
-        for dirpath, dirnames, filenames in os.walk(entry, followlinks=False):
-            dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, True))
-            here = Path(dirpath)
-            for d in list(dirnames):
-                sub = here / d
-                link = link_problem(sub, root, folder=True)
-                if link:
-                    problems.error(relative_path(sub, root), None, *link)
-                    dirnames.remove(d)
-            for name in sorted(filenames):
-                if is_ignored(name):
-                    continue
-                path = here / name
-                rel = relative_path(path, root)
-                link = link_problem(path, root)
-                if link:
-                    problems.error(rel, None, *link)
-                    continue
-                allowed = sorted(kind.suffixes)
-                if path.suffix not in allowed:
-                    problems.warn(rel, None, f"'{name}' is not a record file ({' or '.join(allowed)}); ignored",
-                                  f"rename it to end in {allowed[0]} or move it out of content/")
-                    continue
-                if _check_name(path, rel, entry.name, problems):
-                    found.append((kind.name, path))
+        kind = _kind_folder(entry, root, problems)
+        if kind is not None:
+            found += [(kind.name, path) for path in _records_in(entry, kind, root, problems)]
     return found
 
 
+def _kind_folder(entry: Path, root: Path, problems: Problems) -> Kind | None:
+    """The kind whose records a top-level entry of content/ holds; None (reported if worth it) otherwise."""
+    if is_ignored(entry.name, entry.is_dir()) or entry.name in SETTINGS_NAMES:
+        return None
+    if entry.name not in BY_FOLDER:
+        problems.warn(relative_path(entry, root), None, f"'{entry.name}' is not part of the content model; ignored",
+                      "record folders are " + _folder_list())
+        return None
+    link = link_problem(entry, root, folder=True)
+    if link:
+        problems.error(relative_path(entry, root), None, *link)
+        return None
+    if not entry.is_dir():
+        problems.error(relative_path(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
+        return None
+    return BY_FOLDER[entry.name]
+
+
+def _records_in(folder: Path, kind: Kind, root: Path, problems: Problems) -> Iterator[Path]:
+    """The record files of one kind's folder and its sub-folders; symlinks out of the project are refused."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, True))
+        here = Path(dirpath)
+        for d in list(dirnames):
+            sub = here / d
+            link = link_problem(sub, root, folder=True)
+            if link:
+                problems.error(relative_path(sub, root), None, *link)
+                dirnames.remove(d)
+        for name in sorted(filenames):
+            if not is_ignored(name) and _is_record_file(here / name, folder.name, kind, root, problems):
+                yield here / name
+
+
+def _is_record_file(path: Path, folder_name: str, kind: Kind, root: Path, problems: Problems) -> bool:
+    rel = relative_path(path, root)
+    link = link_problem(path, root)
+    if link:
+        problems.error(rel, None, *link)
+        return False
+    allowed = sorted(kind.suffixes)
+    if path.suffix not in allowed:
+        problems.warn(rel, None, f"'{path.name}' is not a record file ({' or '.join(allowed)}); ignored",
+                      f"rename it to end in {allowed[0]} or move it out of content/")
+        return False
+    return _check_name(path, rel, folder_name, problems)

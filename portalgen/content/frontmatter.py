@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from portalgen.content.problems import Problems
+from portalgen.content.problems import Problem, Problems
 from portalgen.content.yamlread import read_yaml
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -47,7 +47,8 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, in
     return yaml_text, 1, body, body_line
 
 
-def _parse_mapping(yaml_text: str, offset: int, rel: str, problems: Problems):
+def _parse_mapping(yaml_text: str, offset: int, rel: str,
+                   problems: Problems) -> tuple[dict[str, Any] | None, dict[str, int]]:
     result = read_yaml(yaml_text, offset)
     for line, message, hint in result.errors:
         problems.error(rel, line, message, hint)
@@ -68,7 +69,7 @@ def _parse_mapping(yaml_text: str, offset: int, rel: str, problems: Problems):
     return data, result.key_lines
 
 
-def parse_record(kind: str, rel: str, slug: str, text: str) -> tuple[RawRecord | None, list]:
+def parse_record(kind: str, rel: str, slug: str, text: str) -> tuple[RawRecord | None, list[Problem]]:
     """Front matter and body of one file's text. Pure, so it can run in a worker process."""
     problems = Problems()
     if rel.endswith((".yaml", ".yml")):

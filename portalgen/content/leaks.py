@@ -9,11 +9,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
 from portalgen.content.problems import Problems
-from portalgen.content.records import Records
+from portalgen.content.records import Change, Decision, Feedback, Records
 
 
 def _protected(records: Records) -> list[tuple[str, str, str]]:
@@ -34,10 +34,24 @@ def _protected(records: Records) -> list[tuple[str, str, str]]:
 
 def _public_texts(records: Records) -> Iterator[tuple[str, str, str]]:
     """(path, field, text) for every text field that a build can publish (drafts included)."""
-    for kind in (records.feedback, records.decisions, records.changes):
+    yield from _file_names(records)
+    yield from _record_texts(records)
+    yield from _customer_texts(records)
+    yield "content/portal.yaml", "title", records.portal.title
+    yield "content/portal.yaml", "description", records.portal.description
+    yield "content/portal.yaml", "product", records.portal.product
+
+
+def _file_names(records: Records) -> Iterator[tuple[str, str, str]]:
+    kinds: tuple[Mapping[str, Feedback | Decision | Change], ...] = (
+        records.feedback, records.decisions, records.changes)
+    for kind in kinds:
         for record in kind.values():
             if record.public:  # the slug becomes a public URL
                 yield record.path, "file name", record.slug.replace("-", " ")
+
+
+def _record_texts(records: Records) -> Iterator[tuple[str, str, str]]:
     for fb in records.feedback.values():
         if fb.public:
             yield fb.path, "title", fb.title
@@ -55,6 +69,9 @@ def _public_texts(records: Records) -> Iterator[tuple[str, str, str]]:
             yield c.path, "title", c.title
             yield c.path, "version", c.version
             yield c.path, "body", c.body
+
+
+def _customer_texts(records: Records) -> Iterator[tuple[str, str, str]]:
     for cu in records.customers.values():
         yield cu.path, "segment", cu.segment  # anonymous customers are credited by segment
         if cu.named:
@@ -64,9 +81,6 @@ def _public_texts(records: Records) -> Iterator[tuple[str, str, str]]:
             for person in cu.public_people:
                 yield cu.path, "people name", person.name
                 yield cu.path, "people role", person.role
-    yield "content/portal.yaml", "title", records.portal.title
-    yield "content/portal.yaml", "description", records.portal.description
-    yield "content/portal.yaml", "product", records.portal.product
 
 
 _WORD = re.compile(r"\w+")
@@ -89,9 +103,9 @@ def lint(records: Records) -> Problems:
     problems = Problems()
     index: dict[str, list[tuple[tuple[str, ...], str, str, str]]] = {}
     for name, slug, what in _protected(records):
-        words = tuple(_words(name))
-        if words:
-            index.setdefault(words[0], []).append((words, name, slug, what))
+        key = tuple(_words(name))
+        if key:
+            index.setdefault(key[0], []).append((key, name, slug, what))
     if not index:
         return problems
     for path, field, text in _public_texts(records):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt  # not `date`: records have a field of that name, which would shadow it
 from dataclasses import dataclass
-from datetime import date
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Customer:
     segment: str
     credit: str
     url: str
-    joined: date | None
+    joined: dt.date | None
     people: tuple[Person, ...]
     body: str
 
@@ -54,7 +54,7 @@ class Feedback:
     slug: str
     path: str
     title: str
-    date: date
+    date: dt.date
     customers: tuple[str, ...]
     source: str
     tags: tuple[str, ...]
@@ -71,12 +71,12 @@ class Decision:
     slug: str
     path: str
     title: str
-    date: date
+    date: dt.date
     feedback: tuple[str, ...]
     outcome: str
     priority: str
     workaround: str
-    revisit: date | None
+    revisit: dt.date | None
     draft: bool
     public: bool
     body: str
@@ -88,7 +88,7 @@ class Change:
     slug: str
     path: str
     title: str
-    date: date
+    date: dt.date
     version: str
     decisions: tuple[str, ...]
     feedback: tuple[str, ...]

@@ -10,10 +10,11 @@ import yaml
 try:  # The C loader is several times faster; the pure-Python one behaves the same.
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    # type: ignore: the pure-Python loader is another class with the same interface.
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """Reports an impossible date (2026-02-30) at its line instead of a bare ValueError."""
 
 
@@ -47,8 +48,7 @@ def _bracket_depth(text: str) -> int:
     for ch in text:
         if ch in "[{":
             depth += 1
-            if depth > best:
-                best = depth
+            best = max(best, depth)
         elif ch in "]}" and depth:
             depth -= 1
     return best

@@ -197,8 +197,9 @@ class Watcher:
             return
         if event.is_directory and event.event_type in (EVENT_TYPE_MODIFIED, EVENT_TYPE_CLOSED):
             return  # a folder's mtime changes with every file in it; the file events say more
-        paths = [p for p in (event.src_path, getattr(event, "dest_path", "")) if p]
-        paths = [p.decode() if isinstance(p, bytes) else p for p in paths]
+        # dest_path: only moves have one before watchdog 5.
+        given = (event.src_path, getattr(event, "dest_path", ""))
+        paths: list[str] = [p.decode() if isinstance(p, bytes) else p for p in given if p]
         if any(Path(p).absolute().parent == self.project for p in paths):
             self._ensure_watches()
         changed = [p for p in paths if relevant_path(p, self.project, event.is_directory)]

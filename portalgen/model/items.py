@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 
 # The linked model: records joined to each other, with derived status, credits and statistics.
 # Built once per build by linking.link(); treated as immutable afterwards.
+
+
+class DatedRecord(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+    # Last: a member named date would shadow the class in any annotation after it.
+    @property
+    def date(self) -> date: ...
+
+
+class DatedItem(Protocol):
+    """A feedback, decision or change item: anything lists sort by date."""
+
+    @property
+    def record(self) -> DatedRecord: ...
+
+
+def newest_first(item: DatedItem) -> tuple[int, str]:
+    return (-item.record.date.toordinal(), item.record.slug)
+
+
+def oldest_first(item: DatedItem) -> tuple[int, str]:
+    return (item.record.date.toordinal(), item.record.slug)
 
 
 @dataclass(eq=False)

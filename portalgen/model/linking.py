@@ -9,12 +9,25 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Records
 from portalgen.content.slugs import slugify
 from portalgen.model import urls
-from portalgen.model.items import ChangeItem, Credit, CustomerItem, DecisionItem, FeedbackItem, Model, Stats, TagItem
+from portalgen.model.items import (
+    ChangeItem,
+    Credit,
+    CustomerItem,
+    DatedItem,
+    DecisionItem,
+    FeedbackItem,
+    Model,
+    Stats,
+    TagItem,
+    newest_first,
+    oldest_first,
+)
 
 # (kind, slug, field) -> sanitised HTML; supplied by the markup step so linking stays pure.
 HtmlLookup = Callable[[str, str, str], str]
@@ -22,14 +35,6 @@ HtmlLookup = Callable[[str, str, str], str]
 
 def _visible(record: Feedback | Decision | Change, drafts: bool) -> bool:
     return record.public and (drafts or not record.draft)
-
-
-def _newest_first(item) -> tuple[int, str]:
-    return (-item.record.date.toordinal(), item.record.slug)
-
-
-def _oldest_first(item) -> tuple[int, str]:
-    return (item.record.date.toordinal(), item.record.slug)
 
 
 def credit_for(slugs: Iterable[str], customers: dict[str, Customer]) -> Credit:
@@ -62,6 +67,15 @@ def _median_days(pairs: list[tuple[date, date]]) -> int | None:
     return round(statistics.median(days)) if days else None
 
 
+@dataclass(eq=False)
+class _Group:
+    """Feedback items that duplicate one another: they share one status and one trail of answers."""
+
+    members: list[FeedbackItem] = field(default_factory=list)
+    decisions: set[str] = field(default_factory=set)  # slugs of the decisions on any member
+    changes: set[str] = field(default_factory=set)  # slugs of the changes answering any member
+
+
 def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date | None = None) -> Model:
     """Build the linked model of what this build publishes."""
     fb = {s: FeedbackItem(r, urls.record("feedback", s), html("feedback", s, "body"))
@@ -72,23 +86,54 @@ def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date |
     chg = {s: ChangeItem(r, urls.record("change", s), html("change", s, "body"))
            for s, r in sorted(records.changes.items()) if _visible(r, drafts)}
 
+    groups = _duplicate_groups(fb)
+    group_of = {id(m): group for group in groups for m in group.members}
+    _link_decisions(dec, fb, group_of)
+    _link_changes(chg, dec, fb, group_of, records.customers)
+
+    dated: list[DatedItem] = [*fb.values(), *dec.values(), *chg.values()]
+    as_of = as_of or max((i.record.date for i in dated), default=date(1970, 1, 1))
+    for group in groups:
+        _settle(group, dec, chg, as_of, records.portal.stale_after_days)
+        _credit_members(group, records.customers)
+    for d in dec.values():
+        d.changes.sort(key=oldest_first)
+
+    tags = _tags(fb.values())
+    customers = _customers(records.customers, html, fb.values(), chg.values())
+    items = list(fb.values())
+    return Model(
+        portal=records.portal, as_of=as_of,
+        feedback=sorted(items, key=newest_first),
+        decisions=sorted(dec.values(), key=newest_first),
+        changes=sorted(chg.values(), key=newest_first),
+        customers=customers, tags=tags, stats=_stats(items), drafts=drafts,
+    )
+
+
+def _duplicate_groups(fb: dict[str, FeedbackItem]) -> list[_Group]:
+    """Point each duplicate at its original; then group every item with its original's other duplicates."""
     for item in fb.values():
         target = fb.get(item.record.duplicate_of)
         if target is not None:
             item.duplicate_of = target
             target.duplicates.append(item)
-    groups: dict[int, list[FeedbackItem]] = {}
+    groups: dict[int, _Group] = {}
     for item in fb.values():
-        groups.setdefault(id(_root(item)), []).append(item)
-    group_of = {id(m): members for members in groups.values() for m in members}
+        groups.setdefault(id(_root(item)), _Group()).members.append(item)
+    return list(groups.values())
 
-    group_decisions: dict[int, set[str]] = {}
+
+def _link_decisions(dec: dict[str, DecisionItem], fb: dict[str, FeedbackItem], group_of: dict[int, _Group]) -> None:
     for d in dec.values():
         d.feedback = [fb[s] for s in d.record.feedback if s in fb]
         for item in d.feedback:
-            group_decisions.setdefault(id(group_of[id(item)]), set()).add(d.record.slug)
+            group_of[id(item)].decisions.add(d.record.slug)
 
-    group_changes: dict[int, set[str]] = {}
+
+def _link_changes(chg: dict[str, ChangeItem], dec: dict[str, DecisionItem], fb: dict[str, FeedbackItem],
+                  group_of: dict[int, _Group], customers: dict[str, Customer]) -> None:
+    """A change answers the items it names and those of the decisions it delivers, duplicates included."""
     for c in chg.values():
         c.decisions = [dec[s] for s in c.record.decisions if s in dec]
         answered = [fb[s] for s in c.record.feedback if s in fb]
@@ -98,59 +143,54 @@ def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date |
         members: dict[int, FeedbackItem] = {}
         for item in answered:
             group = group_of[id(item)]
-            group_changes.setdefault(id(group), set()).add(c.record.slug)
-            for m in group:
+            group.changes.add(c.record.slug)
+            for m in group.members:
                 members[id(m)] = m
-        c.feedback = sorted(members.values(), key=_newest_first)
-        c.credit = credit_for((s for m in c.feedback for s in m.record.customers), records.customers)
+        c.feedback = sorted(members.values(), key=newest_first)
+        c.credit = credit_for((s for m in c.feedback for s in m.record.customers), customers)
 
-    dates = [r.record.date for r in (*fb.values(), *dec.values(), *chg.values())]
-    as_of = as_of or (max(dates) if dates else date(1970, 1, 1))
-    stale_after = records.portal.stale_after_days
-    for members in groups.values():
-        decisions = sorted((dec[s] for s in group_decisions.get(id(members), ())), key=_oldest_first)
-        changes = sorted((chg[s] for s in group_changes.get(id(members), ())), key=_oldest_first)
-        if changes:
-            status = "shipped"
-        elif decisions:
-            status = decisions[-1].record.outcome
-        else:
-            status = "heard"
-        answers = [x.record.date for x in (*decisions, *changes)]
-        for m in members:
-            m.status = status
-            m.decisions = decisions
-            m.changes = changes
-            m.answered_on = min(answers) if answers else None
-            m.shipped_on = changes[0].record.date if changes else None
-            if status == "heard":
-                m.days_waiting = max(0, (as_of - m.record.date).days)
-                m.stale = m.days_waiting > stale_after
-            m.credit = credit_for(m.record.customers, records.customers)
-            own = set(m.record.customers)
-            m.also_asked = credit_for(
-                (s for other in members if other is not m for s in other.record.customers if s not in own),
-                records.customers)
-    for d in dec.values():
-        d.changes.sort(key=_oldest_first)
 
-    tags = _tags(fb.values())
-    customers = _customers(records.customers, html, fb.values(), chg.values())
-    items = list(fb.values())
-    stats = Stats(
+def _settle(group: _Group, dec: dict[str, DecisionItem], chg: dict[str, ChangeItem], as_of: date,
+            stale_after: int) -> None:
+    """Status, answers and waiting time, the same for every item of a group."""
+    decisions = sorted((dec[s] for s in group.decisions), key=oldest_first)
+    changes = sorted((chg[s] for s in group.changes), key=oldest_first)
+    if changes:
+        status = "shipped"
+    elif decisions:
+        status = decisions[-1].record.outcome
+    else:
+        status = "heard"
+    answers = [d.record.date for d in decisions] + [c.record.date for c in changes]
+    for m in group.members:
+        m.status = status
+        m.decisions = decisions
+        m.changes = changes
+        m.answered_on = min(answers) if answers else None
+        m.shipped_on = changes[0].record.date if changes else None
+        if status == "heard":
+            m.days_waiting = max(0, (as_of - m.record.date).days)
+            m.stale = m.days_waiting > stale_after
+
+
+def _credit_members(group: _Group, customers: dict[str, Customer]) -> None:
+    """Each item credits who raised it, and who else asked for the same thing through a duplicate."""
+    for m in group.members:
+        m.credit = credit_for(m.record.customers, customers)
+        own = set(m.record.customers)
+        m.also_asked = credit_for(
+            (s for other in group.members if other is not m for s in other.record.customers if s not in own),
+            customers)
+
+
+def _stats(items: list[FeedbackItem]) -> Stats:
+    return Stats(
         heard=len(items),
         answered=sum(1 for i in items if i.status != "heard"),
         shipped=sum(1 for i in items if i.status == "shipped"),
         declined=sum(1 for i in items if i.status == "declined"),
         median_days_to_answer=_median_days([(i.record.date, i.answered_on) for i in items if i.answered_on]),
         median_days_to_ship=_median_days([(i.record.date, i.shipped_on) for i in items if i.shipped_on]),
-    )
-    return Model(
-        portal=records.portal, as_of=as_of,
-        feedback=sorted(items, key=_newest_first),
-        decisions=sorted(dec.values(), key=_newest_first),
-        changes=sorted(chg.values(), key=_newest_first),
-        customers=customers, tags=tags, stats=stats, drafts=drafts,
     )
 
 
@@ -168,7 +208,7 @@ def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
     by_slug: dict[str, TagItem] = {}
     for slug, counts in spellings.items():
         name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        by_slug[slug] = TagItem(slug, name, urls.record("tag", slug), sorted(members[slug], key=_newest_first))
+        by_slug[slug] = TagItem(slug, name, urls.record("tag", slug), sorted(members[slug], key=newest_first))
     for bucket in members.values():
         for item in bucket:
             if not item.tags:  # in the order the author wrote them
@@ -188,12 +228,12 @@ def _customers(customers: dict[str, Customer], html: HtmlLookup, items: Iterable
             if slug in pages and item not in pages[slug].raised:
                 pages[slug].raised.append(item)
     for page in pages.values():
-        page.raised.sort(key=_newest_first)
+        page.raised.sort(key=newest_first)
         decided = {id(d): d for item in page.raised for d in item.decisions}
-        page.decided = sorted(decided.values(), key=_newest_first)
+        page.decided = sorted(decided.values(), key=newest_first)
     for change in changes:
         for customer in change.credit.named:
             pages[customer.slug].shipped.append(change)
     for page in pages.values():
-        page.shipped.sort(key=_newest_first)
+        page.shipped.sort(key=newest_first)
     return sorted(pages.values(), key=lambda p: (p.record.name.casefold(), p.record.slug))

@@ -16,7 +16,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
-from typing import Protocol
+from types import FrameType
+from typing import NoReturn, Protocol
 
 import markdown
 import nh3
@@ -68,7 +69,7 @@ def _budget(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def expire(signum, frame):
+    def expire(signum: int, frame: FrameType | None) -> NoReturn:
         raise TooSlow
 
     previous = signal.signal(signal.SIGALRM, expire)

@@ -23,7 +23,7 @@ from datetime import date
 from itertools import pairwise
 
 from portalgen.content.records import Customer
-from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model
+from portalgen.model.items import ChangeItem, Credit, DatedItem, DecisionItem, FeedbackItem, Model, newest_first
 from portalgen.model.statuses import ORDER, STATUSES, Status
 
 
@@ -72,10 +72,6 @@ def quarter_range(first: date, last: date) -> list[Quarter]:
         quarters.append(current)
         current = current.next()
     return quarters
-
-
-def _newest_first(item) -> tuple[int, str]:
-    return (-item.record.date.toordinal(), item.record.slug)
 
 
 def median_days(items: Iterable[FeedbackItem]) -> int | None:
@@ -180,21 +176,27 @@ class QuarterSummary:
         return [(STATUSES[key], counts[key]) for key in ORDER if counts[key]]
 
 
+def _newest_first_on(dated: list[tuple[date, FeedbackItem]]) -> list[FeedbackItem]:
+    """Items by the date paired with each (when it was answered, when it shipped), newest first."""
+    return [item for _, item in sorted(dated, key=lambda pair: (-pair[0].toordinal(), pair[1].record.slug))]
+
+
 def summaries(model: Model) -> list[QuarterSummary]:
     """One summary per quarter from the first published record to the last, oldest first."""
-    dates = [r.record.date for r in (*model.feedback, *model.decisions, *model.changes)]
+    dated: list[DatedItem] = [*model.feedback, *model.decisions, *model.changes]
+    dates = [r.record.date for r in dated]
     if not dates:
         return []
     credits = CreditIndex(model)
     heard: dict[Quarter, list[FeedbackItem]] = {}
-    answered: dict[Quarter, list[FeedbackItem]] = {}
-    delivered: dict[Quarter, list[FeedbackItem]] = {}
+    answered: dict[Quarter, list[tuple[date, FeedbackItem]]] = {}
+    delivered: dict[Quarter, list[tuple[date, FeedbackItem]]] = {}
     for item in model.feedback:  # one pass each, so a big portal costs no more than a small one per item
         heard.setdefault(Quarter.of(item.record.date), []).append(item)
         if item.answered_on:
-            answered.setdefault(Quarter.of(item.answered_on), []).append(item)
+            answered.setdefault(Quarter.of(item.answered_on), []).append((item.answered_on, item))
         if item.shipped_on:
-            delivered.setdefault(Quarter.of(item.shipped_on), []).append(item)
+            delivered.setdefault(Quarter.of(item.shipped_on), []).append((item.shipped_on, item))
     decided: dict[Quarter, list[DecisionItem]] = {}
     for decision in model.decisions:
         decided.setdefault(Quarter.of(decision.record.date), []).append(decision)
@@ -203,14 +205,14 @@ def summaries(model: Model) -> list[QuarterSummary]:
         shipped.setdefault(Quarter.of(change.record.date), []).append(change)
     result = []
     for q in quarter_range(min(dates), max(dates)):
-        items = sorted(heard.get(q, []), key=_newest_first)
-        first_answers = sorted(answered.get(q, []), key=lambda i: (-i.answered_on.toordinal(), i.record.slug))
+        items = sorted(heard.get(q, []), key=newest_first)
+        first_answers = _newest_first_on(answered.get(q, []))
         result.append(QuarterSummary(
             quarter=q, heard=items,
-            decided=sorted(decided.get(q, []), key=_newest_first),
-            shipped=sorted(shipped.get(q, []), key=_newest_first),
+            decided=sorted(decided.get(q, []), key=newest_first),
+            shipped=sorted(shipped.get(q, []), key=newest_first),
             answered=first_answers,
-            delivered=sorted(delivered.get(q, []), key=lambda i: (-i.shipped_on.toordinal(), i.record.slug)),
+            delivered=_newest_first_on(delivered.get(q, [])),
             heard_from=credits.credit(items),
             customers=len({s for i in items for s in i.record.customers}),
             median_days_to_answer=median_days(first_answers), complete=q.end <= model.as_of,

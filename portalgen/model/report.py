@@ -32,10 +32,12 @@ from it, and it is model work, like the report.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt  # not `date`: entries have a field of that name, which would shadow it
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from typing import TypeVar
 
-from portalgen.content.records import Customer, Records
+from portalgen.content.records import Change, Customer, Decision, Feedback, Records
 from portalgen.model import linking
 from portalgen.model import markdown as markup
 from portalgen.model.items import DecisionItem, FeedbackItem, Model
@@ -54,7 +56,7 @@ class Asker:
 class StaleFeedback:
     slug: str
     title: str
-    date: date
+    date: dt.date
     days_waiting: int
     path: str
     private: bool
@@ -67,12 +69,16 @@ class StaleFeedback:
 class DecisionEntry:
     slug: str
     title: str
-    date: date
+    date: dt.date
     path: str
     private: bool
     feedback: list[str]  # slugs of the unshipped items it is the latest word on
-    revisit: date | None = None
-    days_overdue: int | None = None
+
+
+@dataclass(frozen=True)
+class OverdueRevisit(DecisionEntry):
+    revisit: dt.date
+    days_overdue: int
 
 
 @dataclass(frozen=True)
@@ -81,19 +87,19 @@ class QuietCustomer:
     name: str
     named: bool
     path: str
-    last_news: date | None
+    last_news: dt.date | None
     days_quiet: int | None
 
 
 @dataclass
 class Report:
     title: str
-    today: date
+    today: dt.date
     stale_after_days: int
     quiet_after_days: int
     content_errors: int
     stale_feedback: list[StaleFeedback] = field(default_factory=list)
-    overdue_revisits: list[DecisionEntry] = field(default_factory=list)
+    overdue_revisits: list[OverdueRevisit] = field(default_factory=list)
     declined_without_workaround: list[DecisionEntry] = field(default_factory=list)
     quiet_customers: list[QuietCustomer] = field(default_factory=list)
     drafts: dict[str, int] = field(default_factory=dict)
@@ -105,7 +111,7 @@ class Report:
         return bool(self.stale_feedback or self.overdue_revisits or self.quiet_customers)
 
 
-def link_published(records: Records, as_of: date | None,
+def link_published(records: Records, as_of: dt.date | None,
                    bodies: bool | set[tuple[str, str]] = True) -> Model:
     """The linked model of what the portal publishes (no drafts, no private records) as of a date.
 
@@ -118,20 +124,26 @@ def link_published(records: Records, as_of: date | None,
                             as_of=as_of)
     wanted = bodies or set()
     render = markup.Renderer()
-    kinds = {"feedback": records.feedback, "decision": records.decisions, "change": records.changes}
+    kinds: dict[str, Mapping[str, Feedback | Decision | Change]] = {
+        "feedback": records.feedback, "decision": records.decisions, "change": records.changes}
 
     def lookup(kind: str, slug: str, name: str) -> str:
         record = kinds.get(kind, {}).get(slug) if (kind, slug) in wanted else None
         if record is None:
             return ""
-        return render(getattr(record, "workaround", "") if name == "workaround" else record.body)
+        if name == "workaround":
+            return render(record.workaround if isinstance(record, Decision) else "")
+        return render(record.body)
 
     return linking.link(records, lookup, drafts=False, as_of=as_of)
 
 
+_Publishable = TypeVar("_Publishable", Feedback, Decision, Change)
+
+
 def internal_records(records: Records) -> Records:
     """The same records with every private one treated as public: for internal views only."""
-    def unhide(kind: dict) -> dict:
+    def unhide(kind: dict[str, _Publishable]) -> dict[str, _Publishable]:
         return {s: dataclasses.replace(r, public=True) if not r.public else r for s, r in kind.items()}
 
     return dataclasses.replace(records, feedback=unhide(records.feedback), decisions=unhide(records.decisions),
@@ -166,7 +178,7 @@ def _current(decision: DecisionItem) -> list[FeedbackItem]:
     return [i for i in decision.feedback if i.latest_decision is decision and i.status == decision.record.outcome]
 
 
-def make_report(records: Records, as_of: date, content_errors: int = 0) -> Report:
+def make_report(records: Records, as_of: dt.date, content_errors: int = 0) -> Report:
     """The report as data; portalgen.render.report writes it as text, Markdown or JSON."""
     public = link_published(records, as_of, bodies=False)
     internal = link_published(internal_records(records), as_of, bodies=False)
@@ -191,8 +203,8 @@ def make_report(records: Records, as_of: date, content_errors: int = 0) -> Repor
         private = not records.decisions[r.slug].public
         slugs = [i.record.slug for i in current]
         if r.outcome == "deferred" and r.revisit and r.revisit < as_of:
-            report.overdue_revisits.append(DecisionEntry(r.slug, r.title, r.date, r.path, private, slugs,
-                                                         r.revisit, (as_of - r.revisit).days))
+            report.overdue_revisits.append(OverdueRevisit(r.slug, r.title, r.date, r.path, private, slugs,
+                                                          r.revisit, (as_of - r.revisit).days))
         if r.outcome == "declined" and not r.workaround.strip():
             report.declined_without_workaround.append(DecisionEntry(r.slug, r.title, r.date, r.path, private, slugs))
     report.overdue_revisits.sort(key=lambda d: (d.revisit, d.slug))
@@ -209,14 +221,14 @@ def make_report(records: Records, as_of: date, content_errors: int = 0) -> Repor
     return report
 
 
-def _quiet_customers(records: Records, internal: Model, as_of: date) -> list[QuietCustomer]:
-    news: dict[str, list[date]] = {slug: [] for slug in records.customers}
+def _quiet_customers(records: Records, internal: Model, as_of: dt.date) -> list[QuietCustomer]:
+    news: dict[str, list[dt.date]] = {slug: [] for slug in records.customers}
     for fb in records.feedback.values():  # hearing from them is news too, drafts and private included
         for slug in fb.customers:
             if slug in news:
                 news[slug].append(fb.date)
     for item in internal.feedback:
-        answers = [x.record.date for x in (*item.decisions, *item.changes)]
+        answers = [d.record.date for d in item.decisions] + [c.record.date for c in item.changes]
         for slug in item.record.customers:
             if slug in news:
                 news[slug].extend(answers)
@@ -226,7 +238,7 @@ def _quiet_customers(records: Records, internal: Model, as_of: date) -> list[Qui
         if customer.joined and customer.joined <= as_of:
             dates.append(customer.joined)
         last = max(dates, default=None)
-        days = (as_of - last).days if last else None
-        if last is None or days > QUIET_AFTER_DAYS:
+        days = None if last is None else (as_of - last).days
+        if days is None or days > QUIET_AFTER_DAYS:
             quiet.append(QuietCustomer(slug, customer.name, customer.named, customer.path, last, days))
-    return sorted(quiet, key=lambda q: (q.last_news is not None, q.last_news or date.min, q.name.casefold(), q.slug))
+    return sorted(quiet, key=lambda q: (q.last_news is not None, q.last_news or dt.date.min, q.name.casefold(), q.slug))

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.loading import text_key
 from portalgen.model import markdown
 
-__all__ = ["BuildCache", "code_digest", "text_key"]
+__all__ = ["BackBuffer", "BuildCache", "OutputEntry", "code_digest", "text_key"]
 
 CACHE_DIR = ".portalgen-cache"
 FORMAT = 1
@@ -106,6 +106,24 @@ def _sign(key: bytes, text: str) -> str:
     return hmac.new(key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
+class BackBuffer(TypedDict):
+    """An older complete site kept in the cache folder, and the fingerprints of its pages."""
+
+    marker: str
+    pages: dict[str, str]
+
+
+class OutputEntry(TypedDict):
+    """What the cache knows about the site in one output folder (see pipeline/output_state.py)."""
+
+    digest: str  # of everything the build read
+    marker: str  # identity of the marker file that build wrote
+    pages: dict[str, str]  # page path -> fingerprint
+    back: BackBuffer | None
+    base_url: str | None
+    warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples
+
+
 @dataclass
 class BuildCache:
     """In memory during a build (and across rebuilds under serve); saved as one JSON file."""
@@ -113,8 +131,7 @@ class BuildCache:
     folder: Path | None = None
     records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
     html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
-    # output folder -> {"digest": input digest, "pages": {path: fingerprint}, "warnings": [...]}
-    outputs: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, OutputEntry] = field(default_factory=dict)  # by output folder
     dirty: bool = False
 
     @classmethod

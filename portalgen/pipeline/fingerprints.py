@@ -12,7 +12,7 @@ and are rendered on every build; they are few.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import fields, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -60,53 +60,80 @@ class Views:
             self._keep.append(obj)  # ids stay unique while memoised
         return found
 
-    def _list(self, items: Iterable[Any], depth: str) -> str:
+    def many(self, items: Iterable[Any], depth: str) -> str:
+        """A list's view: its items' views, in order."""
         return "[" + ",".join(self(i, depth) for i in items) + "]"
 
     def _view(self, obj: Any, depth: str) -> str:
-        v = self
-        if isinstance(obj, FeedbackItem):
-            parts = [repr(obj.record), obj.url, obj.status, repr(obj.days_waiting), repr(obj.stale),
-                     v(obj.credit), v._list(obj.tags, "ref"),
-                     v(obj.duplicate_of.record.title if obj.duplicate_of else None),
-                     v(obj.duplicate_of.url if obj.duplicate_of else None)]
-            if depth == "full":
-                parts += [obj.body_html, repr(obj.answered_on), repr(obj.shipped_on), v(obj.also_asked),
-                          v._list(obj.duplicates, "ref"), v._list(obj.decisions, "ref"),
-                          v._list(obj.changes, "ref")]
-            return "F(" + "|".join(parts) + ")"
-        if isinstance(obj, DecisionItem):
-            parts = [repr(obj.record), obj.url, obj.body_html, obj.workaround_html, str(len(obj.feedback))]
-            if depth == "full":
-                parts += [v._list(obj.feedback, "ref"), v._list(obj.changes, "ref")]
-            return "D(" + "|".join(parts) + ")"
-        if isinstance(obj, ChangeItem):
-            parts = [repr(obj.record), obj.url, obj.body_html, v(obj.credit)]
-            if depth == "full":
-                parts += [v._list(obj.decisions, "ref"), v._list(obj.feedback, "ref")]
-            return "C(" + "|".join(parts) + ")"
-        if isinstance(obj, CustomerItem):
-            parts = [repr(obj.record), obj.url, obj.body_html, str(len(obj.raised)), str(len(obj.shipped))]
-            if depth == "full":
-                parts += [v._list(obj.raised, "ref"), v._list(obj.decided, "ref"), v._list(obj.shipped, "ref")]
-            return "K(" + "|".join(parts) + ")"
-        if isinstance(obj, TagItem):
-            parts = [obj.slug, obj.name, obj.url] + ([str(len(obj.feedback))] if depth == "full" else [])
-            return "T(" + "|".join(parts) + ")"
-        if isinstance(obj, Credit):
-            return "R(" + "|".join(repr(c) for c in obj.named) + "|" + repr(obj.anonymous) + ")"
-        if isinstance(obj, Pager):
-            return f"P({obj.number}|{obj.count}|{obj.total}|{obj.base}|{v._list(obj.items, 'full')})"
-        if isinstance(obj, Status):
-            return "S(" + obj.key + ")"
+        for kind, view in _VIEWS:
+            if isinstance(obj, kind):
+                return view(self, obj, depth)
         if isinstance(obj, dict):
             pairs = sorted(obj.items(), key=lambda kv: repr(kv[0]))
-            return "{" + ",".join(f"{k!r}:{v(val, depth)}" for k, val in pairs) + "}"
+            return "{" + ",".join(f"{k!r}:{self(val, depth)}" for k, val in pairs) + "}"
         if isinstance(obj, (list, tuple)):
-            return v._list(obj, depth)
-        if is_dataclass(obj):  # records and other frozen values: their repr is their content
-            return repr(obj) if not any(f.name == "record" for f in fields(obj)) else repr(obj.record)
+            return self.many(obj, depth)
+        if is_dataclass(obj) and not isinstance(obj, type):
+            # Records and other frozen values: their repr is their content (a wrapper's, its record's).
+            return repr(next((getattr(obj, f.name) for f in fields(obj) if f.name == "record"), obj))
         raise TypeError(f"no fingerprint view for {type(obj).__name__}")
+
+
+def _feedback(v: Views, obj: FeedbackItem, depth: str) -> str:
+    parts = [repr(obj.record), obj.url, obj.status, repr(obj.days_waiting), repr(obj.stale),
+             v(obj.credit), v.many(obj.tags, "ref"),
+             v(obj.duplicate_of.record.title if obj.duplicate_of else None),
+             v(obj.duplicate_of.url if obj.duplicate_of else None)]
+    if depth == "full":
+        parts += [obj.body_html, repr(obj.answered_on), repr(obj.shipped_on), v(obj.also_asked),
+                  v.many(obj.duplicates, "ref"), v.many(obj.decisions, "ref"),
+                  v.many(obj.changes, "ref")]
+    return "F(" + "|".join(parts) + ")"
+
+
+def _decision(v: Views, obj: DecisionItem, depth: str) -> str:
+    parts = [repr(obj.record), obj.url, obj.body_html, obj.workaround_html, str(len(obj.feedback))]
+    if depth == "full":
+        parts += [v.many(obj.feedback, "ref"), v.many(obj.changes, "ref")]
+    return "D(" + "|".join(parts) + ")"
+
+
+def _change(v: Views, obj: ChangeItem, depth: str) -> str:
+    parts = [repr(obj.record), obj.url, obj.body_html, v(obj.credit)]
+    if depth == "full":
+        parts += [v.many(obj.decisions, "ref"), v.many(obj.feedback, "ref")]
+    return "C(" + "|".join(parts) + ")"
+
+
+def _customer(v: Views, obj: CustomerItem, depth: str) -> str:
+    parts = [repr(obj.record), obj.url, obj.body_html, str(len(obj.raised)), str(len(obj.shipped))]
+    if depth == "full":
+        parts += [v.many(obj.raised, "ref"), v.many(obj.decided, "ref"), v.many(obj.shipped, "ref")]
+    return "K(" + "|".join(parts) + ")"
+
+
+def _tag(v: Views, obj: TagItem, depth: str) -> str:
+    parts = [obj.slug, obj.name, obj.url] + ([str(len(obj.feedback))] if depth == "full" else [])
+    return "T(" + "|".join(parts) + ")"
+
+
+def _credit(v: Views, obj: Credit, depth: str) -> str:
+    return "R(" + "|".join(repr(c) for c in obj.named) + "|" + repr(obj.anonymous) + ")"
+
+
+def _pager(v: Views, obj: Pager, depth: str) -> str:
+    return f"P({obj.number}|{obj.count}|{obj.total}|{obj.base}|{v.many(obj.items, 'full')})"
+
+
+def _status(v: Views, obj: Status, depth: str) -> str:
+    return "S(" + obj.key + ")"
+
+
+# Views of the model's own types, tried in order before the generic containers and values.
+_VIEWS: tuple[tuple[type[Any], Callable[[Views, Any, str], str]], ...] = (
+    (FeedbackItem, _feedback), (DecisionItem, _decision), (ChangeItem, _change), (CustomerItem, _customer),
+    (TagItem, _tag), (Credit, _credit), (Pager, _pager), (Status, _status),
+)
 
 
 def site_digest(model: Model, templates: str, code: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from portalgen.content.problems import Problem, Severity
 from portalgen.output import writing
-from portalgen.pipeline.cache import BuildCache
+from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
 
 
 class OutputState:
@@ -25,7 +25,7 @@ class OutputState:
         self.cache = cache
         self.live_marker = writing.marker_id(out) if out.is_dir() else ""
         entry = cache.outputs.get(str(out)) if cache is not None else None
-        self.entry: dict[str, Any] | None = (
+        self.entry: OutputEntry | None = (
             entry if entry and self.live_marker and entry.get("marker") == self.live_marker else None)
         self.back = (cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
                      if cache is not None and cache.folder is not None else None)
@@ -40,22 +40,24 @@ class OutputState:
     @property
     def warnings(self) -> list[Problem]:
         """The warnings of the build that made the live site."""
-        return [Problem(*w[:4], Severity(w[4])) for w in (self.entry or {}).get("warnings", [])]
+        if self.entry is None:
+            return []
+        return [_problem(w) for w in self.entry.get("warnings", [])]
 
     @property
     def base_url(self) -> str | None:
-        return (self.entry or {}).get("base_url")
+        return None if self.entry is None else self.entry.get("base_url")
 
     def reusable(self, prints: Mapping[str, str]) -> set[str]:
         """Pages whose fingerprint equals the live site's: their bytes are the same."""
-        old = (self.entry or {}).get("pages", {})
+        old = {} if self.entry is None else self.entry.get("pages", {})
         return {path for path, fp in prints.items() if old.get(path) == fp}
 
     def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
               prints: Mapping[str, str]) -> None:
         """Swap in the new site: through the back buffer when it is trustworthy, else written whole."""
-        back_state = (self.entry or {}).get("back") or {}
-        if (self.back is not None and reuse and back_state.get("marker")
+        back_state = None if self.entry is None else self.entry.get("back")
+        if (self.back is not None and reuse and back_state and back_state.get("marker")
                 and writing.marker_id(self.back) == back_state["marker"]):
             old_back = back_state.get("pages", {})
             same = {path for path in reuse if old_back.get(path) == prints[path]}
@@ -68,7 +70,7 @@ class OutputState:
         """Record the site just swapped in; the one that was live is now the back buffer (when kept)."""
         if self.cache is None:
             return
-        kept = None
+        kept: BackBuffer | None = None
         if self.entry and self.back is not None and writing.marker_id(self.back) == self.live_marker:
             kept = {"marker": self.live_marker, "pages": self.entry.get("pages", {})}
         self.cache.outputs[str(self.out)] = {
@@ -76,3 +78,8 @@ class OutputState:
             "base_url": base_url,
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
         self.cache.dirty = True
+
+
+def _problem(saved: list[Any]) -> Problem:
+    """A warning as remembered in the cache: [path, line, message, hint, severity]."""
+    return Problem(saved[0], saved[1], saved[2], saved[3], Severity(saved[4]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -54,7 +55,7 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
     for chunk in chunks:
         receive, send = ctx.Pipe(duplex=False)
 
-        def run(chunk: Sequence[T] = chunk, send=send) -> None:
+        def run(chunk: Sequence[T] = chunk, send: Connection[tuple[bool, list[R] | str], object] = send) -> None:
             _die_with_parent()
             try:
                 send.send((True, [func(item) for item in chunk]))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import policy
@@ -66,11 +67,12 @@ class Event:
     @property
     def meta(self) -> str:
         """'Not now, decided on 3 June 2026, about: Custom fiscal calendars.'"""
-        r = self.item.record
         about = "; ".join(i.record.title for i in self.about)
         if isinstance(self.item, DecisionItem):
-            return f"{STATUSES[r.outcome].headline}, decided on {longdate(r.date)}, about: {about}."
-        return f"Shipped{' in ' + r.version if r.version else ''} on {longdate(r.date)}, about: {about}."
+            decision = self.item.record
+            return f"{STATUSES[decision.outcome].headline}, decided on {longdate(decision.date)}, about: {about}."
+        change = self.item.record
+        return f"Shipped{' in ' + change.version if change.version else ''} on {longdate(change.date)}, about: {about}."
 
 
 @dataclass(eq=False)
@@ -144,7 +146,8 @@ def make_digest(records: Records, model: Model, customer: Customer, today: date,
     raised = [i for i in model.feedback if slug in i.record.customers]  # model order: newest first
     events: dict[int, Event] = {}
     for item in sorted(raised, key=lambda i: (i.record.date, i.record.slug)):
-        for answer in (*item.decisions, *item.changes):
+        answers: list[DecisionItem | ChangeItem] = [*item.decisions, *item.changes]
+        for answer in answers:
             if since is None or answer.record.date >= since:
                 events.setdefault(id(answer), Event(answer, [])).about.append(item)
     ordered = sorted(events.values(), key=lambda e: (e.date, 0 if e.kind == "decision" else 1, e.item.record.slug))
@@ -175,45 +178,23 @@ def _ref(d: Digest, title: str, path: str, markdown: bool) -> str:
     return f"{title} <{d.link(path)}>"
 
 
+def _escaper(markdown: bool) -> Callable[[str], str]:
+    return md_escape if markdown else (lambda s: s)
+
+
 def render_text(d: Digest, markdown: bool = True) -> str:
     """The digest as Markdown, or as plain text for the text/plain part of an e-mail."""
-    e = md_escape if markdown else (lambda s: s)
+    e = _escaper(markdown)
     lines = [f"Hello {e(d.recipient)},", "", e(d.summary), ""]
     lines += _heading(f"What happened {d.period}", 2, markdown)
     if not d.events:
         lines += [e(f"Nothing new {d.period}. Everything you raised is listed below with where it stands."), ""]
     for ev in d.events:
-        r = ev.item.record
-        lines += _heading(ev.heading, 3, markdown)
-        lines.append(e(ev.meta))
-        lines.append("")
-        if isinstance(ev.item, DecisionItem):
-            if ev.item.body_html:
-                lines += [("**Why:**" if markdown else "Why:"), "", html_to_text(ev.item.body_html, markdown), ""]
-            if ev.item.workaround_html:
-                lines += [("**What you can do meanwhile:**" if markdown else "What you can do meanwhile:"), "",
-                          html_to_text(ev.item.workaround_html, markdown), ""]
-            if r.revisit:
-                lines += [e(f"We will look at this again on {longdate(r.revisit)}."), ""]
-        elif ev.item.body_html:
-            lines += [html_to_text(ev.item.body_html, markdown), ""]
-        lines += [("Read more: " + _ref(d, r.title, ev.item.url, markdown)) if markdown
-                  else f"Read more: {d.link(ev.item.url)}", ""]
+        lines += _event_text(d, ev, markdown)
     lines += _heading("Still open", 2, markdown)
-    if not d.still_open:
-        lines += ["Nothing: every item you raised has an answer.", ""]
-    for item in d.still_open:
-        lines.append(f"- {_ref(d, item.record.title, item.url, markdown)}: {e(d.status_text(item))}")
-    if d.still_open:
-        lines.append("")
+    lines += _item_list(d, d.still_open, "Nothing: every item you raised has an answer.", markdown, dated=False)
     lines += _heading("Everything you raised", 2, markdown)
-    if not d.raised:
-        lines += ["Nothing yet: we would love to hear from you.", ""]
-    for item in d.raised:
-        lines.append(f"- {longdate(item.record.date)}: {_ref(d, item.record.title, item.url, markdown)}: "
-                     f"{e(d.status_text(item))}")
-    if d.raised:
-        lines.append("")
+    lines += _item_list(d, d.raised, "Nothing yet: we would love to hear from you.", markdown, dated=True)
     contact = d.portal.contact
     lines.append(e("Thank you for telling us. If anything here is wrong or unclear, reply to this message"
                    + (f" or write to {contact}." if contact else ".")))
@@ -221,6 +202,37 @@ def render_text(d: Digest, markdown: bool = True) -> str:
     if d.home:
         lines.append(d.home)
     return "\n".join(lines) + "\n"
+
+
+def _event_text(d: Digest, ev: Event, markdown: bool) -> list[str]:
+    e = _escaper(markdown)
+    item = ev.item
+    lines = [*_heading(ev.heading, 3, markdown), e(ev.meta), ""]
+    if isinstance(item, DecisionItem):
+        if item.body_html:
+            lines += [("**Why:**" if markdown else "Why:"), "", html_to_text(item.body_html, markdown), ""]
+        if item.workaround_html:
+            lines += [("**What you can do meanwhile:**" if markdown else "What you can do meanwhile:"), "",
+                      html_to_text(item.workaround_html, markdown), ""]
+        if item.record.revisit:
+            lines += [e(f"We will look at this again on {longdate(item.record.revisit)}."), ""]
+    elif item.body_html:
+        lines += [html_to_text(item.body_html, markdown), ""]
+    lines += [("Read more: " + _ref(d, item.record.title, item.url, markdown)) if markdown
+              else f"Read more: {d.link(item.url)}", ""]
+    return lines
+
+
+def _item_list(d: Digest, items: list[FeedbackItem], empty: str, markdown: bool, dated: bool) -> list[str]:
+    """One line per item with where it stands (and when it was raised), or `empty`."""
+    if not items:
+        return [empty, ""]
+    e = _escaper(markdown)
+    lines = []
+    for item in items:
+        when = f"{longdate(item.record.date)}: " if dated else ""
+        lines.append(f"- {when}{_ref(d, item.record.title, item.url, markdown)}: {e(d.status_text(item))}")
+    return [*lines, ""]
 
 
 # --- HTML ------------------------------------------------------------------------------------------

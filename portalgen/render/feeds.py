@@ -39,6 +39,12 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return el
 
 
+def _xml(root: ET.Element) -> bytes:
+    # An annotated local: typeshed types tostring() as Any for every encoding but "unicode".
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
 def _entry_html(item: DecisionItem | ChangeItem) -> str:
     if isinstance(item, DecisionItem):
         status = STATUSES[item.record.outcome]
@@ -97,7 +103,7 @@ def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | Ch
         _sub(entry, a + "category", term="decision" if kind == "Decision" else "change")
         # ElementTree escapes the HTML, so it is plain text to any XML parser (type="html").
         _sub(entry, a + "content", _entry_html(item), type="html")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return _xml(feed)
 
 
 def tag_feed(model: Model, tag: TagItem) -> bytes:
@@ -124,7 +130,7 @@ def sitemap(model: Model, paths: list[str]) -> bytes:
     for path in sorted(paths):
         url = _sub(urlset, f"{{{SITEMAP}}}url")
         _sub(url, f"{{{SITEMAP}}}loc", absolute(model, path))
-    return ET.tostring(urlset, encoding="utf-8", xml_declaration=True) + b"\n"
+    return _xml(urlset)
 
 
 def robots(model: Model) -> bytes:

@@ -26,7 +26,7 @@ class Memo:
     """Rendered fragments for one rendering pass, keyed by what they show."""
 
     def __init__(self) -> None:
-        self._done: dict[tuple, Any] = {}
+        self._done: dict[tuple[Any, ...], tuple[Any, Any]] = {}  # key -> (obj, fragment)
 
     def __call__(self, name: str, obj: Any, macro: Callable[..., Any], *args: Any) -> Any:
         key = (name, id(obj), *args)

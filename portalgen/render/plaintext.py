@@ -71,34 +71,15 @@ class _Converter:
         if tag in _BLOCKS:
             self._flush()
         if tag in ("ul", "ol"):
-            if not self.lists:
-                self.list_number += 1
-            start = dict(attrs).get("start")
-            self.lists.append([int(start) if tag == "ol" and start and start.isdigit() else
-                               (1 if tag == "ol" else None)])
+            self._open_list(tag, dict(attrs).get("start"))
         elif tag == "tr":
             self.kind, self.cells, self.header_row = "row", 0, False
         elif tag in ("td", "th"):
-            if self.cells:
-                self.current.append(" " if self.plain else " | ")
-            self.cells += 1
-            self.header_row = self.header_row or tag == "th"
-        elif tag == "li" and self.plain:
-            self.kind = f"item{self.list_number}"
+            self._open_cell(tag)
         elif tag == "li":
-            self.kind = f"item{self.list_number}"
-            depth = max(0, len(self.lists) - 1)
-            state = self.lists[-1] if self.lists else [None]
-            if state[0] is None:
-                marker = "- "
-            else:
-                marker = f"{state[0]}. "
-                state[0] += 1
-            self.current.append("  " * depth + marker)
+            self._open_item()
         elif tag == "pre":
-            self.pre += 1
-            if self.markdown:
-                self.current.append("```\n")
+            self._open_pre()
         elif tag == "blockquote":
             self.quote += 1
         elif tag == "br":
@@ -106,11 +87,49 @@ class _Converter:
         elif tag == "hr" and not self.plain:
             self.blocks.append(("text", "---" if self.markdown else "----"))
         elif tag == "a":
-            self.links.append(dict(attrs).get("href"))
-            if self.markdown:
-                self.current.append("[")
-        elif self.markdown and not self.pre:
-            mark = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}.get(tag)
+            self._open_link(dict(attrs).get("href"))
+        else:
+            self._emphasis(tag)
+
+    def _open_list(self, tag: str, start: str | None) -> None:
+        if not self.lists:
+            self.list_number += 1
+        self.lists.append([int(start) if tag == "ol" and start and start.isdigit() else
+                           (1 if tag == "ol" else None)])
+
+    def _open_cell(self, tag: str) -> None:
+        if self.cells:
+            self.current.append(" " if self.plain else " | ")
+        self.cells += 1
+        self.header_row = self.header_row or tag == "th"
+
+    def _open_item(self) -> None:
+        self.kind = f"item{self.list_number}"
+        if self.plain:
+            return
+        depth = max(0, len(self.lists) - 1)
+        state = self.lists[-1] if self.lists else [None]
+        if state[0] is None:
+            marker = "- "
+        else:
+            marker = f"{state[0]}. "
+            state[0] += 1
+        self.current.append("  " * depth + marker)
+
+    def _open_pre(self) -> None:
+        self.pre += 1
+        if self.markdown:
+            self.current.append("```\n")
+
+    def _open_link(self, href: str | None) -> None:
+        self.links.append(href)
+        if self.markdown:
+            self.current.append("[")
+
+    def _emphasis(self, tag: str) -> None:
+        """Markdown's marks for bold, italics and code, opening or closing alike."""
+        if self.markdown and not self.pre:
+            mark = _EMPHASIS.get(tag)
             if mark:
                 self.current.append(mark)
 
@@ -121,10 +140,8 @@ class _Converter:
                 self.current.append(f"]({href})" if href else "]")
             elif href and not href.startswith("#") and not self.plain:
                 self.current.append(f" <{href.removeprefix('mailto:')}>")
-        elif self.markdown and not self.pre:
-            mark = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}.get(tag)
-            if mark:
-                self.current.append(mark)
+        else:
+            self._emphasis(tag)
         if tag == "pre":
             self.current = ["".join(self.current).rstrip("\n")]
             if self.markdown:

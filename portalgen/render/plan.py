@@ -56,7 +56,20 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
         "stats": model.stats, "pairs": _latest_pairs(model), "latest_changes": model.changes[:5],
         "awaiting": [i for i in model.feedback if i.status == "heard"][:5],
     }, portal.description)
+    yield from _feedback_specs(model)
+    yield from _decision_specs(model)
+    yield from _change_specs(model)
+    yield _roadmap_spec(model)
+    yield from _customer_specs(model)
+    yield from _tag_specs(model)
+    summaries = quarters.summaries(model)  # once: the quarter pages and the stats page both show them
+    yield from _quarter_specs(summaries)
+    yield from stats_page.page_specs(model, summaries)
+    yield PageSpec(urls.page("not-found"), "404.html", "Page not found", {}, "There is nothing at this address.")
 
+
+def _feedback_specs(model: Model) -> Iterator[PageSpec]:
+    """The list of all feedback, one list per status, and one page per item."""
     counts = {key: 0 for key in ORDER}
     by_status: dict[str, list[FeedbackItem]] = {key: [] for key in ORDER}
     for item in model.feedback:
@@ -80,6 +93,9 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
                        item.record.quote or _excerpt(item.body_html)
                        or f"Feedback heard on {item.record.date.isoformat()}")
 
+
+def _decision_specs(model: Model) -> Iterator[PageSpec]:
+    """The list of decisions, one page per decision, and the list of every No and Not now."""
     for pager in paginate(model.decisions, urls.folder("decisions")):
         yield PageSpec(pager.path(pager.number), "decision_list.html", "What we decided", {"pager": pager},
                        "Every decision we took on your feedback, and why.")
@@ -92,6 +108,8 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
         yield PageSpec(pager.path(pager.number), "why_not.html", "Why not", {"pager": pager},
                        "Every No and Not now, with our reasons and what you can do instead.")
 
+
+def _change_specs(model: Model) -> Iterator[PageSpec]:
     for pager in paginate(model.changes, urls.folder("changes")):
         yield PageSpec(pager.path(pager.number), "change_list.html", "What we did",
                        {"pager": pager, "versions": _group_by_version(pager.items)},
@@ -100,15 +118,19 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
         yield PageSpec(change.url, "change.html", change.record.title, {"change": change},
                        _excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
 
+
+def _roadmap_spec(model: Model) -> PageSpec:
     current = [d for d in model.decisions if _is_current(d)]
     columns = []
     for key in ("under-review", "planned", "in-progress"):
         decisions = [d for d in current if d.record.outcome == key]
         columns.append((STATUSES[key], decisions[:ROADMAP_COLUMN], len(decisions)))
-    yield PageSpec(urls.page("roadmap"), "roadmap.html", "Roadmap",
-                   {"columns": columns, "shipped": model.changes[:10]},
-                   "What we are considering, what is planned, what is being built and what just shipped.")
+    return PageSpec(urls.page("roadmap"), "roadmap.html", "Roadmap",
+                    {"columns": columns, "shipped": model.changes[:10]},
+                    "What we are considering, what is planned, what is being built and what just shipped.")
 
+
+def _customer_specs(model: Model) -> Iterator[PageSpec]:
     yield PageSpec(urls.page("customers"), "customer_list.html", "Thank you",
                    {"customers": model.customers}, "The advisory board members who shaped the product.")
     for customer in model.customers:
@@ -117,6 +139,8 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
                                                        f"What {customer.record.name} asked for")},
                        f"What {customer.record.name} raised, what we decided and what shipped.")
 
+
+def _tag_specs(model: Model) -> Iterator[PageSpec]:
     yield PageSpec(urls.page("tags"), "tag_list.html", "Themes", {"tags": model.tags},
                    "Feedback grouped by theme.")
     for tag in model.tags:
@@ -124,11 +148,6 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
             yield PageSpec(pager.path(pager.number), "tag.html", f"Theme: {tag.name}",
                            {"tag": tag, "pager": pager, "feed": (urls.feed("tag", tag.slug), f"Theme {tag.name}")},
                            f"{len(tag.feedback)} pieces of feedback on {tag.name}, and what happened to them.")
-
-    summaries = quarters.summaries(model)  # once: the quarter pages and the stats page both show them
-    yield from _quarter_specs(summaries)
-    yield from stats_page.page_specs(model, summaries)
-    yield PageSpec(urls.page("not-found"), "404.html", "Page not found", {}, "There is nothing at this address.")
 
 
 def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpec]:

@@ -30,7 +30,7 @@ def _sections(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
               f.path + (f" (duplicate of {f.duplicate_of})" if f.duplicate_of else "")
               + (f"; draft answer: {', '.join(f.draft_answers)}" if f.draft_answers else ""))
              for f in report.stale_feedback]
-    overdue = [(f"revisit {d.revisit.isoformat()} · {_plural(d.days_overdue or 0, 'day')} overdue · {d.title}"
+    overdue = [(f"revisit {d.revisit.isoformat()} · {_plural(d.days_overdue, 'day')} overdue · {d.title}"
                 + (" [private]" if d.private else ""), f"{d.path} (answers: {', '.join(d.feedback)})")
                for d in report.overdue_revisits]
     declined = [(f"{d.date.isoformat()} · {d.title}" + (" [private]" if d.private else ""),

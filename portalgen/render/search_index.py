@@ -87,14 +87,14 @@ def build_document(model: Model) -> dict[str, Any]:
         rows.append(["f", r.slug, r.title, truncate(text, TEXT_LIMIT), item.status, r.date.isoformat(),
                      tags_of([item]), segs_of(item), _names([item.credit]), credit_words(item.credit)])
     for d in model.decisions:
-        r = d.record
+        decision = d.record
         text = " ".join(x for x in (plain_text(d.body_html), plain_text(d.workaround_html)) if x)
-        rows.append(["d", r.slug, r.title, truncate(text, TEXT_LIMIT), r.outcome, r.date.isoformat(),
-                     tags_of(d.feedback), [], _names(i.credit for i in d.feedback)])
+        rows.append(["d", decision.slug, decision.title, truncate(text, TEXT_LIMIT), decision.outcome,
+                     decision.date.isoformat(), tags_of(d.feedback), [], _names(i.credit for i in d.feedback)])
     for c in model.changes:
-        r = c.record
-        text = " ".join(x for x in (r.version, plain_text(c.body_html)) if x)
-        rows.append(["c", r.slug, r.title, truncate(text, TEXT_LIMIT), "shipped", r.date.isoformat(),
+        change = c.record
+        text = " ".join(x for x in (change.version, plain_text(c.body_html)) if x)
+        rows.append(["c", change.slug, change.title, truncate(text, TEXT_LIMIT), "shipped", change.date.isoformat(),
                      tags_of(c.feedback), [], _names([c.credit])])
     return {
         "v": VERSION,
