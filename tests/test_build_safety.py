@@ -27,7 +27,8 @@ import yaml
 
 import portalgen
 from portalgen.content.problems import ContentError, UsageError
-from portalgen.model.markdown import TIME_BUDGET, Renderer, TooSlow
+from portalgen.model.budget import TooSlow
+from portalgen.model.markdown import TIME_BUDGET, Renderer
 from portalgen.output import writing
 from portalgen.output.writing import MARKER, WriteError
 
@@ -73,8 +74,10 @@ HOSTILE_TAGS = ["../../etc", "/abs", "..", ".", "~", "a/../../b", "..\\..\\windo
 
 
 def test_hostile_tags_never_write_outside_site(tmp_path: Path) -> None:
+    # Spread over items: one item may carry at most 20 tags.
     root = project(tmp_path / "portal", {
-        "content/feedback/dark-mode.md": feedback(extra=yaml.safe_dump({"tags": HOSTILE_TAGS}))})
+        f"content/feedback/dark-mode-{n}.md": feedback(extra=yaml.safe_dump({"tags": HOSTILE_TAGS[n:n + 10]}))
+        for n in range(0, len(HOSTILE_TAGS), 10)})
     outside = tree(tmp_path, skip=("portal/site", "portal/.portalgen-cache", "portal/.site"))
     site = portalgen.build(root).output
     assert tree(tmp_path, skip=("portal/site", "portal/.portalgen-cache", "portal/.site")) == outside
@@ -389,17 +392,20 @@ HOSTILE_MARKDOWN = {  # patterns on which a Markdown parser can go super-linear
 
 def test_hostile_markdown_renders_or_is_refused_in_bounded_time() -> None:
     """Each body is rendered, or refused as too slow (TooSlow), within the time budget plus a
-    margin for the linear steps around it; none runs on for minutes."""
+    margin for the linear steps around it; none runs on for minutes.
+
+    Measured in CPU time, which other work on the machine does not inflate (the budget is a wall
+    clock deadline, so a busy machine only makes it fire sooner); the margin is generous."""
     budget = 0.5  # a short budget keeps the test fast; the mechanism is the same as the build's
     render = Renderer(budget=budget)
     slow = {}
     for name, unit in HOSTILE_MARKDOWN.items():
         text = unit * (900_000 // len(unit))
-        started = time.perf_counter()
+        started = time.process_time()
         with contextlib.suppress(TooSlow):
             assert isinstance(render(text), str)
-        seconds = time.perf_counter() - started
-        if seconds > budget + 4:
+        seconds = time.process_time() - started
+        if seconds > budget + 10:
             slow[name] = round(seconds, 1)
     assert slow == {}, f"Markdown that ran past its budget: {slow}"
 
@@ -408,10 +414,10 @@ def test_deep_nesting_is_refused_before_the_sanitiser() -> None:
     """The sanitiser is native code the time budget cannot interrupt, and quadratic in depth."""
     render = Renderer()
     for text in (">" * 50_000, "<div>" * 50_000, "<span>" * 50_000, "".join("  " * i + "- x\n" for i in range(300))):
-        started = time.perf_counter()
+        started = time.process_time()
         with pytest.raises(TooSlow):
             render(text)
-        assert time.perf_counter() - started < TIME_BUDGET + 4
+        assert time.process_time() - started < TIME_BUDGET + 10
     assert render("> " * 20 + "quoted\n").count("<blockquote>") == 20, "ordinary nesting still renders"
 
 

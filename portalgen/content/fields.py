@@ -17,6 +17,7 @@ from portalgen.content.slugs import SLUG_RE
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _MISSING = object()
+MAX_TAGS = 20
 
 
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -126,6 +127,12 @@ class FieldReader:
         if not isinstance(value, list):
             self.error(field.name, f"must be a list of text, not a {_kind(value)}",
                        f"write {field.name}: [exports, dashboards]")
+            return None
+        if len(value) > MAX_TAGS:
+            # Each tag page shows the item's card with all its tags: without a cap the site would
+            # grow with the square of one item's tag list.
+            self.error(field.name, f"{len(value)} tags; an item may have at most {MAX_TAGS}",
+                       "keep the few themes it is really about")
             return None
         out: list[str] = []
         for item in value:

@@ -127,7 +127,7 @@ FEEDBACK = (
           example='"CAB meeting"'),
     Field("tags", "tags", help="list of themes; each tag gets a page",
           doc="Themes. Each tag gets a page (see [Tags](#tags)). Must be a list, even with one tag: "
-              "`tags: [exports]`", example="[exports]"),
+              "`tags: [exports]`. At most 20 per item", example="[exports]"),
     Field("quote", "text", help="a short verbatim quote to feature", doc_type="text (plain, not Markdown)",
           example='"A short verbatim quote"'),
     Field("duplicate_of", "slug", target="feedback", help="slug of another feedback item",

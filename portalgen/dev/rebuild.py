@@ -11,13 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from portalgen.content.problems import ContentError, Problem, Severity, UsageError
 from portalgen.output.writing import WriteError
 from portalgen.pipeline.building import build
 from portalgen.pipeline.cache import BuildCache
-from portalgen.render.template_errors import template_problem
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,6 @@ class FullRebuild:
             where = "site" if (self.project / "content").is_dir() else "content"
             return Outcome(False, (Problem(where, None, str(exc), "fix it and save any file"),),
                            time.perf_counter() - started)
-        except jinja2.TemplateError as exc:
-            return Outcome(False, (template_problem(exc, self.project),), time.perf_counter() - started)
         except Exception as exc:  # a bug must not stop the server the author is looking at
             return Outcome(False, (internal_error(exc),), time.perf_counter() - started)
         return Outcome(True, tuple(result.warnings), result.seconds, result.pages, base_url=result.base_url)

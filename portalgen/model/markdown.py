@@ -11,13 +11,8 @@ what reaches a reader.
 from __future__ import annotations
 
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib.metadata import version
-from types import FrameType
-from typing import NoReturn, Protocol
+from typing import Protocol
 
 import markdown
 import nh3
@@ -27,6 +22,7 @@ from portalgen.content.kinds import KINDS
 from portalgen.content.loading import Mapper, serial_map, text_key
 from portalgen.content.problems import Problems
 from portalgen.content.records import Records
+from portalgen.model.budget import TooSlow, Watchdog, check_weight
 
 
 class HtmlStore(Protocol):
@@ -55,30 +51,6 @@ PIPELINE_VERSION = (f"3:Python-Markdown {version('markdown')}:{','.join(EXTENSIO
                     f"nh3 {getattr(nh3, '__version__', '')}")
 
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
-
-
-class TooSlow(Exception):
-    """A document took longer than the time budget to render."""
-
-
-@contextmanager
-def _budget(seconds: float) -> Iterator[None]:
-    """Raise TooSlow in this thread after `seconds`. Only the main thread can take signals, so
-    elsewhere (the dev server's rebuild thread) the budget does not apply."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum: int, frame: FrameType | None) -> NoReturn:
-        raise TooSlow
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def sanitise(html: str) -> str:
@@ -129,11 +101,12 @@ class Renderer:
         self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
         self._shift = heading_shift
         self._budget = budget
+        self._watchdog = Watchdog()
 
     def to_html(self, text: str) -> str:
         """Markdown to HTML, raw HTML kept (not yet safe)."""
         self._md.reset()
-        with _budget(self._budget):
+        with self._watchdog.budget(self._budget):
             try:
                 return self._md.convert(text)
             except RecursionError as exc:
@@ -144,7 +117,9 @@ class Renderer:
             return ""
         html = self.to_html(text)
         if too_deep(html):  # the sanitiser (native code, beyond the time budget) is quadratic in depth
-            raise TooSlow
+            raise TooSlow(f"nests HTML more than {MAX_NESTING} levels deep", "quotes, lists or tags nested "
+                          "that deep are never prose: flatten them")
+        check_weight(html)
         clean = sanitise(html)
         # Bodies sit under the page's h1 and a section h2, so their headings start at h3.
         return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + self._shift)}", clean)
@@ -153,15 +128,23 @@ class Renderer:
 _WORKER_RENDERER: list[Renderer] = []
 
 
-def _render_in_worker(text: str) -> str | None:
-    """Sanitised HTML, or None when the document is over the time budget."""
+def _render_in_worker(text: str) -> str | TooSlow:
+    """Sanitised HTML, or why the document is over its budget."""
     # One Renderer per worker process, made on first use (a Markdown instance cannot be pickled).
     if not _WORKER_RENDERER:
         _WORKER_RENDERER.append(Renderer())
     try:
         return _WORKER_RENDERER[0](text)
-    except TooSlow:
-        return None
+    except TooSlow as exc:
+        return exc
+
+
+def _refusal(name: str, exc: TooSlow) -> tuple[str, str]:
+    """Message and fix for a text that cannot be rendered within its budget."""
+    if str(exc):
+        return (f"'{name}' is too costly to render: it {exc}", exc.hint)
+    return (f"'{name}' takes more than {TIME_BUDGET:g} s to render as Markdown",
+            "simplify it: thousands of unclosed brackets or tags make Markdown very slow")
 
 
 def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
@@ -185,13 +168,12 @@ def render_records(records: Records, cache: HtmlStore | None = None, pmap: Mappe
     missing = sorted({keys[f]: t for f, t in texts.items() if keys[f] not in known and t.strip()}.items())
     results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]),
                        strict=True))
-    rendered = {k: html for k, html in results.items() if html is not None}
+    rendered = {k: html for k, html in results.items() if isinstance(html, str)}
     if problems is not None and len(rendered) < len(results):
         for (kind, slug, name), _text in texts.items():
-            if results.get(keys[kind, slug, name], "") is None:
-                problems.error(KINDS[kind].table(records)[slug].path, None,
-                               f"'{name}' takes more than {TIME_BUDGET:g} s to render as Markdown",
-                               "simplify it: thousands of unclosed brackets or tags make Markdown very slow")
+            refused = results.get(keys[kind, slug, name], "")
+            if isinstance(refused, TooSlow):
+                problems.error(KINDS[kind].table(records)[slug].path, None, *_refusal(name, refused))
     if cache is not None:
         for key, html in rendered.items():
             cache.put_html(key, html)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -16,9 +15,11 @@ from portalgen.content.loading import Mapper, serial_map
 from portalgen.content.problems import ContentError, Problem, Problems, UsageError
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
+from portalgen.model.items import Model
 from portalgen.output import writing
-from portalgen.pipeline import fingerprints, parallel
+from portalgen.pipeline import inputs, parallel
 from portalgen.pipeline.cache import BuildCache, code_digest
+from portalgen.pipeline.dependencies import World, page_fingerprint
 from portalgen.pipeline.output_state import OutputState
 from portalgen.render import pages, plan, theme
 
@@ -36,7 +37,7 @@ class BuildResult:
     base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
 
 
-PHASES = ("load", "digest", "validate", "markdown", "link", "plan pages", "fingerprints",
+PHASES = ("load", "digest", "validate", "markdown", "link", "plan pages", "dependencies",
           "render", "write", "save cache")
 Progress = Callable[[str, int, int, float], None]  # phase done, its number, how many, seconds so far
 
@@ -93,15 +94,6 @@ def _validate(loaded: loading.LoadResult) -> tuple[Records, Problems]:
     return records, problems
 
 
-def input_digest(loaded: loading.LoadResult, templates: str, drafts: bool) -> str:
-    """Everything a build reads: same digest, same site (SOURCE_DATE_EPOCH included)."""
-    h = hashlib.sha256(f"{code_digest()}|{drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    for rel in sorted(loaded.files):
-        h.update(f"{rel}\0{loading.text_key(loaded.files[rel])}\0".encode())
-    h.update(templates.encode())
-    return h.hexdigest()[:32]
-
-
 def build(project: Path | str | None = None, output: Path | str | None = None, drafts: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True,
           progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult:
@@ -125,8 +117,8 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     pmap = _mapper(jobs)
     loaded = loading.load(root, cache, pmap)
     clock.lap("load")
-    templates = fingerprints.templates_digest(theme.theme_dirs(root))  # read once, used twice
-    digest = input_digest(loaded, templates, drafts)
+    settings = f"{code_digest()}|{drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+    digest = inputs.input_digest(root, loaded, theme.theme_dirs(root), settings)
     clock.lap("digest")
     state = OutputState(out, cache)
     if state.up_to_date(digest):
@@ -145,23 +137,38 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
                          drafts=drafts, as_of=source_date())
     clock.lap("link")
-    env = theme.make_environment(root)
-    specs = list(plan.page_specs(model))
-    clock.lap("plan pages")
-    prints = fingerprints.page_fingerprints(specs, fingerprints.site_digest(model, templates, code_digest()))
-    clock.lap("fingerprints")
-    reuse = state.reusable(prints)
-    files = pages.render_site(env, model, functools.partial(parallel.pmap_forked, jobs=jobs), specs, skip=reuse)
-    clock.lap("render")
-    static = theme.static_files(root)
-    state.write(files, static, reuse, prints)
-    clock.lap("write")
-    warnings = problems.sorted()
-    state.remember(digest, prints, warnings, model.portal.base_url)
+    rendered, reuse, files = _render(root, model, state, digest, problems.sorted(), clock, jobs)
     if cache is not None and not persistent:
         cache.save()
     clock.lap("save cache")
-    written = sum(1 for p in files if p.endswith(".html"))
-    return BuildResult(out, written + len(reuse), len(files) + len(static) + len(reuse),
-                       time.perf_counter() - started, warnings, rendered=written, phases=clock.phases,
-                       base_url=model.portal.base_url)
+    static = len(theme.static_files(root))
+    return BuildResult(out, len(rendered) + len(reuse), len(files) + static + len(reuse),
+                       time.perf_counter() - started, problems.sorted(), rendered=len(rendered),
+                       phases=clock.phases, base_url=model.portal.base_url)
+
+
+def _render(root: Path, model: Model, state: OutputState, digest: str, warnings: list[Problem], clock: _Clock,
+            jobs: int) -> tuple[dict[str, pages.Rendered], set[str], dict[str, bytes]]:
+    """Render what changed, write the site, remember what each page read."""
+    env = theme.make_environment(root)
+    specs = list(plan.page_specs(model))
+    page_fps = {spec.path: page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
+                for spec in specs}
+    clock.lap("plan pages")
+    world = World(model)
+    template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
+    reuse = state.dependencies.reusable(world, page_fps, template_fp)
+    clock.lap("dependencies")
+    todo = [spec for spec in specs if spec.path not in reuse]
+    try:
+        rendered = pages.render_pages(env, model, todo, functools.partial(parallel.pmap_forked, jobs=jobs))
+    except pages.TemplateFailure as exc:
+        raise ContentError([exc.problem]) from exc
+    files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, specs)
+    clock.lap("render")
+    state.write(files, theme.static_files(root), reuse)
+    clock.lap("write")
+    deps = state.dependencies.update(world, page_fps, reuse, {p: r.reads for p, r in rendered.items()},
+                                     template_fp)
+    state.remember(digest, files, reuse, deps, warnings, model.portal.base_url)
+    return rendered, reuse, files

@@ -23,11 +23,12 @@ from typing import Any, TypedDict
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.loading import text_key
 from portalgen.model import markdown
+from portalgen.pipeline.dependencies import SavedDependencies
 
 __all__ = ["BackBuffer", "BuildCache", "OutputEntry", "code_digest", "text_key"]
 
 CACHE_DIR = ".portalgen-cache"
-FORMAT = 1
+FORMAT = 2  # 2: pages remember what they read, not a hand-made fingerprint
 
 
 @cache
@@ -107,7 +108,7 @@ def _sign(key: bytes, text: str) -> str:
 
 
 class BackBuffer(TypedDict):
-    """An older complete site kept in the cache folder, and the fingerprints of its pages."""
+    """An older complete site kept in the cache folder, and the digests of its pages."""
 
     marker: str
     pages: dict[str, str]
@@ -118,8 +119,9 @@ class OutputEntry(TypedDict):
 
     digest: str  # of everything the build read
     marker: str  # identity of the marker file that build wrote
-    pages: dict[str, str]  # page path -> fingerprint
+    pages: dict[str, str]  # page path -> digest of its bytes
     back: BackBuffer | None
+    deps: SavedDependencies  # what each page read (pipeline/dependencies.py)
     base_url: str | None
     warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples
 

@@ -17,6 +17,7 @@ from typing import Any
 from portalgen.content.problems import Problem, Severity
 from portalgen.output import writing
 from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
+from portalgen.pipeline.dependencies import Dependencies
 
 
 class OutputState:
@@ -27,6 +28,7 @@ class OutputState:
         entry = cache.outputs.get(str(out)) if cache is not None else None
         self.entry: OutputEntry | None = (
             entry if entry and self.live_marker and entry.get("marker") == self.live_marker else None)
+        self._deps: Dependencies | None = None
         self.back = (cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
                      if cache is not None and cache.folder is not None else None)
 
@@ -48,34 +50,40 @@ class OutputState:
     def base_url(self) -> str | None:
         return None if self.entry is None else self.entry.get("base_url")
 
-    def reusable(self, prints: Mapping[str, str]) -> set[str]:
-        """Pages whose fingerprint equals the live site's: their bytes are the same."""
-        old = {} if self.entry is None else self.entry.get("pages", {})
-        return {path for path, fp in prints.items() if old.get(path) == fp}
+    @property
+    def dependencies(self) -> Dependencies:
+        """What each page of the live site read when it was rendered (nothing without a live site)."""
+        if self._deps is None:
+            self._deps = Dependencies.load(None if self.entry is None else self.entry.get("deps"))
+        return self._deps
 
-    def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-              prints: Mapping[str, str]) -> None:
+    def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str]) -> None:
         """Swap in the new site: through the back buffer when it is trustworthy, else written whole."""
         back_state = None if self.entry is None else self.entry.get("back")
-        if (self.back is not None and reuse and back_state and back_state.get("marker")
+        if (self.entry is not None and self.back is not None and reuse and back_state and back_state.get("marker")
                 and writing.marker_id(self.back) == back_state["marker"]):
-            old_back = back_state.get("pages", {})
-            same = {path for path in reuse if old_back.get(path) == prints[path]}
+            live, old_back = self.entry.get("pages", {}), back_state.get("pages", {})
+            same = {path for path in reuse if path in live and old_back.get(path) == live[path]}
             if writing.update_back(self.back, self.out, files, static, reuse, same):
                 return
         writing.write_site(self.out, files, static, reuse, keep_old=self.back if self.live_marker else None)
 
-    def remember(self, digest: str, prints: Mapping[str, str], warnings: list[Problem],
-                 base_url: str | None) -> None:
+    def remember(self, digest: str, files: Mapping[str, bytes], reuse: Collection[str], deps: Dependencies,
+                 warnings: list[Problem], base_url: str | None) -> None:
         """Record the site just swapped in; the one that was live is now the back buffer (when kept)."""
         if self.cache is None:
             return
+        live = {} if self.entry is None else self.entry.get("pages", {})
+        # A digest of each page's bytes: the back buffer holds the same page when the digests agree.
+        pages = {path: live[path] for path in reuse if path in live}
+        pages.update((path, hashlib.blake2b(data, digest_size=12).hexdigest()) for path, data in files.items()
+                     if path.endswith(".html"))
         kept: BackBuffer | None = None
         if self.entry and self.back is not None and writing.marker_id(self.back) == self.live_marker:
-            kept = {"marker": self.live_marker, "pages": self.entry.get("pages", {})}
+            kept = {"marker": self.live_marker, "pages": live}
         self.cache.outputs[str(self.out)] = {
-            "digest": digest, "marker": writing.marker_id(self.out), "pages": dict(prints), "back": kept,
-            "base_url": base_url,
+            "digest": digest, "marker": writing.marker_id(self.out), "pages": pages, "back": kept,
+            "base_url": base_url, "deps": deps.dump(),
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
         self.cache.dirty = True
 

@@ -55,12 +55,16 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
     for chunk in chunks:
         receive, send = ctx.Pipe(duplex=False)
 
-        def run(chunk: Sequence[T] = chunk, send: Connection[tuple[bool, list[R] | str], object] = send) -> None:
+        def run(chunk: Sequence[T] = chunk,
+                send: Connection[tuple[bool, list[R] | BaseException | str], object] = send) -> None:
             _die_with_parent()
             try:
                 send.send((True, [func(item) for item in chunk]))
             except BaseException as exc:  # report, don't hang the parent
-                send.send((False, f"{type(exc).__name__}: {exc}"))
+                try:  # the exception itself, so the parent reports it as it would its own
+                    send.send((False, exc))
+                except Exception:
+                    send.send((False, f"{type(exc).__name__}: {exc}"))
             finally:
                 send.close()
 
@@ -80,6 +84,8 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
             results.extend(value)
         else:
             failure = failure or value
+    if isinstance(failure, Exception):
+        raise failure
     if failure:
         raise RuntimeError(f"rendering in a worker process failed: {failure}")
     return results

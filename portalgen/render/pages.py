@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
-
 from portalgen.content.loading import Mapper, serial_map
+from portalgen.content.problems import Problem
 from portalgen.model import urls
 from portalgen.model.items import Model
 from portalgen.render import feeds, portal_json, search_index
-from portalgen.render.plan import page_specs
 from portalgen.render.spec import PageSpec
+from portalgen.render.template_errors import template_problem
+from portalgen.render.tracking import Reads, TrackingEnvironment, identity
 
 # Links are rendered as ROOT + site path, and ROOT becomes the page's "../" prefix once the
 # page is done. A card then renders to the same text on every page, so it is rendered once per
@@ -22,17 +23,56 @@ from portalgen.render.spec import PageSpec
 ROOT = "\x00root\x00/"
 
 
-class Memo:
-    """Rendered fragments for one rendering pass, keyed by what they show."""
+@dataclass(eq=False)
+class _Fragment:
+    obj: Any  # kept alive, so an id() used as its key stays unique
+    output: Any
+    reads: Reads
+    page: str | None  # the page it was made for when it read that page's own values
 
-    def __init__(self) -> None:
-        self._done: dict[tuple[Any, ...], tuple[Any, Any]] = {}  # key -> (obj, fragment)
+
+class Memo:
+    """Fragments (cards) rendered once per rendering pass and reused on every page that shows them.
+
+    A fragment's reads count for every page that reuses it. One that read the page's own values
+    (its path, say, in an overridden card) is only reused on that page.
+    """
+
+    tracks_itself = True  # its arguments are read by the fragment itself: see render/tracking.py
+
+    def __init__(self, env: TrackingEnvironment) -> None:
+        self._env = env
+        self._done: dict[tuple[Any, ...], _Fragment] = {}
+        self.page = ""
 
     def __call__(self, name: str, obj: Any, macro: Callable[..., Any], *args: Any) -> Any:
-        key = (name, id(obj), *args)
-        if key not in self._done:
-            self._done[key] = (obj, macro(obj, *args))  # keep obj alive so its id stays unique
-        return self._done[key][1]
+        key = (name, identity(obj) or id(obj), *args)
+        found = self._done.get(key)
+        if found is not None and found.page in (None, self.page):
+            if self._env.reads is not None:
+                self._env.reads.merge(found.reads)
+            return found.output
+        with self._env.recording(Reads()) as reads:
+            output = macro(obj, *args)
+        self._done[key] = _Fragment(obj, output, reads, self.page if reads.page_specific else None)
+        return output
+
+
+class TemplateFailure(Exception):
+    """A template could not be rendered; carries the problem naming its file and line."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.format())
+        self.problem = problem
+
+    def __reduce__(self) -> tuple[type[TemplateFailure], tuple[Problem]]:
+        return (TemplateFailure, (self.problem,))  # rebuilt in the parent when raised in a worker
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    reads: Reads
 
 
 def _not_found_url(model: Model) -> Callable[[str], str]:
@@ -41,35 +81,54 @@ def _not_found_url(model: Model) -> Callable[[str], str]:
     return lambda target: base_path + urls.pretty(target)
 
 
-def render_page(env: jinja2.Environment, model: Model, spec: PageSpec, memo: Memo | None = None) -> bytes:
-    template = env.get_template(spec.template)
-    prefix = "../" * spec.path.count("/")
+def page_values(model: Model, spec: PageSpec) -> dict[str, Any]:
+    """The page's own values besides its planned context (its fingerprint covers them too)."""
     not_found = spec.path == urls.page("not-found")
-    if not_found:
-        url, memo = _not_found_url(model), Memo()
-        root = url("")
+    return {
+        "page_path": spec.path, "page_title": spec.title,
+        "page_description": spec.description or model.portal.description or model.portal.title,
+        # Absolute URL of the page for <link rel="canonical"> and og:url; only known with a
+        # base_url, and never for the 404 page, which is served at any address.
+        "canonical": urls.absolute(model.portal.base_url, spec.path) if model.portal.base_url and not not_found
+        else "",
+        "site_root": _not_found_url(model)("") if not_found else ("../" * spec.path.count("/") or "./"),
+    }
+
+
+def render_page(env: TrackingEnvironment, model: Model, spec: PageSpec, memo: Memo | None = None) -> Rendered:
+    """One page's bytes and what it read. Raises TemplateFailure for an error in a template."""
+    prefix = "../" * spec.path.count("/")
+    if spec.path == urls.page("not-found"):
+        url, memo = _not_found_url(model), Memo(env)
     else:
-        url, memo = ROOT.__add__, memo or Memo()
-        root = prefix or "./"
-    # Absolute URL of the page for <link rel="canonical"> and og:url; only known with a base_url,
-    # and never for the 404 page, which is served at any address.
-    canonical = urls.absolute(model.portal.base_url, spec.path) if model.portal.base_url and not not_found else ""
-    html = template.render(
-        portal=model.portal, model=model, page_path=spec.path, page_title=spec.title,
-        page_description=spec.description or model.portal.description or model.portal.title,
-        url=url, memo=memo, drafts=model.drafts, as_of=model.as_of, canonical=canonical,
-        site_root=root, segment_slugs=search_index.segment_slugs, **spec.context,
-    )
-    return html.replace(ROOT, prefix).encode("utf-8")
+        url, memo = ROOT.__add__, memo or Memo(env)
+    memo.page = spec.path
+    reads = Reads()
+    try:
+        with env.recording(reads, frozenset(spec.context)):
+            template = env.get_template(spec.template)
+            html = template.render(portal=model.portal, model=model, url=url, memo=memo, drafts=model.drafts,
+                                   as_of=model.as_of, segment_slugs=search_index.segment_slugs,
+                                   **page_values(model, spec), **spec.context)
+    except Exception as exc:
+        problem = template_problem(exc, env.project)
+        if problem is None:
+            raise
+        raise TemplateFailure(problem) from exc
+    return Rendered(html.replace(ROOT, prefix).encode("utf-8"), reads)
 
 
-def render_site(env: jinja2.Environment, model: Model, pmap: Mapper = serial_map, specs: list[PageSpec] | None = None,
-                skip: Collection[str] = ()) -> dict[str, bytes]:
-    """All generated files of the site except the theme's static assets and the pages in `skip`."""
-    todo = [spec for spec in (specs if specs is not None else page_specs(model)) if spec.path not in skip]
-    memo = Memo()
-    rendered = pmap(lambda spec: render_page(env, model, spec, memo), todo)
-    pages = dict(zip((spec.path for spec in todo), rendered, strict=True))
+def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], pmap: Mapper = serial_map
+                 ) -> dict[str, Rendered]:
+    """The given pages, with what each read; one Memo, so each card is rendered once."""
+    memo = Memo(env)
+    rendered = pmap(lambda spec: render_page(env, model, spec, memo), specs)
+    return dict(zip((spec.path for spec in specs), rendered, strict=True))
+
+
+def site_files(model: Model, specs: list[PageSpec]) -> dict[str, bytes]:
+    """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON."""
+    pages: dict[str, bytes] = {}
     pages[urls.SITE_FEED] = feeds.atom(model)
     for tag in model.tags:
         pages[urls.feed("tag", tag.slug)] = feeds.tag_feed(model, tag)
@@ -77,8 +136,7 @@ def render_site(env: jinja2.Environment, model: Model, pmap: Mapper = serial_map
         pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer)
     pages[urls.SEARCH_INDEX] = search_index.render(model)
     if model.portal.base_url:
-        html_pages = [spec.path for spec in (specs if specs is not None else page_specs(model))]
-        pages[urls.SITEMAP] = feeds.sitemap(model, [p for p in html_pages if p != urls.page("not-found")])
+        pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")])
     pages[urls.ROBOTS] = feeds.robots(model)
     pages[urls.PORTAL_JSON] = portal_json.render(model)
     return pages

@@ -169,7 +169,7 @@ def _card_prototype() -> FeedbackItem:
     The list pages carry it in a <template>; filters.js clones its markup and fills it in, so
     cards made in the browser are the same markup as the macro's.
     """
-    record = Feedback(slug="card", path="", title="", date=date(2000, 1, 1), customers=(), source="", tags=(),
+    record = Feedback(slug="-card", path="", title="", date=date(2000, 1, 1), customers=(), source="", tags=(),
                       quote="", duplicate_of="", draft=False, public=True, body="")
     # Its links lead to real pages, so that link checkers reading the <template> find nothing broken.
     item = FeedbackItem(record, urls.page("feedback"), "", status="under-review")

@@ -46,9 +46,14 @@ def segments(credit: Credit) -> list[str]:
     return sorted(found, key=str.casefold)
 
 
-def segment_slugs(item: FeedbackItem) -> str:
-    """Space-separated segment slugs of a feedback item, for data-segments attributes."""
-    return " ".join(slugify(s) for s in segments(item.credit))
+def segment_slugs(credit: Credit | FeedbackItem) -> str:
+    """Space-separated segment slugs of a credit (or a feedback item's), for data-segments attributes.
+
+    Templates pass the credit, so a card depends on the item's credit only, not on all of it.
+    """
+    if isinstance(credit, FeedbackItem):
+        credit = credit.credit
+    return " ".join(slugify(s) for s in segments(credit))
 
 
 def all_segments(model: Model) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import jinja2
@@ -10,6 +11,7 @@ from markupsafe import Markup
 from portalgen.model import urls
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import wording
+from portalgen.render.tracking import TrackingEnvironment
 
 
 def builtin_theme() -> Path:
@@ -28,8 +30,9 @@ def theme_dirs(project: Path) -> list[Path]:
     return dirs
 
 
-def make_environment(project: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+def make_environment(project: Path) -> TrackingEnvironment:
+    env = TrackingEnvironment(
+        project,
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -44,6 +47,15 @@ def make_environment(project: Path) -> jinja2.Environment:
     env.filters["html"] = Markup  # only ever applied to HTML that markup.py has sanitised
     env.filters["plural"] = wording.plural
     return env
+
+
+def template_fingerprint(env: jinja2.Environment, name: str) -> str:
+    """Which file a template name resolves to in this project, and its content."""
+    try:
+        source, filename, _ = env.loader.get_source(env, name) if env.loader else ("", None, None)
+    except jinja2.TemplateNotFound:
+        return "-"
+    return hashlib.blake2b(f"{filename}\0{source}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def static_files(project: Path) -> dict[str, Path]:

@@ -1,0 +1,128 @@
+"""Which page read what: the record of the build that made the live site, and what it implies now.
+
+Each page is remembered with a fingerprint of what it was asked to show (its path, template,
+title, description and planned context), the keys it read while rendering (render/tracking.py)
+and the templates it loaded. After an edit, the keys are looked up again in the new model: a
+page is reused only when its own fingerprint, every key it read and every template it loaded
+are unchanged. Nothing is declared by hand, so a template that reads something new is followed
+the moment it reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from portalgen.model.items import Model
+from portalgen.render.tracking import Key, Reads, fingerprint, identity, whole
+
+ABSENT = "-"  # the fingerprint of a key whose object no longer exists
+
+
+class SavedDependencies(TypedDict):
+    """The JSON form kept in the build cache: keys and templates are stored once and numbered."""
+
+    keys: list[list[str]]
+    fps: list[str]
+    templates: dict[str, str]  # template name -> fingerprint of its source
+    pages: dict[str, list[Any]]  # path -> [page fingerprint, [key numbers], [template names]]
+
+
+class World:
+    """The new model, answering 'what would this key read now?'."""
+
+    def __init__(self, model: Model):
+        self.model = model
+        self.index: dict[Key, Any] = {("model",): model, ("portal",): model.portal}
+        for group in (model.feedback, model.decisions, model.changes, model.customers, model.tags):
+            for obj in group:
+                key = identity(obj)
+                if key is not None:
+                    self.index[key] = obj
+        self._memo: dict[Key, str] = {}
+
+    def fingerprint(self, key: Key) -> str:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._fingerprint(key)
+        return found
+
+    def _fingerprint(self, key: Key) -> str:
+        if key[0] == "build":
+            return fingerprint(getattr(self.model, key[1], None))
+        obj = self.index.get(key[:-1])
+        if obj is None:
+            return ABSENT
+        if key[-1] == "*":
+            return whole(obj)
+        try:
+            return fingerprint(getattr(obj, key[-1]))
+        except AttributeError:
+            return ABSENT
+
+
+@dataclass
+class Dependencies:
+    keys: list[Key] = field(default_factory=list)
+    fps: list[str] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, tuple[str, list[int], list[str]]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, saved: SavedDependencies | None) -> Dependencies:
+        if not saved:
+            return cls()
+        try:
+            return cls([tuple(k) for k in saved["keys"]], list(saved["fps"]), dict(saved["templates"]),
+                       {path: (str(v[0]), list(v[1]), list(v[2])) for path, v in saved["pages"].items()})
+        except (KeyError, TypeError, IndexError, ValueError):
+            return cls()  # written by another version: start afresh
+
+    def dump(self) -> SavedDependencies:
+        return {"keys": [list(k) for k in self.keys], "fps": self.fps, "templates": self.templates,
+                "pages": {path: [fp, keys, names] for path, (fp, keys, names) in self.pages.items()}}
+
+    def reusable(self, world: World, page_fps: Mapping[str, str], template_fp: Callable[[str], str]) -> set[str]:
+        """Pages whose every input is as it was when they were rendered."""
+        changed = {n for n, (key, fp) in enumerate(zip(self.keys, self.fps, strict=True))
+                   if world.fingerprint(key) != fp}
+        templates = {name for name, fp in self.templates.items() if template_fp(name) != fp}
+        reuse = set()
+        for path, (fp, keys, names) in self.pages.items():
+            if page_fps.get(path) != fp or templates.intersection(names):
+                continue
+            if not changed.intersection(keys):
+                reuse.add(path)
+        return reuse
+
+    def update(self, world: World, page_fps: Mapping[str, str], reused: Iterable[str],
+               rendered: Mapping[str, Reads], template_fp: Callable[[str], str]) -> Dependencies:
+        """The record for the site this build makes: reused pages as they were, rendered ones as read now."""
+        new = Dependencies()
+        numbers: dict[Key, int] = {}
+
+        def number(key: Key) -> int:
+            n = numbers.get(key)
+            if n is None:
+                n = numbers[key] = len(new.keys)
+                new.keys.append(key)
+                new.fps.append(world.fingerprint(key))
+            return n
+
+        for path in reused:
+            fp, keys, names = self.pages[path]
+            new.pages[path] = (fp, [number(self.keys[n]) for n in keys], names)
+        for path, reads in rendered.items():
+            new.pages[path] = (page_fps[path], sorted(number(k) for k in reads.keys), sorted(reads.templates))
+        for _, _, names in new.pages.values():
+            for name in names:
+                if name not in new.templates:
+                    new.templates[name] = template_fp(name)
+        return new
+
+
+def page_fingerprint(*parts: Any) -> str:
+    """What a page was asked to show, before it read anything."""
+    return hashlib.blake2b(fingerprint(parts).encode(), digest_size=12).hexdigest()

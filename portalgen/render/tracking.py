@@ -1,0 +1,198 @@
+"""What a page reads while it renders: observed, not declared.
+
+The Jinja environment notes every attribute a template reads from a model object that has an
+identity (a feedback item, decision, change, customer page, tag, the model's own collections,
+the portal settings), every model object handed whole to a Python function, every build-wide
+value it resolves (the as-of date, the drafts flag) and every template it loads (extends,
+include, import). After an edit, a page is rendered again only if one of those reads would now
+give a different value. A template that reads `model.changes` depends on that whole list; one
+that passes an item to a function depends on all of the item: coarser, never wrong.
+
+Reads are keys such as ("feedback", "dark-mode", "status") or ("model", "changes"); their
+values are compared by fingerprint(), which follows nested objects down to the next object
+with an identity and stops there (that object's own reads are keys of their own).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.runtime import Context, Macro
+
+from portalgen.content.records import Portal
+from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
+
+Key = tuple[str, ...]
+
+# Names a page resolves that are the same on every page of a build (as opposed to page_path,
+# the page's title or its own context): a fragment that reads only these can be shared.
+BUILD_NAMES = frozenset({"as_of", "drafts"})
+PAGE_NAMES = frozenset({"page_path", "page_title", "page_description", "canonical", "site_root"})
+
+
+def identity(obj: Any) -> Key | None:
+    """The key of an object the model knows by name, or None."""
+    kind = _KINDS.get(obj.__class__)
+    if kind is None:
+        return None
+    if kind == "tag":
+        return ("tag", obj.slug)
+    if kind in ("model", "portal"):
+        return (kind,)
+    return (kind, obj.record.slug)
+
+
+_KINDS: dict[type, str] = {FeedbackItem: "feedback", DecisionItem: "decision", ChangeItem: "change",
+                           CustomerItem: "customer", TagItem: "tag", Model: "model", Portal: "portal"}
+
+
+def fingerprint(value: Any) -> str:
+    """A short digest of what a value shows, stopping at objects with an identity."""
+    parts: list[str] = []
+    _walk(value, parts)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def whole(obj: Any) -> str:
+    """The fingerprint of everything an object with an identity holds (for reads of it 'whole')."""
+    parts: list[str] = []
+    _walk(obj, parts, top=True)
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+_LEAVES = (str, int, float, bool, date, type(None))
+
+
+def _walk(value: Any, parts: list[str], top: bool = False) -> None:
+    if isinstance(value, _LEAVES):
+        parts.append(f"{type(value).__name__}:{value}")
+        return
+    key = None if top else identity(value)
+    if key is not None:
+        parts.append("@" + "/".join(key))
+        return
+    if isinstance(value, (list, tuple)):
+        parts.append(f"[{len(value)}")
+        for item in value:
+            _walk(item, parts)
+        parts.append("]")
+    elif isinstance(value, (set, frozenset)):
+        inner = sorted(fingerprint(item) for item in value)
+        parts.append("{" + ",".join(inner) + "}")
+    elif isinstance(value, dict):
+        parts.append(f"{{{len(value)}")
+        for k in sorted(value, key=repr):
+            parts.append(repr(k))
+            _walk(value[k], parts)
+        parts.append("}")
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        parts.append(type(value).__name__ + "(")
+        for f in dataclasses.fields(value):
+            _walk(getattr(value, f.name), parts)
+        parts.append(")")
+    elif callable(value):
+        parts.append("fn:" + getattr(value, "__qualname__", type(value).__name__))
+    else:
+        parts.append(f"{type(value).__name__}:{value!r}")
+
+
+@dataclass
+class Reads:
+    """What one page (or one shared fragment of pages) read while rendering."""
+
+    keys: set[Key] = field(default_factory=set)
+    templates: set[str] = field(default_factory=set)
+    page_specific: bool = False  # read the page's path, title or own context
+
+    def merge(self, other: Reads) -> None:
+        self.keys |= other.keys
+        self.templates |= other.templates
+        self.page_specific = self.page_specific or other.page_specific
+
+
+def tracks_itself(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a template global whose arguments need no recording (it records what it reads)."""
+    func.__dict__["tracks_itself"] = True
+    return func
+
+
+class TrackingContext(Context):
+    """Notes the names a template resolves and the model objects it hands to Python functions."""
+
+    environment: TrackingEnvironment
+
+    def resolve_or_missing(self, key: str) -> Any:
+        reads = self.environment.reads
+        if reads is not None:
+            if key in BUILD_NAMES:
+                reads.keys.add(("build", key))
+            elif key in PAGE_NAMES or key in self.environment.page_context:
+                reads.page_specific = True
+        return super().resolve_or_missing(key)
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        reads = __self.environment.reads
+        if reads is not None and not isinstance(__obj, Macro) and not getattr(__obj, "tracks_itself", False):
+            for arg in (getattr(__obj, "__self__", None), *args, *kwargs.values()):
+                key = identity(arg)
+                if key is not None:
+                    reads.keys.add((*key, "*"))
+        return super().call(__obj, *args, **kwargs)
+
+
+class TrackingEnvironment(jinja2.Environment):
+    """A Jinja environment that records, while `recording()`, what templates read."""
+
+    context_class = TrackingContext
+
+    def __init__(self, project: Path, **options: Any) -> None:
+        super().__init__(**options)
+        self.project = project  # template errors name files relative to it
+        self.reads: Reads | None = None
+        self.page_context: frozenset[str] = frozenset()
+
+    @contextmanager
+    def recording(self, reads: Reads, page_context: frozenset[str] | None = None) -> Iterator[Reads]:
+        """Record into `reads` (nested calls record a fragment, then add it to the outer reads)."""
+        outer, outer_names = self.reads, self.page_context
+        self.reads = reads
+        if page_context is not None:
+            self.page_context = page_context
+        try:
+            yield reads
+        finally:
+            self.reads, self.page_context = outer, outer_names
+            if outer is not None:
+                outer.merge(reads)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        value = super().getattr(obj, attribute)
+        reads = self.reads
+        if reads is not None:
+            key = identity(obj)
+            if key is not None:
+                reads.keys.add((*key, attribute))
+        return value
+
+    def getitem(self, obj: Any, argument: str | Any) -> Any:
+        value = super().getitem(obj, argument)
+        reads = self.reads
+        if reads is not None and isinstance(argument, str):
+            key = identity(obj)
+            if key is not None:
+                reads.keys.add((*key, argument))
+        return value
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        if self.reads is not None and isinstance(name, str):
+            self.reads.templates.add(self.join_path(name, parent) if parent is not None else name)
+        return super().get_template(name, parent, globals)

@@ -1,0 +1,78 @@
+"""The time budget for rendering one text holds in any thread, and the weight cap keeps hostile
+HTML away from the sanitiser (native code no budget can interrupt)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from portalgen.model.budget import MAX_REFERENCES, TooSlow, Watchdog, check_weight
+from portalgen.model.markdown import Renderer
+
+
+def _spin(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_the_watchdog_interrupts_python_code_in_the_main_thread() -> None:
+    with pytest.raises(TooSlow), Watchdog().budget(0.05):
+        _spin(30)
+
+
+def test_the_watchdog_interrupts_a_worker_thread() -> None:
+    """The dev server rebuilds in a thread of its own, where SIGALRM never arrives."""
+    outcome: list[str] = []
+
+    def work() -> None:
+        try:
+            with Watchdog().budget(0.05):
+                _spin(30)
+            outcome.append("finished")
+        except TooSlow:
+            outcome.append("refused")
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(60)
+    assert outcome == ["refused"]
+
+
+def test_a_block_that_ends_in_time_is_never_interrupted_later() -> None:
+    watchdog = Watchdog()
+    for _ in range(200):
+        with watchdog.budget(0.001):
+            pass
+    _spin(0.05)  # a late exception from one of the 200 deadlines would land here
+
+
+def test_hostile_markdown_is_refused_in_a_thread_too() -> None:
+    render = Renderer(budget=0.3)
+    outcome: list[object] = []
+
+    def work() -> None:
+        try:
+            outcome.append(render("[a](" * 200_000))
+        except TooSlow as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    assert outcome and isinstance(outcome[0], (TooSlow, str))
+
+
+def test_the_weight_cap_counts_references_not_words() -> None:
+    check_weight("<p>" + "word " * 200_000 + "</p>")  # long prose is fine
+    with pytest.raises(TooSlow, match="special characters"):
+        check_weight("<pre><code>" + "&amp;" * (MAX_REFERENCES + 1) + "</code></pre>")
+
+
+def test_a_fence_of_ampersands_is_refused_before_the_sanitiser() -> None:
+    started = time.process_time()
+    with pytest.raises(TooSlow, match="special characters"):
+        Renderer()("```\n" + "&" * 900_000 + "\n```\n")
+    assert time.process_time() - started < 20  # it took the sanitiser 10 s on its own
