@@ -1,7 +1,8 @@
 """A small portal project with known dates, shared by the closing-the-loop tests.
 
-Imported by tests/test_report.py, test_digest.py, test_quarters_stats.py and test_changelog.py
-(pytest puts tests/ on sys.path). Every expectation in those tests follows from the records below.
+Imported by tests/commands/test_report.py, test_digest.py, test_changelog.py and
+tests/render/test_quarters_stats.py (pytest puts tests/ on sys.path, see tests/conftest.py).
+Every expectation in those tests follows from the records below.
 
 Timeline (all published unless marked):
 
@@ -40,8 +41,8 @@ import sys
 from pathlib import Path
 
 import yaml
+from repo_paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_CONTENT = REPO / "content"
 
 PORTAL = """\

@@ -24,10 +24,18 @@ from urllib.parse import unquote, urlsplit
 import html5lib
 import pytest
 import yaml
+from repo_paths import BENCH, REPO
 
 import portalgen
 
-REPO = Path(__file__).resolve().parent.parent
+# Test modules sit in sub-folders of tests/ (no __init__.py anywhere, so basenames must be unique).
+# They import the helper modules at tests/ (repo_paths, closing_loop_project, helpers_content):
+# pytest put tests/ on sys.path before importing this file, its folder (the default "prepend"
+# import mode). They also import bench/generate.py (`from generate import generate`): bench/ goes
+# on sys.path once, here, before any test module is imported.
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
 EXAMPLE_CONTENT = REPO / "content"
 KIND_FOLDERS = {"customer": "customers", "feedback": "feedback", "decision": "decisions", "change": "changes"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?(.*)\Z", re.DOTALL | re.MULTILINE)

@@ -19,10 +19,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_paths import SHARED_CORPORA
 
 import portalgen
 
-CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
+CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or SHARED_CORPORA)
 
 pytestmark = pytest.mark.browser
 

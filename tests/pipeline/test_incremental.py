@@ -4,15 +4,12 @@ after edits of every kind: add, change, delete and rename a record; change a tem
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from generate import generate
 
 import portalgen
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -11,13 +11,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from repo_paths import REPO
 
 from portalgen.dev.server import DevServer
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-REPO = Path(__file__).resolve().parent.parent
 EDIT = "content/feedback/2025/q4/dark-mode.md"
 EDIT_URL = "feedback/dark-mode/"
 TIMEOUT_MS = 20_000  # a deadline for waits, not a measurement

@@ -28,13 +28,14 @@ from typing import Any
 import html5lib
 import pytest
 import yaml
+from repo_paths import REPO, SHARED_CORPORA
 
 import portalgen
 from portalgen.content.problems import ContentError, Problem
 from portalgen.content.yamlread import read_yaml
 from portalgen.model.markdown import Renderer
 
-CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or Path(__file__).resolve().parents[2] / "shared" / "corpora")
+CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or SHARED_CORPORA)
 BATCHES = 12  # 6,613 payloads -> ~550 per build
 
 # Attributes whose value is a URL that a browser may fetch, navigate to or run.
@@ -535,7 +536,7 @@ def test_every_page_has_a_strict_csp_and_referrer_policy(every_field_site: Path,
 
 def test_deploy_docs_set_the_same_policy_as_the_pages(example_site: Path) -> None:
     """docs/deploy.md lists the HTTP headers; its CSP is the theme's, plus what only a header can say."""
-    docs = Path(__file__).resolve().parents[1] / "docs" / "deploy.md"
+    docs = REPO / "docs" / "deploy.md"
     text = docs.read_text(encoding="utf-8")
     meta = csp_of(parse_page((example_site / "index.html").read_bytes()))
     for host in ("Netlify", "Cloudflare Pages", "GitHub Pages", "nginx", "Apache", "S3", "CloudFront", "Caddy"):

@@ -31,10 +31,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from repo_paths import REPO
 
 import portalgen
 
-REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 ARTIFACTS = REPO / "tests" / "artifacts"
 DOCS_SCREENSHOT = REPO / "docs" / "screenshot-home.png"

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from pathlib import Path
 
 import pytest
+from repo_paths import REPO
 
 from portalgen.content import schema
 from portalgen.content.kinds import BY_FOLDER, KINDS, find_kind
 from portalgen.content.records import Portal
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "content-model.md"
+DOCS = REPO / "docs" / "content-model.md"
 TABLES = {"portal": schema.PORTAL, "person": schema.PERSON,
           **{name: kind.fields for name, kind in KINDS.items()}}
 # What a record knows about itself besides its keys: where it came from.
@@ -59,7 +59,7 @@ def test_kinds_are_found_by_name_or_folder() -> None:
 def test_docs_tables_are_generated_from_the_schema(request: pytest.FixtureRequest) -> None:
     """docs/content-model.md shows each kind's keys as the schema declares them.
 
-    After a reviewed schema change: ./scripts/test tests/test_kinds.py --update-golden
+    After a reviewed schema change: ./scripts/test tests/content/test_kinds.py --update-golden
     """
     text = DOCS.read_text(encoding="utf-8")
     found = dict(_TABLE.findall(text))
@@ -71,4 +71,4 @@ def test_docs_tables_are_generated_from_the_schema(request: pytest.FixtureReques
     for name, table in found.items():
         assert table == schema.docs_table(TABLES[name]), (
             f"the '{name}' table in docs/content-model.md differs from the schema; "
-            "run ./scripts/test tests/test_kinds.py --update-golden and review the diff")
+            "run ./scripts/test tests/content/test_kinds.py --update-golden and review the diff")

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from repo_paths import REPO
 
 from portalgen.content.files import is_ignored as is_editor_temp
 from portalgen.content.problems import Problem, Severity, UsageError
@@ -33,7 +34,6 @@ from portalgen.dev.state import Snapshot
 from portalgen.dev.watcher import Debouncer, relevant_path
 from portalgen.pipeline.building import build
 
-REPO = Path(__file__).resolve().parent.parent
 DEADLINE = 30.0  # seconds; only reached when something is wrong
 
 EDIT = "content/feedback/2025/q4/dark-mode.md"

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 import html5lib
 import pytest
 import yaml
+from repo_paths import REPO
 
 import portalgen
 
-REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 PREFIX = "window.PORTALGEN_SEARCH="
 STATUSES = {"heard", "under-review", "planned", "in-progress", "shipped", "declined", "deferred",

@@ -23,10 +23,10 @@ import feedparser
 import html5lib
 import pytest
 import yaml
+from repo_paths import REPO
 
 import portalgen
 
-REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
 A = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")

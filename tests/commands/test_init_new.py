@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from repo_paths import REPO
 
 from portalgen import __version__
 from portalgen.commands.cli import main
@@ -19,7 +20,6 @@ from portalgen.content.schema import OUTCOMES
 from portalgen.pipeline.building import build
 from portalgen.pipeline.building import check as check_project
 
-REPO = Path(__file__).resolve().parent.parent
 TODAY = date.today().isoformat()
 INIT_FILES = {
     ".gitignore", "README.md", ".github/workflows/portal.yml", "content/portal.yaml",
