@@ -12,22 +12,20 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from generate import generate
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+from repo_paths import REPO
 
 import portalgen
 from portalgen.content.problems import ContentError
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate
-
 EPOCH = "1795996800"  # 2026-11-30: after every date the generator writes
-BUILTIN = Path(portalgen.__file__).resolve().parent.parent / "templates"
+BUILTIN = REPO / "templates"
 MODEL_TEMPLATE = """{% extends "base.html" %}
 {% block main %}<h1 id="page-title">{{ item.record.title }}</h1>
 <p>Changes so far: {{ model.changes|length }}; latest: {{ model.changes[0].record.title if model.changes }}</p>

@@ -4,18 +4,16 @@ recorded what pages read instead of declaring it."""
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from generate import generate
+from repo_paths import REPO
 
 import portalgen
 from portalgen.content.problems import ContentError
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate
-
-BUILTIN = Path(portalgen.__file__).resolve().parent.parent / "templates"
+BUILTIN = REPO / "templates"
 
 
 def tree(root: Path) -> dict[str, bytes]:
