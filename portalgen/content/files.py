@@ -190,6 +190,18 @@ def _records_in(folder: Path, kind: Kind, root: Path, problems: Problems) -> Ite
                 yield here / name
 
 
+def classify(path: Path, root: Path, problems: Problems) -> str | None:
+    """The kind of record one file under content/ holds, as a full discovery would judge it; None
+    (with any problem recorded) for a file that is not a record."""
+    parts = path.relative_to(root / "content").parts
+    kind = BY_FOLDER.get(parts[0])
+    if kind is None or any(is_ignored(part, True) for part in parts[1:-1]) or is_ignored(parts[-1]):
+        return None
+    if not _is_record_file(path, parts[0], kind, root, problems):
+        return None
+    return kind.name
+
+
 def _is_record_file(path: Path, folder_name: str, kind: Kind, root: Path, problems: Problems) -> bool:
     rel = relative_path(path, root)
     link = link_problem(path, root)

@@ -90,6 +90,16 @@ _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u18
                         r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 
 
+def _names_in(text: str, index: Index) -> dict[str, tuple[str, str]]:
+    words = _words(text)
+    found: dict[str, tuple[str, str]] = {}
+    for i, word in enumerate(words):
+        for name_words, name, slug, what in index.get(word, ()):
+            if tuple(words[i : i + len(name_words)]) == name_words:
+                found.setdefault(name, (slug, what))
+    return found
+
+
 def _words(text: str) -> list[str]:
     """Words as a reader sees them: entities decoded, compatibility forms folded, case folded,
     and invisible characters (soft hyphens, zero-width spaces, direction marks) removed, so
@@ -98,25 +108,34 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_INVISIBLE.sub("", text).casefold())
 
 
-def lint(records: Records) -> Problems:
+Index = dict[str, list[tuple[tuple[str, ...], str, str, str]]]
+# Names found in each text, for the protected names they were found against: a long-running caller
+# (the dev server) keeps these between builds; they are forgotten when the protected names change.
+Memo = dict[tuple[tuple[str, str, str], ...], dict[str, dict[str, tuple[str, str]]]]
+
+
+def lint(records: Records, memo: Memo | None = None) -> Problems:
     """One pass over the words of each text, however many names are protected."""
     problems = Problems()
-    index: dict[str, list[tuple[tuple[str, ...], str, str, str]]] = {}
-    for name, slug, what in _protected(records):
+    protected = tuple(_protected(records))
+    index: Index = {}
+    for name, slug, what in protected:
         key = tuple(_words(name))
         if key:
             index.setdefault(key[0], []).append((key, name, slug, what))
     if not index:
         return problems
+    seen: dict[str, dict[str, tuple[str, str]]] = {}
+    if memo is not None:
+        seen = memo.get(protected) or {}
+        memo.clear()
+        memo[protected] = seen
     for path, field, text in _public_texts(records):
         if not text:
             continue
-        words = _words(text)
-        found: dict[str, tuple[str, str]] = {}
-        for i, word in enumerate(words):
-            for name_words, name, slug, what in index.get(word, ()):
-                if tuple(words[i : i + len(name_words)]) == name_words:
-                    found.setdefault(name, (slug, what))
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = _names_in(text, index)
         for name, (slug, what) in found.items():
             owner = records.customers[slug].path
             if path == owner and field == "name":

@@ -9,7 +9,7 @@ from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS, Kind
 from portalgen.content.loading import LoadResult
-from portalgen.content.problems import Problems
+from portalgen.content.problems import Problem, Problems
 from portalgen.content.records import Portal, Records
 from portalgen.content.references import check_references
 from portalgen.content.schema import PORTAL
@@ -53,8 +53,37 @@ def _required_missing(kind: Kind, v: dict[str, Any]) -> bool:
     return kind.name != "customer" and any(v[f.name] is None for f in kind.fields if f.required)
 
 
-def validate(loaded: LoadResult) -> tuple[Records, Problems]:
-    """Check every rule of the content model; return typed records and all problems."""
+# One raw record checked on its own: (typed record or None, its problems). A long-running caller
+# (the dev server) keeps these between builds, keyed by the raw record and the portal settings.
+Checked = tuple[Any, list[Problem]]
+Memo = dict[tuple[int, Portal], tuple[RawRecord, Checked]]
+
+
+def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
+    """The rules one record obeys on its own: its keys, their types, its kind's rules."""
+    problems = Problems()
+    v = read_fields(raw, kind.fields, problems)
+    if _required_missing(kind, v):
+        return None, problems.items
+    _check_rules(kind, raw, v, problems)
+    return _record(kind, raw, v, portal), problems.items
+
+
+def _checked(kind: Kind, raw: RawRecord, portal: Portal, memo: Memo | None) -> Checked:
+    if memo is None:
+        return check_record(kind, raw, portal)
+    key = (id(raw), portal)
+    found = memo.get(key)
+    if found is None or found[0] is not raw:
+        found = memo[key] = (raw, check_record(kind, raw, portal))
+    return found[1]
+
+
+def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Problems]:
+    """Check every rule of the content model; return typed records and all problems.
+
+    With `memo`, a raw record (the same object as last time) is not checked on its own again.
+    """
     problems = Problems()
     problems.extend(loaded.problems)
     portal = _portal(loaded.portal, problems)
@@ -70,12 +99,10 @@ def validate(loaded: LoadResult) -> tuple[Records, Problems]:
             continue
         paths[key] = raw.path
         raws[key] = raw
-        kind = KINDS[raw.kind]
-        v = read_fields(raw, kind.fields, problems)
-        if _required_missing(kind, v):
-            continue
-        _check_rules(kind, raw, v, problems)
-        tables[kind.name][raw.slug] = _record(kind, raw, v, portal)
+        record, found = _checked(KINDS[raw.kind], raw, portal, memo)
+        problems.extend(found)
+        if record is not None:
+            tables[raw.kind][raw.slug] = record
 
     records = Records(portal, **{kind.folder: tables[name] for name, kind in KINDS.items()})
     check_references(records, raws, problems)

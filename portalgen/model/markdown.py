@@ -11,6 +11,7 @@ what reaches a reader.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from importlib.metadata import version
 from typing import Protocol
 
@@ -23,6 +24,8 @@ from portalgen.content.loading import Mapper, serial_map, text_key
 from portalgen.content.problems import Problems
 from portalgen.content.records import Records
 from portalgen.model.budget import TooSlow, Watchdog, check_weight
+
+Field = tuple[str, str, str]  # (kind, slug, field name)
 
 
 class HtmlStore(Protocol):
@@ -147,9 +150,9 @@ def _refusal(name: str, exc: TooSlow) -> tuple[str, str]:
             "simplify it: thousands of unclosed brackets or tags make Markdown very slow")
 
 
-def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
+def markdown_fields(records: Records) -> dict[Field, str]:
     """Every Markdown text that a build may publish, by (kind, slug, field)."""
-    out: dict[tuple[str, str, str], str] = {}
+    out: dict[Field, str] = {}
     for kind in KINDS.values():
         for slug, record in kind.table(records).items():
             if kind.name == "customer" and not record.named:
@@ -159,26 +162,37 @@ def markdown_fields(records: Records) -> dict[tuple[str, str, str], str]:
     return out
 
 
-def render_records(records: Records, cache: HtmlStore | None = None, pmap: Mapper = serial_map,
-                   problems: Problems | None = None) -> dict[tuple[str, str, str], str]:
-    """Sanitised HTML for every Markdown field of every record; unchanged texts come from the cache."""
-    texts = markdown_fields(records)
+def render_texts(texts: Mapping[Field, str], trusted: Mapping[str, str], store: HtmlStore | None = None,
+                 pmap: Mapper = serial_map, problems: Problems | None = None,
+                 records: Records | None = None) -> dict[str, str]:
+    """Sanitised HTML, by digest of the Markdown, for the texts not yet in `trusted`.
+
+    `trusted` holds HTML this process sanitised itself. HTML from the store (the cache folder,
+    which sits in the project, where a pull request could plant one) is cleaned again: nothing
+    from a file reaches a page unsanitised. The rest is rendered, across `pmap`.
+    """
     keys = {field: text_key(text) for field, text in texts.items()}
-    known = cache.html if cache is not None else {}
-    missing = sorted({keys[f]: t for f, t in texts.items() if keys[f] not in known and t.strip()}.items())
-    results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]),
-                       strict=True))
+    need = {keys[f]: t for f, t in texts.items() if t.strip() and keys[f] not in trusted}
+    known = store.html if store is not None else {}
+    fresh = {key: sanitise(known[key]) for key in need if key in known}
+    missing = sorted((key, text) for key, text in need.items() if key not in fresh)
+    results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]), strict=True))
     rendered = {k: html for k, html in results.items() if isinstance(html, str)}
-    if problems is not None and len(rendered) < len(results):
-        for (kind, slug, name), _text in texts.items():
+    if problems is not None and records is not None and len(rendered) < len(results):
+        for kind, slug, name in texts:
             refused = results.get(keys[kind, slug, name], "")
             if isinstance(refused, TooSlow):
                 problems.error(KINDS[kind].table(records)[slug].path, None, *_refusal(name, refused))
-    if cache is not None:
+    if store is not None:
         for key, html in rendered.items():
-            cache.put_html(key, html)
-        cache.prune_html(set(keys.values()))
-    # HTML from the cache folder is cleaned again: the folder sits in the project, where a pull
-    # request could plant one, and nothing from a file may reach a page unsanitised.
-    return {f: (rendered.get(keys[f]) or sanitise(known.get(keys[f], ""))) if texts[f].strip() else ""
-            for f in texts}
+            store.put_html(key, html)
+        store.prune_html(set(keys.values()))
+    return fresh | rendered
+
+
+def render_records(records: Records, cache: HtmlStore | None = None, pmap: Mapper = serial_map,
+                   problems: Problems | None = None) -> dict[Field, str]:
+    """Sanitised HTML for every Markdown field of every record; unchanged texts come from the cache."""
+    texts = markdown_fields(records)
+    html = render_texts(texts, {}, cache, pmap, problems, records)
+    return {f: html.get(text_key(t), "") if t.strip() else "" for f, t in texts.items()}

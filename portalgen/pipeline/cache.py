@@ -121,7 +121,7 @@ class OutputEntry(TypedDict):
     marker: str  # identity of the marker file that build wrote
     pages: dict[str, str]  # page path -> digest of its bytes
     back: BackBuffer | None
-    deps: SavedDependencies  # what each page read (pipeline/dependencies.py)
+    deps: SavedDependencies | None  # what each page read (pipeline/dependencies.py)
     base_url: str | None
     warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples
 

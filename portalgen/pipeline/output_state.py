@@ -68,9 +68,10 @@ class OutputState:
                 return
         writing.write_site(self.out, files, static, reuse, keep_old=self.back if self.live_marker else None)
 
-    def remember(self, digest: str, files: Mapping[str, bytes], reuse: Collection[str], deps: Dependencies,
+    def remember(self, digest: str, files: Mapping[str, bytes], reuse: Collection[str], deps: Dependencies | None,
                  warnings: list[Problem], base_url: str | None) -> None:
-        """Record the site just swapped in; the one that was live is now the back buffer (when kept)."""
+        """Record the site just swapped in (with what its pages read, when `deps` is to be saved);
+        the site that was live is now the back buffer, when it was kept."""
         if self.cache is None:
             return
         live = {} if self.entry is None else self.entry.get("pages", {})
@@ -83,7 +84,7 @@ class OutputState:
             kept = {"marker": self.live_marker, "pages": live}
         self.cache.outputs[str(self.out)] = {
             "digest": digest, "marker": writing.marker_id(self.out), "pages": pages, "back": kept,
-            "base_url": base_url, "deps": deps.dump(),
+            "base_url": base_url, "deps": deps.dump() if deps is not None else None,
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
         self.cache.dirty = True
 

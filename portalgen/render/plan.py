@@ -6,7 +6,7 @@ the portal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -49,16 +49,23 @@ def _latest_pairs(model: Model, limit: int = 6) -> list[tuple[FeedbackItem, Any]
     return pairs[:limit]
 
 
-def page_specs(model: Model) -> Iterator[PageSpec]:
-    """Every HTML page of the site, in a fixed order."""
+Excerpt = Callable[[str], str]  # sanitised HTML -> the first words, for a page's meta description
+
+
+def excerpt(fragment: str) -> str:
+    return plain_text(fragment, 200)
+
+
+def page_specs(model: Model, excerpt: Excerpt = excerpt) -> Iterator[PageSpec]:
+    """Every HTML page of the site, in a fixed order. `excerpt` may remember its answers."""
     portal = model.portal
     yield PageSpec(urls.page("home"), "index.html", portal.title, {
         "stats": model.stats, "pairs": _latest_pairs(model), "latest_changes": model.changes[:5],
         "awaiting": [i for i in model.feedback if i.status == "heard"][:5],
     }, portal.description)
-    yield from _feedback_specs(model)
-    yield from _decision_specs(model)
-    yield from _change_specs(model)
+    yield from _feedback_specs(model, excerpt)
+    yield from _decision_specs(model, excerpt)
+    yield from _change_specs(model, excerpt)
     yield _roadmap_spec(model)
     yield from _customer_specs(model)
     yield from _tag_specs(model)
@@ -68,7 +75,7 @@ def page_specs(model: Model) -> Iterator[PageSpec]:
     yield PageSpec(urls.page("not-found"), "404.html", "Page not found", {}, "There is nothing at this address.")
 
 
-def _feedback_specs(model: Model) -> Iterator[PageSpec]:
+def _feedback_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
     """The list of all feedback, one list per status, and one page per item."""
     counts = {key: 0 for key in ORDER}
     by_status: dict[str, list[FeedbackItem]] = {key: [] for key in ORDER}
@@ -90,11 +97,11 @@ def _feedback_specs(model: Model) -> Iterator[PageSpec]:
                            f"Feedback with the status “{status.headline}”.")
     for item in model.feedback:
         yield PageSpec(item.url, "feedback.html", item.record.title, {"item": item},
-                       item.record.quote or _excerpt(item.body_html)
+                       item.record.quote or excerpt(item.body_html)
                        or f"Feedback heard on {item.record.date.isoformat()}")
 
 
-def _decision_specs(model: Model) -> Iterator[PageSpec]:
+def _decision_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
     """The list of decisions, one page per decision, and the list of every No and Not now."""
     for pager in paginate(model.decisions, urls.folder("decisions")):
         yield PageSpec(pager.path(pager.number), "decision_list.html", "What we decided", {"pager": pager},
@@ -102,21 +109,21 @@ def _decision_specs(model: Model) -> Iterator[PageSpec]:
     for decision in model.decisions:
         headline = STATUSES[decision.record.outcome].headline
         yield PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision},
-                       f"{headline}. {_excerpt(decision.body_html)}".strip())
+                       f"{headline}. {excerpt(decision.body_html)}".strip())
     why_not = [d for d in model.decisions if d.record.outcome in WHY_NOT]
     for pager in paginate(why_not, urls.folder("why-not")):
         yield PageSpec(pager.path(pager.number), "why_not.html", "Why not", {"pager": pager},
                        "Every No and Not now, with our reasons and what you can do instead.")
 
 
-def _change_specs(model: Model) -> Iterator[PageSpec]:
+def _change_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
     for pager in paginate(model.changes, urls.folder("changes")):
         yield PageSpec(pager.path(pager.number), "change_list.html", "What we did",
                        {"pager": pager, "versions": _group_by_version(pager.items)},
                        "The changelog: what shipped, and who asked for it.")
     for change in model.changes:
         yield PageSpec(change.url, "change.html", change.record.title, {"change": change},
-                       _excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
+                       excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
 
 
 def _roadmap_spec(model: Model) -> PageSpec:
@@ -176,9 +183,5 @@ def _card_prototype() -> FeedbackItem:
     item.credit = Credit([], [("", 1)])
     item.tags = [TagItem("card", "card", urls.page("tags"), [])]
     return item
-
-
-def _excerpt(fragment: str) -> str:
-    return plain_text(fragment, 200)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import jinja2
 from jinja2.runtime import Context, Macro
+from markupsafe import Markup
 
 from portalgen.content.records import Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
@@ -58,50 +59,70 @@ def fingerprint(value: Any) -> str:
     """A short digest of what a value shows, stopping at objects with an identity."""
     parts: list[str] = []
     _walk(value, parts)
-    return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return _digest(parts)
 
 
 def whole(obj: Any) -> str:
     """The fingerprint of everything an object with an identity holds (for reads of it 'whole')."""
     parts: list[str] = []
-    _walk(obj, parts, top=True)
+    _walk_fields(obj, parts)
+    return _digest(parts)
+
+
+def _digest(parts: list[str]) -> str:
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-_LEAVES = (str, int, float, bool, date, type(None))
+_LEAVES = {str: "s", int: "i", float: "f", bool: "b", date: "d", type(None): "n", Markup: "m"}
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _walk(value: Any, parts: list[str], top: bool = False) -> None:
-    if isinstance(value, _LEAVES):
-        parts.append(f"{type(value).__name__}:{value}")
-        return
-    key = None if top else identity(value)
-    if key is not None:
-        parts.append("@" + "/".join(key))
-        return
-    if isinstance(value, (list, tuple)):
+def _walk(value: Any, parts: list[str]) -> None:
+    """Append what `value` shows to `parts`. Hot: every key of every page goes through here."""
+    cls = value.__class__
+    tag = _LEAVES.get(cls)
+    if tag is not None:
+        parts.append(f"{tag}:{value}")
+    elif cls in _KINDS:
+        key = identity(value)
+        parts.append("@" + "/".join(key or ()))
+    elif cls is list or cls is tuple:
         parts.append(f"[{len(value)}")
         for item in value:
             _walk(item, parts)
         parts.append("]")
-    elif isinstance(value, (set, frozenset)):
-        inner = sorted(fingerprint(item) for item in value)
-        parts.append("{" + ",".join(inner) + "}")
-    elif isinstance(value, dict):
+    elif cls is dict:
         parts.append(f"{{{len(value)}")
         for k in sorted(value, key=repr):
             parts.append(repr(k))
             _walk(value[k], parts)
         parts.append("}")
+    else:
+        _walk_other(value, parts)
+
+
+def _walk_other(value: Any, parts: list[str]) -> None:
+    if isinstance(value, (set, frozenset)):
+        parts.append("{" + ",".join(sorted(fingerprint(item) for item in value)) + "}")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        parts.append(type(value).__name__ + "(")
-        for f in dataclasses.fields(value):
-            _walk(getattr(value, f.name), parts)
-        parts.append(")")
+        _walk_fields(value, parts)
+    elif isinstance(value, (list, tuple, str, int, float, date)):  # subclasses of the plain types
+        _walk(list(value) if isinstance(value, (list, tuple)) else str(value), parts)
     elif callable(value):
         parts.append("fn:" + getattr(value, "__qualname__", type(value).__name__))
     else:
         parts.append(f"{type(value).__name__}:{value!r}")
+
+
+def _walk_fields(value: Any, parts: list[str]) -> None:
+    cls = value.__class__
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(value))
+    parts.append(cls.__name__ + "(")
+    for name in names:
+        _walk(getattr(value, name), parts)
+    parts.append(")")
 
 
 @dataclass

@@ -1,0 +1,210 @@
+"""A project's build, kept: run once by `portalgen build`, and again after every edit under `serve`.
+
+Each stage keeps what it made, keyed by what it was made from: the raw record of each file, the
+check of each raw record, the names found in each text, the HTML of each Markdown text, the
+excerpt of each body, what each page read. A run after an edit re-reads only the files that
+changed, re-checks only their records, renders only their Markdown, and renders only the pages
+whose inputs changed; the pages open in a browser come first. A fresh session makes exactly
+what a cold build makes, because a cold build is a fresh session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import time
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from portalgen.content import leaks, loading, validating
+from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
+from portalgen.content.problems import ContentError, Problem, Problems
+from portalgen.content.records import Records
+from portalgen.model import linking, markdown
+from portalgen.model.items import Model
+from portalgen.pipeline import inputs, parallel, reload
+from portalgen.pipeline.cache import BuildCache, code_digest
+from portalgen.pipeline.clock import Clock, Progress
+from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
+from portalgen.pipeline.output_state import OutputState
+from portalgen.render import pages, plan, theme
+from portalgen.render.plaintext import plain_text
+from portalgen.render.spec import PageSpec
+from portalgen.render.tracking import TrackingEnvironment
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    pages: int
+    files: int
+    seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the build that made the output
+    rendered: int = 0  # pages rendered this time; the rest were reused unchanged
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for --verbose
+    base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
+
+
+@dataclass
+class Plan:
+    """The model of one run and the pages it asks for."""
+
+    model: Model
+    specs: list[PageSpec]
+    fps: dict[str, str]  # what each page is asked to show (pipeline/dependencies.py)
+
+
+class Session:
+    def __init__(self, root: Path, out: Path, drafts: bool = False, jobs: int = 1,
+                 cache: BuildCache | None = None, persist: bool = True, today: Callable[[], date | None] | None = None):
+        self.root, self.out, self.drafts, self.jobs = root, out, drafts, jobs
+        self.cache = cache
+        self.persist = persist  # save the cache after each run (the CLI); serve keeps it in memory
+        self.source_date = today
+        self.loaded: LoadResult | None = None
+        self._checked: validating.Memo = {}
+        self._names: leaks.Memo = {}
+        self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
+        self._excerpts: dict[str, str] = {}
+        self.deps: Dependencies | None = None  # what the pages of the current site read
+        self.pages: dict[str, bytes] = {}  # the current site's pages, once this session rendered them all
+        self.plan: Plan | None = None
+
+    @property
+    def pmap(self) -> Mapper:
+        return functools.partial(parallel.pmap, jobs=self.jobs) if self.jobs > 1 else serial_map
+
+    # --- stages ------------------------------------------------------------------------------------
+
+    def load(self, changed: Collection[str] | None, clock: Clock) -> LoadResult:
+        if self.loaded is None or changed is None or not reload.can_patch(self.root, changed):
+            self.loaded = loading.load(self.root, self.cache, self.pmap)
+        else:
+            self.loaded = reload.patch(self.loaded, self.root, changed)
+        clock.lap("load")
+        return self.loaded
+
+    def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
+        records, problems = validating.validate(loaded, self._checked)
+        problems.extend(leaks.lint(records, self._names))
+        clock.lap("validate")
+        if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
+            raise ContentError(problems.sorted())
+        return records, problems
+
+    def link(self, records: Records, problems: Problems, clock: Clock) -> Model:
+        texts = markdown.markdown_fields(records)
+        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records)
+        self._html.update(fresh)
+        clock.lap("markdown")
+        if problems.errors:
+            raise ContentError(problems.sorted())
+        html = {field: self._html.get(text_key(text), "") if text.strip() else ""
+                for field, text in texts.items()}
+        self._forget(set(map(text_key, texts.values())))
+        model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
+                             drafts=self.drafts, as_of=self.source_date() if self.source_date else None)
+        clock.lap("link")
+        return model
+
+    def _forget(self, live: set[str]) -> None:
+        if len(self._html) > 2 * len(live) + 64:  # edits leave old texts behind; drop them now and then
+            self._html = {k: v for k, v in self._html.items() if k in live}
+            self._excerpts.clear()
+
+    def excerpt(self, fragment: str) -> str:
+        found = self._excerpts.get(fragment)
+        if found is None:
+            found = self._excerpts[fragment] = plain_text(fragment, 200)
+        return found
+
+    def make_plan(self, model: Model, clock: Clock) -> Plan:
+        specs = list(plan.page_specs(model, self.excerpt))
+        fps = {spec.path: page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
+               for spec in specs}
+        clock.lap("plan pages")
+        return Plan(model, specs, fps)
+
+    # --- a run ---------------------------------------------------------------------------------------
+
+    def run(self, changed: Collection[str] | None = None, strict: bool = False, progress: Progress | None = None,
+            first: Collection[str] = (), on_first: Callable[[dict[str, bytes]], None] | None = None) -> BuildResult:
+        """Build (again) after `changed` paths changed (None: anything may have). Raises ContentError
+        with every problem, before writing anything, when the content has errors.
+
+        Pages in `first` (those open in a browser) are rendered before the others and handed to
+        `on_first` as soon as they are, so a reload can be sent while the rest is finished.
+        """
+        started = time.perf_counter()
+        clock = Clock(progress)
+        loaded = self.load(changed, clock)
+        state = OutputState(self.out, self.cache)
+        digest = ""
+        if self.persist:  # the dev server knows what changed; a CLI build looks at everything
+            settings = f"{code_digest()}|{self.drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+            digest = inputs.input_digest(self.root, loaded, theme.theme_dirs(self.root), settings)
+            clock.lap("digest")
+            if state.up_to_date(digest):
+                if strict and state.warnings:
+                    raise ContentError(state.warnings)
+                return BuildResult(self.out, 0, 0, time.perf_counter() - started, state.warnings, up_to_date=True,
+                                   phases=clock.phases, base_url=state.base_url)
+        records, problems = self.check(loaded, strict, clock)
+        model = self.link(records, problems, clock)
+        made = self.make_plan(model, clock)
+        env = theme.make_environment(self.root)
+        template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
+        world = World(model)
+        deps = self.deps if self.deps is not None else state.dependencies
+        reuse = deps.reusable(world, made.fps, template_fp)
+        if self.deps is None and state.entry is None:
+            reuse = set()  # no live site to copy unchanged pages from
+        clock.lap("dependencies")
+        rendered = self._render(env, made, reuse, first, on_first)
+        files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, made.specs)
+        clock.lap("render")
+        static = theme.static_files(self.root)
+        state.write(files, static, reuse)
+        clock.lap("write")
+        self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
+        warnings = problems.sorted()
+        state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url)
+        self._keep(made, rendered, reuse)
+        if self.cache is not None and self.persist:
+            self.cache.save()
+        clock.lap("save cache")
+        return BuildResult(self.out, len(rendered) + len(reuse), len(files) + len(static) + len(reuse),
+                           time.perf_counter() - started, warnings, rendered=len(rendered), phases=clock.phases,
+                           base_url=model.portal.base_url)
+
+    def _render(self, env: TrackingEnvironment, made: Plan, reuse: set[str], first: Collection[str],
+                on_first: Callable[[dict[str, bytes]], None] | None) -> dict[str, pages.Rendered]:
+        todo = [spec for spec in made.specs if spec.path not in reuse]
+        wanted = set(first)
+        early = [spec for spec in todo if spec.path in wanted]
+        rendered: dict[str, pages.Rendered] = {}
+        mapper = functools.partial(parallel.pmap_forked, jobs=self.jobs)
+        try:
+            if early and on_first is not None:
+                rendered = pages.render_pages(env, made.model, early)
+                on_first({path: page.data for path, page in rendered.items()})
+            rendered |= pages.render_pages(env, made.model, [s for s in todo if s.path not in rendered], mapper)
+        except pages.TemplateFailure as exc:
+            raise ContentError([exc.problem]) from exc
+        return rendered
+
+    def _keep(self, made: Plan, rendered: dict[str, pages.Rendered], reuse: set[str]) -> None:
+        """Keep the pages in memory once they are all known (the dev server serves them from here)."""
+        if self.persist:
+            return
+        if not self.pages and reuse:  # the first run reused pages of a site built earlier: read them once
+            for path in reuse:
+                with contextlib.suppress(OSError):  # then it is rendered next time it is asked for
+                    self.pages[path] = (self.out / path).read_bytes()
+        self.pages = {spec.path: rendered[spec.path].data if spec.path in rendered else self.pages.get(spec.path, b"")
+                      for spec in made.specs}
+        self.plan = made
