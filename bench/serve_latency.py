@@ -28,14 +28,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Collection
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from portalgen.dev.rebuild import FullRebuild, Outcome  # noqa: E402
+from portalgen.dev.rebuild import Outcome, Ready, SessionRebuild  # noqa: E402
 from portalgen.dev.server import DevServer  # noqa: E402
 
 DEADLINE = 300.0
@@ -112,10 +113,12 @@ def example(root: Path) -> tuple[Path, str]:
 class Events:
     """Server-Sent Events on a raw socket, as a browser's EventSource would receive them."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, page: str = "/"):
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=DEADLINE)
-        self.sock.sendall(b"GET /__portalgen/events HTTP/1.1\r\nHost: bench\r\n\r\n")
+        # As reload.js does: the page it shows, so the server renders that page first.
+        request = f"GET /__portalgen/events?page={quote(page)} HTTP/1.1\r\nHost: bench\r\n\r\n"
+        self.sock.sendall(request.encode())
         self.queue: queue.Queue[tuple[float, str, dict]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -155,13 +158,13 @@ def get(url: str, path: str) -> str:
         conn.close()
 
 
-class TimedRebuild(FullRebuild):
+class TimedRebuild(SessionRebuild):
     def __init__(self, project: Path):
         super().__init__(project, project / "site")
         self.last: Outcome | None = None
 
-    def __call__(self, changed: set[str]) -> Outcome:
-        self.last = super().__call__(changed)
+    def __call__(self, changed: set[str], first: Collection[str] = (), on_first: Ready | None = None) -> Outcome:
+        self.last = super().__call__(changed, first, on_first)
         return self.last
 
 
@@ -173,7 +176,7 @@ def measure(name: str, project: Path, target: Path, url_path: str, edits: int,
         first_build = time.perf_counter() - started
         assert rebuild.last and rebuild.last.ok, rebuild.last
         assert "</html>" in get(server.url, url_path)
-        events = Events(server.url)
+        events = Events(server.url, url_path)
         events.wait("hello")
         original = target.read_text("utf-8")
         totals, to_event, builds = [], [], []

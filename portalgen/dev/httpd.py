@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from portalgen.dev.overlay import FALLBACK_404, PLACEHOLDER, inject
-from portalgen.dev.paths import Redirect, content_type, resolve_request
+from portalgen.dev.paths import Redirect, content_type, output_path, resolve_request
 from portalgen.dev.state import SiteState, Snapshot
 
 PREFIX = "/__portalgen/"
@@ -39,15 +39,13 @@ class DevHandler(BaseHTTPRequestHandler):
         if path.startswith(PREFIX):
             self._dev_endpoint(path[len(PREFIX):])
             return
-        snap = self.server.state.snapshot()  # before reading the file: never newer than it
-        target = self.path
-        if target.startswith(("http://", "https://")):  # absolute-form request target
-            parts = urllib.parse.urlsplit(target)
-            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        base = self.server.base_path
-        if base != "/" and target.startswith(base):
-            # Also serve the site under base_url's path, where 404.html's links point.
-            target = "/" + target[len(base):]
+        target = self._site_target()
+        page = output_path(target)
+        snap = self.server.state.snapshot(page)  # before reading the file: never newer than it
+        fresh = self.server.fresh.get(page)
+        if fresh is not None:  # rendered ahead of the rest of a rebuild: site/ does not have it yet
+            self._file(HTTPStatus.OK, Path(page), fresh, snap)
+            return
         found = resolve_request(self.server.site, target)
         if isinstance(found, Redirect):
             query = target.split("?", 1)[1] if "?" in target else ""
@@ -67,6 +65,18 @@ class DevHandler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"403 Forbidden\n")
                 return
         self._not_found(snap)
+
+    def _site_target(self) -> str:
+        """The request target as a path of the site: absolute-form and base_url's path removed."""
+        target = self.path
+        if target.startswith(("http://", "https://")):  # absolute-form request target
+            parts = urllib.parse.urlsplit(target)
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        base = self.server.base_path
+        if base != "/" and target.startswith(base):
+            # Also serve the site under base_url's path, where 404.html's links point.
+            target = "/" + target[len(base):]
+        return target
 
     def _not_found(self, snap: Snapshot) -> None:
         page = self.server.site / "404.html"
@@ -121,11 +131,17 @@ class DevHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command == "HEAD":
             return
-        with state.listening() as seen:
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        shown = query.get("page", [""])[0]
+        base = self.server.base_path
+        if base != "/" and shown.startswith(base):
+            shown = "/" + shown[len(base):]
+        page = output_path(shown) if shown else ""
+        with state.listening(page) as seen:
             try:
-                self._event("hello", state.snapshot(), retry=True)
+                self._event("hello", state.snapshot(page), retry=True)
                 while True:
-                    news = state.wait(seen, KEEPALIVE_SECONDS)
+                    news = state.wait_page(page, seen, KEEPALIVE_SECONDS)
                     if news is None:
                         return  # the server is stopping
                     generation, snap = news
@@ -134,7 +150,7 @@ class DevHandler(BaseHTTPRequestHandler):
                         self.wfile.flush()
                         continue
                     seen = generation
-                    self._event("reload", snap)
+                    self._event("reload", snap)  # the page compares the build it shows with this one
             except OSError:
                 return  # the browser went away
 
@@ -156,6 +172,7 @@ class DevHTTPServer(ThreadingHTTPServer):
         self.site = site
         self.state = state
         self.base_path = "/"  # the path of portal.yaml's base_url, e.g. /portal/; set by each good build
+        self.fresh: dict[str, bytes] = {}  # pages a rebuild rendered ahead of writing site/
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, DevHandler)

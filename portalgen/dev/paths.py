@@ -13,6 +13,12 @@ class Redirect:
     location: str
 
 
+def output_path(target: str) -> str:
+    """The site-relative output file a request path names: '/feedback/x/' is 'feedback/x/index.html'."""
+    path = urllib.parse.unquote(target.split("#", 1)[0].split("?", 1)[0], errors="replace").lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
 def resolve_request(site: Path, target: str) -> Path | Redirect | None:
     """Map a request target to a file inside `site`, a redirect to the folder URL, or None.
 

@@ -1,20 +1,24 @@
 """The rebuild policy of the dev server: what one build attempt does and how it turns out.
 
-The server calls a `Rebuild` with the set of changed paths and shows the `Outcome`. `FullRebuild`
-rebuilds everything; an incremental rebuild can replace it without touching the server.
+The server calls a `Rebuild` with the set of changed paths and shows the `Outcome`.
+`SessionRebuild` keeps the project's build in memory (pipeline/session.py): each save re-reads,
+re-checks and re-renders only what it reaches, and renders the pages open in a browser first.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from portalgen.content.problems import ContentError, Problem, Severity, UsageError
+from portalgen.output import writing
 from portalgen.output.writing import WriteError
-from portalgen.pipeline.building import build
+from portalgen.pipeline.building import find_project, source_date
 from portalgen.pipeline.cache import BuildCache
+from portalgen.pipeline.parallel import default_jobs
+from portalgen.pipeline.session import Session
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,7 @@ class Outcome:
 
 
 Rebuild = Callable[[set[str]], Outcome]
+Ready = Callable[[dict[str, bytes]], None]  # the open pages, rendered ahead of the rest
 
 
 def internal_error(exc: Exception) -> Problem:
@@ -41,19 +46,26 @@ def internal_error(exc: Exception) -> Problem:
                    "this is a bug in portalgen; please report it")
 
 
-class FullRebuild:
-    """Rebuild everything, whatever changed. Swap for an incremental rebuild later."""
+class SessionRebuild:
+    """Rebuild what a change reaches, in a session kept for the life of the server."""
 
     def __init__(self, project: Path, output: Path, drafts: bool = False):
         self.project = project
         self.output = output
         self.drafts = drafts
-        self.cache = BuildCache.open(project)  # in memory across rebuilds
+        self.session = Session(project, output, drafts, default_jobs(), BuildCache.open(project), persist=False,
+                               today=source_date)
+        self._started = False
 
-    def __call__(self, changed: set[str]) -> Outcome:
+    def __call__(self, changed: set[str], first: Collection[str] = (), on_first: Ready | None = None) -> Outcome:
         started = time.perf_counter()
         try:
-            result = build(self.project, self.output, drafts=self.drafts, cache=self.cache)
+            find_project(self.project)  # content/ may have gone (a branch switch): say so, as build does
+            writing.check_output(self.output, self.project)
+            # The first build reads everything; later ones only what the watcher says changed.
+            result = self.session.run(changed if self._started and changed else None, first=first,
+                                      on_first=on_first)
+            self._started = True
         except ContentError as exc:
             return Outcome(False, tuple(exc.problems), time.perf_counter() - started)
         except (UsageError, WriteError) as exc:

@@ -9,7 +9,8 @@
 - When a rebuild fails, the server keeps the last good site and every HTML page carries an
   overlay listing the problems (`path:line: message`). Its stylesheet is served as a file, so
   the pages' Content-Security-Policy (`style-src 'self'`, `script-src 'self'`) still holds.
-- The rebuild is one function (`FullRebuild`, in dev/rebuild.py), so an incremental one can replace it.
+- The rebuild (`SessionRebuild`, in dev/rebuild.py) keeps the build in memory and re-renders only what an
+  edit reaches, the pages open in a browser first (they reload as soon as they are ready).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import errno
 import signal
 import threading
+from collections.abc import Collection
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ import click
 from portalgen.content.problems import Severity, UsageError
 from portalgen.dev.httpd import DevHTTPServer
 from portalgen.dev.paths import base_path
-from portalgen.dev.rebuild import FullRebuild, Outcome, Rebuild, internal_error
+from portalgen.dev.rebuild import Outcome, Rebuild, SessionRebuild, internal_error
 from portalgen.dev.state import SiteState
 from portalgen.dev.watcher import Watcher
 from portalgen.output import writing
@@ -63,7 +65,7 @@ class DevServer:
         self.port = port
         self.drafts = drafts
         self.log = log
-        self.rebuild: Rebuild = rebuild or FullRebuild(self.project, self.output, drafts)
+        self.rebuild: Rebuild = rebuild or SessionRebuild(self.project, self.output, drafts)
         self.state = SiteState()
         self.watcher = Watcher(self.project, self._on_change, quiet=quiet)
         self.httpd: DevHTTPServer | None = None
@@ -137,23 +139,39 @@ class DevServer:
             _say(f"↻ {_changed_summary(paths, self.project)} changed; rebuilding…")
         with self._build_lock:
             self.rebuilding = True
+            shown: set[str] = set()
             try:
-                outcome = self.rebuild(paths)
+                outcome = self._rebuild(paths, shown)
             except Exception as exc:  # a custom rebuild's bug: show it, keep serving
                 outcome = Outcome(False, (internal_error(exc),))
             finally:
                 self.rebuilding = False
-            self._publish(outcome)
+                if self.httpd is not None:
+                    self.httpd.fresh = {}  # site/ has them all now (or the old site still stands)
+            self._publish(outcome, skip=shown if outcome.ok else ())
         self._report(outcome)
 
-    def _publish(self, outcome: Outcome) -> None:
-        """Show a build's outcome; after a successful one, also serve the site under its base_url's path.
+    def _rebuild(self, paths: set[str], shown: set[str]) -> Outcome:
+        """Rebuild; an incremental rebuild hands over the open pages first, and they reload at once."""
+        if not isinstance(self.rebuild, SessionRebuild) or self.httpd is None:
+            return self.rebuild(paths)
+        httpd, open_pages = self.httpd, self.state.open()
 
-        A failed build keeps the previous path, as it keeps the previous site.
+        def ready(pages: dict[str, bytes]) -> None:
+            httpd.fresh = dict(pages)
+            shown.update(open_pages)
+            self.state.publish(Outcome(True), only=open_pages)
+
+        return self.rebuild(paths, first=open_pages, on_first=ready)
+
+    def _publish(self, outcome: Outcome, skip: Collection[str] = ()) -> None:
+        """Show a build's outcome (to every page but those in `skip`, already shown); after a successful
+        one, also serve the site under its base_url's path. A failed build keeps the previous path,
+        as it keeps the previous site.
         """
         if outcome.ok and self.httpd is not None:
             self.httpd.base_path = base_path(outcome.base_url)
-        self.state.publish(outcome)
+        self.state.publish(outcome, skip=skip)
 
     def _report(self, outcome: Outcome, initial: bool = False) -> None:
         if not self.log:

@@ -10,7 +10,6 @@ what a cold build makes, because a cold build is a fresh session.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import time
@@ -71,7 +70,6 @@ class Session:
         self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
         self._excerpts: dict[str, str] = {}
         self.deps: Dependencies | None = None  # what the pages of the current site read
-        self.pages: dict[str, bytes] = {}  # the current site's pages, once this session rendered them all
         self.plan: Plan | None = None
 
     @property
@@ -173,7 +171,7 @@ class Session:
         self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
         warnings = problems.sorted()
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url)
-        self._keep(made, rendered, reuse)
+        self.plan = made
         if self.cache is not None and self.persist:
             self.cache.save()
         clock.lap("save cache")
@@ -196,15 +194,3 @@ class Session:
         except pages.TemplateFailure as exc:
             raise ContentError([exc.problem]) from exc
         return rendered
-
-    def _keep(self, made: Plan, rendered: dict[str, pages.Rendered], reuse: set[str]) -> None:
-        """Keep the pages in memory once they are all known (the dev server serves them from here)."""
-        if self.persist:
-            return
-        if not self.pages and reuse:  # the first run reused pages of a site built earlier: read them once
-            for path in reuse:
-                with contextlib.suppress(OSError):  # then it is rendered next time it is asked for
-                    self.pages[path] = (self.out / path).read_bytes()
-        self.pages = {spec.path: rendered[spec.path].data if spec.path in rendered else self.pages.get(spec.path, b"")
-                      for spec in made.specs}
-        self.plan = made

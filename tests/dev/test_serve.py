@@ -28,7 +28,7 @@ from portalgen.content.files import is_ignored as is_editor_temp
 from portalgen.content.problems import Problem, Severity, UsageError
 from portalgen.dev.overlay import inject, overlay_html
 from portalgen.dev.paths import Redirect, resolve_request
-from portalgen.dev.rebuild import FullRebuild, Outcome
+from portalgen.dev.rebuild import Outcome, SessionRebuild
 from portalgen.dev.server import DevServer
 from portalgen.dev.state import Snapshot
 from portalgen.dev.watcher import Debouncer, relevant_path
@@ -72,7 +72,7 @@ class Recorder:
     """A rebuild that records what changed and signals each finished build."""
 
     def __init__(self, project: Path, drafts: bool = False):
-        self.inner = FullRebuild(project, project / "site", drafts)
+        self.inner = SessionRebuild(project, project / "site", drafts)
         self.calls: queue.Queue[set[str]] = queue.Queue()
 
     def __call__(self, changed: set[str]) -> Outcome:
@@ -599,7 +599,7 @@ def test_first_build_failing_without_a_site_then_fixed(project: Path) -> None:
 
 
 def test_a_crashing_rebuild_is_shown_and_the_server_keeps_going(project: Path) -> None:
-    real = FullRebuild(project, project / "site")
+    real = SessionRebuild(project, project / "site")
     calls = []
 
     def flaky(changed: set[str]) -> Outcome:

@@ -14,7 +14,8 @@
   }
 
   if (!("EventSource" in window) || build === null) { return; }
-  var source = new EventSource("/__portalgen/events");
+  // The page it shows: the server renders open pages first after an edit, and reloads them first.
+  var source = new EventSource("/__portalgen/events?page=" + encodeURIComponent(window.location.pathname));
 
   // Every message names the build the server has now. This page was served by build
   // `data-build`; any other build (a rebuild, a failed rebuild with an overlay, the overlay

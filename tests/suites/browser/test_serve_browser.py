@@ -52,7 +52,7 @@ def page(browser, project: Path) -> Iterator[tuple[object, DevServer, list[str]]
 
 def _open_and_mark(page, url: str) -> None:
     """Open the page, wait until its reload script is listening, and mark this page load."""
-    with page.expect_response(lambda r: r.url.endswith("/__portalgen/events")):
+    with page.expect_response(lambda r: "/__portalgen/events?" in r.url):
         page.goto(url)
     page.evaluate("window.__portalgenTestMark = 'still the same page'")
 
