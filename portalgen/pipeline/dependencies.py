@@ -39,8 +39,12 @@ class World:
         for group in (model.feedback, model.decisions, model.changes, model.customers, model.tags):
             for obj in group:
                 key = identity(obj)
-                if key is not None:
-                    self.index[key] = obj
+                if key is None:
+                    continue
+                self.index[key] = obj
+                record = getattr(obj, "record", None)
+                if record is not None:
+                    self.index[(*key, "record")] = record
         self._memo: dict[Key, str] = {}
 
     def fingerprint(self, key: Key) -> str:
@@ -96,6 +100,18 @@ class Dependencies:
             if not changed.intersection(keys):
                 reuse.add(path)
         return reuse
+
+    def stale(self, paths: Iterable[str], world: World, page_fps: Mapping[str, str],
+              template_fp: Callable[[str], str]) -> list[str]:
+        """Those of `paths` that must be rendered again: new, or with an input that changed."""
+        found = []
+        for path in paths:
+            saved = self.pages.get(path)
+            if saved is None or page_fps.get(path) != saved[0] \
+                    or any(template_fp(name) != self.templates.get(name) for name in saved[2]) \
+                    or any(world.fingerprint(self.keys[n]) != self.fps[n] for n in saved[1]):
+                found.append(path)
+        return found
 
     def update(self, world: World, page_fps: Mapping[str, str], reused: Iterable[str],
                rendered: Mapping[str, Reads], template_fp: Callable[[str], str]) -> Dependencies:

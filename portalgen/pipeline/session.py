@@ -71,6 +71,7 @@ class Session:
         self._excerpts: dict[str, str] = {}
         self.deps: Dependencies | None = None  # what the pages of the current site read
         self.plan: Plan | None = None
+        self._env: tuple[tuple[Path, ...], TrackingEnvironment] | None = None
 
     @property
     def pmap(self) -> Mapper:
@@ -120,6 +121,14 @@ class Session:
             found = self._excerpts[fragment] = plain_text(fragment, 200)
         return found
 
+    def environment(self) -> TrackingEnvironment:
+        """The Jinja environment, kept while the theme folders are the same: compiling the templates
+        again for every edit would cost more than the edit. Jinja reloads a template whose file changed."""
+        dirs = tuple(theme.theme_dirs(self.root))
+        if self._env is None or self._env[0] != dirs:
+            self._env = (dirs, theme.make_environment(self.root))
+        return self._env[1]
+
     def make_plan(self, model: Model, clock: Clock) -> Plan:
         specs = list(plan.page_specs(model, self.excerpt))
         fps = {spec.path: page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
@@ -154,15 +163,16 @@ class Session:
         records, problems = self.check(loaded, strict, clock)
         model = self.link(records, problems, clock)
         made = self.make_plan(model, clock)
-        env = theme.make_environment(self.root)
+        env = self.environment()
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
         world = World(model)
         deps = self.deps if self.deps is not None else state.dependencies
+        early = self._render_first(env, made, deps, world, template_fp, first, on_first)
         reuse = deps.reusable(world, made.fps, template_fp)
         if self.deps is None and state.entry is None:
             reuse = set()  # no live site to copy unchanged pages from
         clock.lap("dependencies")
-        rendered = self._render(env, made, reuse, first, on_first)
+        rendered = early | self._render(env, made, reuse | set(early))
         files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, made.specs)
         clock.lap("render")
         static = theme.static_files(self.root)
@@ -179,18 +189,23 @@ class Session:
                            time.perf_counter() - started, warnings, rendered=len(rendered), phases=clock.phases,
                            base_url=model.portal.base_url)
 
-    def _render(self, env: TrackingEnvironment, made: Plan, reuse: set[str], first: Collection[str],
-                on_first: Callable[[dict[str, bytes]], None] | None) -> dict[str, pages.Rendered]:
-        todo = [spec for spec in made.specs if spec.path not in reuse]
-        wanted = set(first)
-        early = [spec for spec in todo if spec.path in wanted]
-        rendered: dict[str, pages.Rendered] = {}
-        mapper = functools.partial(parallel.pmap_forked, jobs=self.jobs)
+    def _render_first(self, env: TrackingEnvironment, made: Plan, deps: Dependencies, world: World,
+                      template_fp: Callable[[str], str], first: Collection[str],
+                      on_first: Callable[[dict[str, bytes]], None] | None) -> dict[str, pages.Rendered]:
+        """The open pages that changed, rendered and handed over before anything else is looked at."""
+        if on_first is None:
+            return {}
+        stale = set(deps.stale([path for path in first if path in made.fps], world, made.fps, template_fp))
         try:
-            if early and on_first is not None:
-                rendered = pages.render_pages(env, made.model, early)
-                on_first({path: page.data for path, page in rendered.items()})
-            rendered |= pages.render_pages(env, made.model, [s for s in todo if s.path not in rendered], mapper)
+            early = pages.render_pages(env, made.model, [spec for spec in made.specs if spec.path in stale])
         except pages.TemplateFailure as exc:
             raise ContentError([exc.problem]) from exc
-        return rendered
+        on_first({path: page.data for path, page in early.items()})
+        return early
+
+    def _render(self, env: TrackingEnvironment, made: Plan, done: set[str]) -> dict[str, pages.Rendered]:
+        todo = [spec for spec in made.specs if spec.path not in done]
+        try:
+            return pages.render_pages(env, made.model, todo, functools.partial(parallel.pmap_forked, jobs=self.jobs))
+        except pages.TemplateFailure as exc:
+            raise ContentError([exc.problem]) from exc

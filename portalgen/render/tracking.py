@@ -28,7 +28,7 @@ import jinja2
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
-from portalgen.content.records import Portal
+from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
 
 Key = tuple[str, ...]
@@ -40,10 +40,16 @@ PAGE_NAMES = frozenset({"page_path", "page_title", "page_description", "canonica
 
 
 def identity(obj: Any) -> Key | None:
-    """The key of an object the model knows by name, or None."""
+    """The key of an object the model knows by name, or None.
+
+    A record (what its file says) has a key of its own beside its item's, so a page that shows a
+    title depends on the title, not on the body written under it.
+    """
     kind = _KINDS.get(obj.__class__)
     if kind is None:
         return None
+    if kind.endswith(":record"):
+        return (kind[:-7], obj.slug, "record")
     if kind == "tag":
         return ("tag", obj.slug)
     if kind in ("model", "portal"):
@@ -52,7 +58,9 @@ def identity(obj: Any) -> Key | None:
 
 
 _KINDS: dict[type, str] = {FeedbackItem: "feedback", DecisionItem: "decision", ChangeItem: "change",
-                           CustomerItem: "customer", TagItem: "tag", Model: "model", Portal: "portal"}
+                           CustomerItem: "customer", TagItem: "tag", Model: "model", Portal: "portal",
+                           Feedback: "feedback:record", Decision: "decision:record", Change: "change:record",
+                           Customer: "customer:record"}
 
 
 def fingerprint(value: Any) -> str:
