@@ -139,7 +139,9 @@ class DevHandler(BaseHTTPRequestHandler):
         page = output_path(shown) if shown else ""
         with state.listening(page) as seen:
             try:
-                self._event("hello", state.snapshot(page), retry=True)
+                snap = state.snapshot(page)
+                self._event("hello", snap, retry=True)
+                told = snap.build
                 while True:
                     news = state.wait_page(page, seen, KEEPALIVE_SECONDS)
                     if news is None:
@@ -150,7 +152,9 @@ class DevHandler(BaseHTTPRequestHandler):
                         self.wfile.flush()
                         continue
                     seen = generation
-                    self._event("reload", snap)  # the page compares the build it shows with this one
+                    if snap.build != told:  # not when this page was already told (rendered ahead)
+                        told = snap.build
+                        self._event("reload", snap)
             except OSError:
                 return  # the browser went away
 

@@ -19,12 +19,13 @@ from datetime import date
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
+from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
 from portalgen.content.problems import ContentError, Problem, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import Model
-from portalgen.pipeline import inputs, parallel, reload
+from portalgen.pipeline import inputs, parallel, patch, reload
 from portalgen.pipeline.cache import BuildCache, code_digest
 from portalgen.pipeline.clock import Clock, Progress
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -71,6 +72,7 @@ class Session:
         self._excerpts: dict[str, str] = {}
         self.deps: Dependencies | None = None  # what the pages of the current site read
         self.plan: Plan | None = None
+        self._records: Records | None = None  # what self.plan was made from
         self._env: tuple[tuple[Path, ...], TrackingEnvironment] | None = None
 
     @property
@@ -121,6 +123,37 @@ class Session:
             found = self._excerpts[fragment] = plain_text(fragment, 200)
         return found
 
+    def reword(self, records: Records, problems: Problems, clock: Clock) -> Plan | None:
+        """The last plan with reworded records put in (pipeline/patch.py); None when the edit needs a link."""
+        if self.plan is None or self._records is None:
+            return None
+        changed = patch.reworded(self._records, records)
+        if changed is None:
+            return None
+        texts = {(kind, r.slug, name): getattr(r, name) for kind, r in changed for name in KINDS[kind].markdown}
+        self._html.update(markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records))
+        clock.lap("markdown")
+        if problems.errors:
+            raise ContentError(problems.sorted())
+
+        def html(kind: str, slug: str, name: str) -> str:
+            text = texts[kind, slug, name]
+            return self._html.get(text_key(text), "") if text.strip() else ""
+
+        model = self.plan.model
+        items = patch.apply(model, changed, html, self.source_date() if self.source_date else None)
+        if items is None:
+            return None
+        clock.lap("link")
+        specs, fps = patch.replan(self.plan.specs, self.plan.fps, items, self.excerpt, functools.partial(
+            self._page_fp, model))
+        clock.lap("plan pages")
+        return Plan(model, specs, fps)
+
+    @staticmethod
+    def _page_fp(model: Model, spec: PageSpec) -> str:
+        return page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
+
     def environment(self) -> TrackingEnvironment:
         """The Jinja environment, kept while the theme folders are the same: compiling the templates
         again for every edit would cost more than the edit. Jinja reloads a template whose file changed."""
@@ -131,8 +164,7 @@ class Session:
 
     def make_plan(self, model: Model, clock: Clock) -> Plan:
         specs = list(plan.page_specs(model, self.excerpt))
-        fps = {spec.path: page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
-               for spec in specs}
+        fps = {spec.path: self._page_fp(model, spec) for spec in specs}
         clock.lap("plan pages")
         return Plan(model, specs, fps)
 
@@ -161,8 +193,10 @@ class Session:
                 return BuildResult(self.out, 0, 0, time.perf_counter() - started, state.warnings, up_to_date=True,
                                    phases=clock.phases, base_url=state.base_url)
         records, problems = self.check(loaded, strict, clock)
-        model = self.link(records, problems, clock)
-        made = self.make_plan(model, clock)
+        made = self.reword(records, problems, clock)
+        if made is None:
+            made = self.make_plan(self.link(records, problems, clock), clock)
+        model = made.model
         env = self.environment()
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
         world = World(model)
@@ -181,7 +215,7 @@ class Session:
         self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
         warnings = problems.sorted()
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url)
-        self.plan = made
+        self.plan, self._records = made, records
         if self.cache is not None and self.persist:
             self.cache.save()
         clock.lap("save cache")

@@ -96,9 +96,23 @@ def _feedback_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
                                                             "current_status": status, **filters},
                            f"Feedback with the status “{status.headline}”.")
     for item in model.feedback:
-        yield PageSpec(item.url, "feedback.html", item.record.title, {"item": item},
-                       item.record.quote or excerpt(item.body_html)
-                       or f"Feedback heard on {item.record.date.isoformat()}")
+        yield feedback_page(item, excerpt)
+
+
+def feedback_page(item: FeedbackItem, excerpt: Excerpt = excerpt) -> PageSpec:
+    return PageSpec(item.url, "feedback.html", item.record.title, {"item": item},
+                    item.record.quote or excerpt(item.body_html) or f"Feedback heard on {item.record.date.isoformat()}")
+
+
+def decision_page(decision: DecisionItem, excerpt: Excerpt = excerpt) -> PageSpec:
+    headline = STATUSES[decision.record.outcome].headline
+    return PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision},
+                    f"{headline}. {excerpt(decision.body_html)}".strip())
+
+
+def change_page(change: ChangeItem, excerpt: Excerpt = excerpt) -> PageSpec:
+    return PageSpec(change.url, "change.html", change.record.title, {"change": change},
+                    excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
 
 
 def _decision_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
@@ -107,9 +121,7 @@ def _decision_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
         yield PageSpec(pager.path(pager.number), "decision_list.html", "What we decided", {"pager": pager},
                        "Every decision we took on your feedback, and why.")
     for decision in model.decisions:
-        headline = STATUSES[decision.record.outcome].headline
-        yield PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision},
-                       f"{headline}. {excerpt(decision.body_html)}".strip())
+        yield decision_page(decision, excerpt)
     why_not = [d for d in model.decisions if d.record.outcome in WHY_NOT]
     for pager in paginate(why_not, urls.folder("why-not")):
         yield PageSpec(pager.path(pager.number), "why_not.html", "Why not", {"pager": pager},
@@ -122,8 +134,7 @@ def _change_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
                        {"pager": pager, "versions": _group_by_version(pager.items)},
                        "The changelog: what shipped, and who asked for it.")
     for change in model.changes:
-        yield PageSpec(change.url, "change.html", change.record.title, {"change": change},
-                       excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
+        yield change_page(change, excerpt)
 
 
 def _roadmap_spec(model: Model) -> PageSpec:

@@ -3,8 +3,9 @@
 A hypothesis state machine edits a small portal the way authors and theme writers do (records of
 every kind added, changed, renamed and deleted; drafts and private records; a customer's credit;
 portal.yaml; template overrides, one that reads `model` and one that prints the page's path; a
-static file) and after every step compares the incremental build with a cold one. When the cold
-build refuses the content, the incremental one must refuse it too. The default run tries a few
+static file) and after every step compares with a cold build both the CLI's incremental build and
+the dev server's engine (a Session kept in memory, told only which paths changed, as the watcher
+tells it). When the cold build refuses the content, both must refuse it too. The default run tries a few
 sequences; `-m slow` runs many more.
 """
 
@@ -23,6 +24,8 @@ from repo_paths import REPO
 
 import portalgen
 from portalgen.content.problems import ContentError
+from portalgen.pipeline.building import source_date
+from portalgen.pipeline.session import Session
 
 EPOCH = "1795996800"  # 2026-11-30: after every date the generator writes
 BUILTIN = REPO / "templates"
@@ -51,6 +54,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         super().__init__()
         self.root = Path(os.environ["PORTALGEN_PROPERTY_TMP"]) / f"run-{id(self)}"
         self.counter = 0
+        self.changed: set[str] = set()
 
     @initialize()
     def make_portal(self) -> None:
@@ -60,8 +64,14 @@ class EditAndRebuild(RuleBasedStateMachine):
         self.project = self.root / "portal"
         self.content = self.project / "content"
         build(self.project)
+        self.served = self.root / "served"
+        self.session = Session(self.project, self.served, persist=False, today=source_date)
+        self.session.run()
 
     # --- helpers -----------------------------------------------------------------------------
+
+    def touched(self, *paths: Path) -> None:
+        self.changed.update(str(p) for p in paths)
 
     def files(self, folder: str) -> list[Path]:
         return sorted((self.content / folder).rglob("*.md")) + sorted((self.content / folder).rglob("*.yaml"))
@@ -74,6 +84,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         if path is not None and path.exists():
             text = path.read_text(encoding="utf-8")
             path.write_text(text.replace(old, new, 1) if old in text else text, encoding="utf-8")
+            self.touched(path)
 
     def set_key(self, path: Path | None, key: str, value: str) -> None:
         """Set a front-matter key: replace its line, or add it after the opening '---'."""
@@ -88,6 +99,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         else:
             lines.insert(0 if yaml_file else 1, f"{key}: {value}")
         path.write_text("\n".join(lines), encoding="utf-8")
+        self.touched(path)
 
     # --- content edits ---------------------------------------------------------------------------
 
@@ -96,6 +108,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         path = self.pick(folder, n)
         if path is not None:
             path.write_text(path.read_text(encoding="utf-8") + f"\nMore words {self.counter}.\n", encoding="utf-8")
+            self.touched(path)
             self.counter += 1
 
     @rule(folder=st.sampled_from(["feedback", "decisions", "changes"]), n=st.integers(0, 99))
@@ -109,6 +122,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         if customer is None:
             return
         self.counter += 1
+        self.touched(self.content / "feedback" / f"added-{self.counter}.md")
         (self.content / "feedback" / f"added-{self.counter}.md").write_text(
             f"---\ntitle: Added {self.counter}\ndate: 2025-0{1 + n % 9}-1{n % 9}\nfrom: [{customer.stem}]\n"
             f"tags: [{tag}]\n---\nSaid {self.counter}.\n", encoding="utf-8")
@@ -119,6 +133,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         if item is None:
             return
         self.counter += 1
+        self.touched(self.content / "decisions" / f"decided-{self.counter}.md")
         (self.content / "decisions" / f"decided-{self.counter}.md").write_text(
             f"---\ntitle: Decided {self.counter}\ndate: 2026-0{1 + n % 9}-2{n % 9}\nfeedback: [{item.stem}]\n"
             f"outcome: {outcome}\nworkaround: Use the API.\n---\nBecause {self.counter}.\n", encoding="utf-8")
@@ -129,6 +144,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         if item is None:
             return
         self.counter += 1
+        self.touched(self.content / "changes" / f"shipped-{self.counter}.md")
         (self.content / "changes" / f"shipped-{self.counter}.md").write_text(
             f"---\ntitle: Shipped {self.counter}\ndate: 2026-10-0{1 + n % 9}\nversion: \"9.{n % 3}\"\n"
             f"feedback: [{item.stem}]\n---\nIt is done.\n", encoding="utf-8")
@@ -138,6 +154,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         path = self.pick(folder, n)
         if path is not None:
             path.unlink()
+            self.touched(path)
 
     @rule(folder=st.sampled_from(["feedback", "decisions", "changes"]), n=st.integers(0, 99))
     def rename(self, folder: str, n: int) -> None:
@@ -145,6 +162,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         if path is not None:
             self.counter += 1
             path.rename(path.with_name(f"renamed-{self.counter}{path.suffix}"))
+            self.touched(path, path.with_name(f"renamed-{self.counter}{path.suffix}"))
 
     @rule(folder=st.sampled_from(["feedback", "decisions", "changes"]), n=st.integers(0, 99), on=st.booleans())
     def toggle_draft(self, folder: str, n: int, on: bool) -> None:
@@ -173,6 +191,7 @@ class EditAndRebuild(RuleBasedStateMachine):
     @rule(variant=st.integers(0, 2))
     def override_reading_model(self, variant: int) -> None:
         target = self.project / "templates" / "feedback.html"
+        self.touched(target)
         if variant == 2:
             target.unlink(missing_ok=True)
             return
@@ -183,6 +202,7 @@ class EditAndRebuild(RuleBasedStateMachine):
     @rule(variant=st.integers(0, 1))
     def override_card_with_page_path(self, variant: int) -> None:
         target = self.project / "templates" / "macros.html"
+        self.touched(target)
         if variant == 1:
             target.unlink(missing_ok=True)
             return
@@ -194,6 +214,7 @@ class EditAndRebuild(RuleBasedStateMachine):
     @rule(variant=st.integers(0, 2))
     def static_file(self, variant: int) -> None:
         target = self.project / "templates" / "static" / "extra.css"
+        self.touched(target)
         if variant == 2:
             target.unlink(missing_ok=True)
             return
@@ -212,11 +233,25 @@ class EditAndRebuild(RuleBasedStateMachine):
         if isinstance(cold, list):
             assert warm == cold, "an incremental build must refuse what a cold build refuses, with the same problems"
             assert tree(self.project / "site") == before, "a refused build must leave site/ as it was"
+            assert self.serve() == cold, "the dev server's engine must refuse it too, with the same problems"
             return
         assert isinstance(warm, dict), f"the incremental build refused content the cold build accepted: {warm}"
         differ = sorted(k for k in warm.keys() | cold.keys() if warm.get(k) != cold.get(k))
         assert not differ, f"incremental differs from cold in {differ[:8]}"
+        served = self.serve()
+        assert isinstance(served, dict), f"the dev server's engine refused content the cold build accepted: {served}"
+        differ = sorted(k for k in served.keys() | cold.keys() if served.get(k) != cold.get(k))
+        assert not differ, f"the dev server's engine differs from cold in {differ[:8]}"
         shutil.rmtree(self.root / "cold")
+
+    def serve(self) -> dict[str, bytes] | list[str]:
+        """What the dev server's engine makes of the paths changed since its last run."""
+        changed, self.changed = self.changed, set()
+        try:
+            self.session.run(changed)
+        except ContentError as exc:
+            return sorted(p.format() for p in exc.problems)
+        return tree(self.served)
 
 
 EditAndRebuild.TestCase.settings = settings(max_examples=4, stateful_step_count=8, deadline=None,

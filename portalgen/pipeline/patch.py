@@ -1,0 +1,92 @@
+"""An edit that only rewords a record: brought into the linked model without linking again.
+
+Linking joins records by their slugs, dates, outcomes, references, tags, visibility and the
+customers behind them. An edit that changes none of these (a title, a body, a quote, a source, a
+workaround, a priority, a revisit date) changes nothing that linking derives: the new record and
+its HTML can replace the old ones in the items that show them, and only those records' own pages
+are planned again. Anything else, and any record added or removed, links the whole model again.
+The result is the model a full link would make; the property test that compares incremental and
+cold builds holds this path to that.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import Any
+
+from portalgen.content.kinds import KINDS
+from portalgen.content.records import Records
+from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
+from portalgen.render import plan
+from portalgen.render.spec import PageSpec
+
+# What an edit may change for this path to hold; `line` and `path` only say where the text sits.
+WORDING = {
+    "feedback": frozenset({"title", "source", "quote", "body", "line", "path"}),
+    "decision": frozenset({"title", "body", "workaround", "priority", "revisit", "line", "path"}),
+    "change": frozenset({"title", "body", "line", "path"}),
+}
+Item = FeedbackItem | DecisionItem | ChangeItem
+_PAGES: dict[str, Callable[[Any, plan.Excerpt], PageSpec]] = {
+    "feedback": plan.feedback_page, "decision": plan.decision_page, "change": plan.change_page}
+
+
+def reworded(old: Records, new: Records) -> list[tuple[str, Any]] | None:
+    """The records an edit only reworded, as (kind, new record); None when it did more than that."""
+    if old.portal != new.portal:
+        return None
+    found: list[tuple[str, Any]] = []
+    for kind in KINDS.values():
+        before, after = kind.table(old), kind.table(new)
+        if before.keys() != after.keys():
+            return None
+        for slug, record in after.items():
+            if record is before[slug]:
+                continue
+            allowed = WORDING.get(kind.name)
+            if allowed is None or any(getattr(record, f.name) != getattr(before[slug], f.name)
+                                      for f in dataclasses.fields(record) if f.name not in allowed):
+                return None
+            found.append((kind.name, record))
+    return found
+
+
+def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str, str], str],
+          today: date | None) -> list[Item] | None:
+    """Put the reworded records into the model; the items changed, or None if the day moved on."""
+    if today is not None and today != model.as_of:
+        return None  # days waiting count to a new day: link again
+    items: dict[tuple[str, str], Item] = {}
+    for group, kind in ((model.feedback, "feedback"), (model.decisions, "decision"), (model.changes, "change")):
+        for item in group:
+            items[kind, item.record.slug] = item
+    changed = []
+    for kind, record in records:
+        found = items.get((kind, record.slug))
+        if found is None:
+            continue  # a draft or private record: not in the model, and it stays out
+        item = found
+        item.record = record
+        item.body_html = html(kind, record.slug, "body")
+        if isinstance(item, DecisionItem):
+            item.workaround_html = html(kind, record.slug, "workaround")
+        changed.append(item)
+    return changed
+
+
+def replan(specs: list[PageSpec], fps: Mapping[str, str], items: list[Item], excerpt: plan.Excerpt,
+           fingerprint: Callable[[PageSpec], str]) -> tuple[list[PageSpec], dict[str, str]]:
+    """The plan with the changed items' own pages planned again (their title and description)."""
+    fresh = {}
+    for item in items:
+        kind = "feedback" if isinstance(item, FeedbackItem) else "decision" if isinstance(item, DecisionItem) \
+            else "change"
+        spec = _PAGES[kind](item, excerpt)
+        fresh[spec.path] = spec
+    new_specs = [fresh.get(spec.path, spec) for spec in specs]
+    new_fps = dict(fps)
+    for path, spec in fresh.items():
+        new_fps[path] = fingerprint(spec)
+    return new_specs, new_fps
