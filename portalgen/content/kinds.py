@@ -6,6 +6,7 @@ the docs all look a kind up here instead of keeping their own list.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ class Kind:
     markdown: tuple[str, ...] = ("body",)  # attributes rendered from Markdown when published
     prompt: str = ""  # what `portalgen new` puts in the body for the author to replace
 
-    @property
+    @functools.cached_property
     def references(self) -> tuple[Field, ...]:
         """The keys that name other records."""
         return tuple(f for f in self.fields if f.target)

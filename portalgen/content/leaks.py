@@ -9,11 +9,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from portalgen.content.problems import Problems
-from portalgen.content.records import Change, Decision, Feedback, Records
+from portalgen.content.records import Records
 
 
 def _protected(records: Records) -> list[tuple[str, str, str]]:
@@ -32,55 +32,36 @@ def _protected(records: Records) -> list[tuple[str, str, str]]:
     return [(n.strip(), s, w) for n, s, w in names if len(n.strip()) >= 2]
 
 
-def _public_texts(records: Records) -> Iterator[tuple[str, str, str]]:
-    """(path, field, text) for every text field that a build can publish (drafts included)."""
-    yield from _file_names(records)
-    yield from _record_texts(records)
-    yield from _customer_texts(records)
-    yield "content/portal.yaml", "title", records.portal.title
-    yield "content/portal.yaml", "description", records.portal.description
-    yield "content/portal.yaml", "product", records.portal.product
+Text = tuple[str, str, str]  # (path, field, text)
 
 
-def _file_names(records: Records) -> Iterator[tuple[str, str, str]]:
-    kinds: tuple[Mapping[str, Feedback | Decision | Change], ...] = (
-        records.feedback, records.decisions, records.changes)
-    for kind in kinds:
-        for record in kind.values():
-            if record.public:  # the slug becomes a public URL
-                yield record.path, "file name", record.slug.replace("-", " ")
-
-
-def _record_texts(records: Records) -> Iterator[tuple[str, str, str]]:
+def _public_texts(records: Records) -> Iterator[tuple[object, list[Text]]]:
+    """Every text field that a build can publish (drafts included), record by record."""
     for fb in records.feedback.values():
-        if fb.public:
-            yield fb.path, "title", fb.title
-            yield fb.path, "quote", fb.quote
-            yield fb.path, "source", fb.source
-            yield fb.path, "tags", " · ".join(fb.tags)
-            yield fb.path, "body", fb.body
+        if fb.public:  # the slug becomes a public URL
+            yield fb, [(fb.path, "file name", fb.slug.replace("-", " ")), (fb.path, "title", fb.title),
+                       (fb.path, "quote", fb.quote), (fb.path, "source", fb.source),
+                       (fb.path, "tags", " · ".join(fb.tags)), (fb.path, "body", fb.body)]
     for d in records.decisions.values():
         if d.public:
-            yield d.path, "title", d.title
-            yield d.path, "reasoning (body)", d.body
-            yield d.path, "workaround", d.workaround
+            yield d, [(d.path, "file name", d.slug.replace("-", " ")), (d.path, "title", d.title),
+                      (d.path, "reasoning (body)", d.body), (d.path, "workaround", d.workaround)]
     for c in records.changes.values():
         if c.public:
-            yield c.path, "title", c.title
-            yield c.path, "version", c.version
-            yield c.path, "body", c.body
-
-
-def _customer_texts(records: Records) -> Iterator[tuple[str, str, str]]:
+            yield c, [(c.path, "file name", c.slug.replace("-", " ")), (c.path, "title", c.title),
+                      (c.path, "version", c.version), (c.path, "body", c.body)]
     for cu in records.customers.values():
-        yield cu.path, "segment", cu.segment  # anonymous customers are credited by segment
+        texts = [(cu.path, "segment", cu.segment)]  # anonymous customers are credited by segment
         if cu.named:
-            yield cu.path, "file name", cu.slug.replace("-", " ")
-            yield cu.path, "body", cu.body
-            yield cu.path, "name", cu.name
+            texts += [(cu.path, "file name", cu.slug.replace("-", " ")), (cu.path, "body", cu.body),
+                      (cu.path, "name", cu.name)]
             for person in cu.public_people:
-                yield cu.path, "people name", person.name
-                yield cu.path, "people role", person.role
+                texts += [(cu.path, "people name", person.name), (cu.path, "people role", person.role)]
+        yield cu, texts
+    portal = records.portal
+    yield portal, [("content/portal.yaml", "title", portal.title),
+                   ("content/portal.yaml", "description", portal.description),
+                   ("content/portal.yaml", "product", portal.product)]
 
 
 _WORD = re.compile(r"\w+")
@@ -109,9 +90,9 @@ def _words(text: str) -> list[str]:
 
 
 Index = dict[str, list[tuple[tuple[str, ...], str, str, str]]]
-# Names found in each text, for the protected names they were found against: a long-running caller
-# (the dev server) keeps these between builds; they are forgotten when the protected names change.
-Memo = dict[tuple[tuple[str, str, str], ...], dict[str, dict[str, tuple[str, str]]]]
+# What each record's texts name, for the protected names they were checked against: a long-running
+# caller (the dev server) keeps these between builds, so an edit re-reads only the records it changed.
+Memo = dict[int, tuple[object, tuple[Text, ...], list[tuple[Text, str, str, str]]]]
 
 
 def lint(records: Records, memo: Memo | None = None) -> Problems:
@@ -125,18 +106,15 @@ def lint(records: Records, memo: Memo | None = None) -> Problems:
             index.setdefault(key[0], []).append((key, name, slug, what))
     if not index:
         return problems
-    seen: dict[str, dict[str, tuple[str, str]]] = {}
-    if memo is not None:
-        seen = memo.get(protected) or {}
+    memo = {} if memo is None else memo
+    if memo.get(0, (None,))[0] != protected:  # other names to protect: every text is read again
         memo.clear()
-        memo[protected] = seen
-    for path, field, text in _public_texts(records):
-        if not text:
-            continue
-        found = seen.get(text)
-        if found is None:
-            found = seen[text] = _names_in(text, index)
-        for name, (slug, what) in found.items():
+        memo[0] = (protected, (), [])
+    for record, texts in _public_texts(records):
+        found = memo.get(id(record))
+        if found is None or found[0] is not record:  # records never change: the same one reads the same
+            found = memo[id(record)] = (record, tuple(texts), _hits(texts, index))
+        for (path, field, _), name, slug, what in found[2]:
             owner = records.customers[slug].path
             if path == owner and field == "name":
                 continue
@@ -145,3 +123,8 @@ def lint(records: Records, memo: Memo | None = None) -> Problems:
                            f"remove the name or describe them by segment; or set credit: named in {owner} "
                            "if they agreed to be named")
     return problems
+
+
+def _hits(texts: list[Text], index: Index) -> list[tuple[Text, str, str, str]]:
+    return [(text, name, slug, what) for text in texts if text[2]
+            for name, (slug, what) in _names_in(text[2], index).items()]

@@ -6,12 +6,13 @@ The keys that name other records, and which kind they name, come from the schema
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from portalgen.content.fields import did_you_mean
 from portalgen.content.frontmatter import RawRecord
-from portalgen.content.kinds import KINDS
-from portalgen.content.problems import Problems
+from portalgen.content.kinds import KINDS, Kind
+from portalgen.content.problems import Problem, Problems
 from portalgen.content.records import Records
 from portalgen.content.schema import Field
 
@@ -27,16 +28,41 @@ def unknown_reference(key: str, kind: str, slug: str, known: set[str]) -> tuple[
             "or fix the slug")
 
 
-def check_references(records: Records, raws: Raws, problems: Problems) -> None:
+@dataclass
+class Memo:
+    """Each record's reference problems, kept while the records they can name are the same ones."""
+
+    names: frozenset[tuple[str, str, bool]] = frozenset()  # (kind, slug, draft) of every record
+    found: dict[int, tuple[Any, list[Problem]]] = field(default_factory=dict)
+
+
+def check_references(records: Records, raws: Raws, problems: Problems, memo: Memo | None = None) -> None:
     """Every slug named under a reference key exists; a published record pointing at a draft warns."""
     known = {name: {slug for (k, slug) in raws if k == name} for name in KINDS}
+    if memo is not None:
+        names = frozenset((kind.name, slug, bool(getattr(r, "draft", False)))
+                          for kind in KINDS.values() for slug, r in kind.table(records).items()) | frozenset(
+            (kind, slug, False) for kind, slug in raws)
+        if names != memo.names:  # a record added, removed or drafted: every reference is checked again
+            memo.names, memo.found = names, {}
     for kind in KINDS.values():
         for record in kind.table(records).values():
-            raw = raws[(kind.name, record.slug)]
-            published = getattr(record, "public", False) and not getattr(record, "draft", False)
-            for field in kind.references:
-                _check_field(records, raw, record, field, known[field.target], published, problems)
+            kept = memo.found.get(id(record)) if memo is not None else None
+            if kept is None or kept[0] is not record:
+                kept = (record, _check_record(records, raws, kind, record, known))
+                if memo is not None:
+                    memo.found[id(record)] = kept
+            problems.extend(kept[1])
     _check_duplicate_cycles(records, raws, problems)
+
+
+def _check_record(records: Records, raws: Raws, kind: Kind, record: Any, known: dict[str, set[str]]) -> list[Problem]:
+    found = Problems()
+    raw = raws[(kind.name, record.slug)]
+    published = getattr(record, "public", False) and not getattr(record, "draft", False)
+    for key in kind.references:
+        _check_field(records, raw, record, key, known[key.target], published, found)
+    return found.items
 
 
 def _check_field(records: Records, raw: RawRecord, record: Any, field: Field, known: set[str],

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from portalgen.content import references
 from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS, Kind
 from portalgen.content.loading import LoadResult
 from portalgen.content.problems import Problem, Problems
 from portalgen.content.records import Portal, Records
-from portalgen.content.references import check_references
 from portalgen.content.schema import PORTAL
 
 # The value a record keeps for an optional key that is not set, by field type.
@@ -56,7 +57,15 @@ def _required_missing(kind: Kind, v: dict[str, Any]) -> bool:
 # One raw record checked on its own: (typed record or None, its problems). A long-running caller
 # (the dev server) keeps these between builds, keyed by the raw record and the portal settings.
 Checked = tuple[Any, list[Problem]]
-Memo = dict[tuple[int, Portal], tuple[RawRecord, Checked]]
+
+
+@dataclass
+class Memo:
+    """Each raw record's own check, kept while the portal settings (which typed records use) stay."""
+
+    portal: Portal | None = None
+    checked: dict[int, tuple[RawRecord, Checked]] = field(default_factory=dict)
+    references: references.Memo = field(default_factory=references.Memo)
 
 
 def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
@@ -72,10 +81,9 @@ def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
 def _checked(kind: Kind, raw: RawRecord, portal: Portal, memo: Memo | None) -> Checked:
     if memo is None:
         return check_record(kind, raw, portal)
-    key = (id(raw), portal)
-    found = memo.get(key)
+    found = memo.checked.get(id(raw))
     if found is None or found[0] is not raw:
-        found = memo[key] = (raw, check_record(kind, raw, portal))
+        found = memo.checked[id(raw)] = (raw, check_record(kind, raw, portal))
     return found[1]
 
 
@@ -87,6 +95,8 @@ def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Pro
     problems = Problems()
     problems.extend(loaded.problems)
     portal = _portal(loaded.portal, problems)
+    if memo is not None and memo.portal != portal:  # other settings: every record is checked again
+        memo.portal, memo.checked = portal, {}
     tables: dict[str, dict[str, Any]] = {kind.name: {} for kind in KINDS.values()}
     paths: dict[tuple[str, str], str] = {}
     raws: dict[tuple[str, str], RawRecord] = {}
@@ -105,7 +115,7 @@ def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Pro
             tables[raw.kind][raw.slug] = record
 
     records = Records(portal, **{kind.folder: tables[name] for name, kind in KINDS.items()})
-    check_references(records, raws, problems)
+    references.check_references(records, raws, problems, memo.references if memo is not None else None)
     if loaded.portal is not None and not portal.base_url:
         problems.warn(loaded.portal.path, None, "no base_url: sitemap.xml is skipped and the feed uses "
                       "relative links", "add base_url: https://where.the.site.is/")

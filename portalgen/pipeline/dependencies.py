@@ -33,19 +33,25 @@ class SavedDependencies(TypedDict):
 class World:
     """The new model, answering 'what would this key read now?'."""
 
-    def __init__(self, model: Model):
+    def __init__(self, model: Model, index: dict[Key, Any] | None = None):
         self.model = model
-        self.index: dict[Key, Any] = {("model",): model, ("portal",): model.portal}
+        self.index = index if index is not None else self.index_of(model)
+        self._memo: dict[Key, str] = {}
+
+    @staticmethod
+    def index_of(model: Model) -> dict[Key, Any]:
+        """Every object of the model that has an identity, by its key."""
+        index: dict[Key, Any] = {("model",): model, ("portal",): model.portal}
         for group in (model.feedback, model.decisions, model.changes, model.customers, model.tags):
             for obj in group:
                 key = identity(obj)
                 if key is None:
                     continue
-                self.index[key] = obj
+                index[key] = obj
                 record = getattr(obj, "record", None)
                 if record is not None:
-                    self.index[(*key, "record")] = record
-        self._memo: dict[Key, str] = {}
+                    index[(*key, "record")] = record
+        return index
 
     def fingerprint(self, key: Key) -> str:
         found = self._memo.get(key)

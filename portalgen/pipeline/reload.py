@@ -46,7 +46,7 @@ def can_patch(root: Path, changed: Collection[str]) -> bool:
 
 def order(record: RawRecord) -> tuple[str, tuple[str, ...], str]:
     """Where a full discovery meets the file: folder by name, then each folder's files before its sub-folders'."""
-    parts = Path(record.path).parts[1:]  # without "content"
+    parts = record.path.split("/")[1:]  # a project-relative POSIX path, without "content"
     return parts[0], tuple(parts[1:-1]), parts[-1]
 
 

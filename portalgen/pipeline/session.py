@@ -33,7 +33,7 @@ from portalgen.pipeline.output_state import OutputState
 from portalgen.render import pages, plan, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
-from portalgen.render.tracking import TrackingEnvironment
+from portalgen.render.tracking import TrackingEnvironment, identity
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Session:
         self.persist = persist  # save the cache after each run (the CLI); serve keeps it in memory
         self.source_date = today
         self.loaded: LoadResult | None = None
-        self._checked: validating.Memo = {}
+        self._checked = validating.Memo()
         self._names: leaks.Memo = {}
         self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
         self._excerpts: dict[str, str] = {}
@@ -74,6 +74,7 @@ class Session:
         self.plan: Plan | None = None
         self._records: Records | None = None  # what self.plan was made from
         self._env: tuple[tuple[Path, ...], TrackingEnvironment] | None = None
+        self._index: tuple[Model, dict[tuple[str, ...], object]] | None = None
 
     @property
     def pmap(self) -> Mapper:
@@ -144,6 +145,9 @@ class Session:
         items = patch.apply(model, changed, html, self.source_date() if self.source_date else None)
         if items is None:
             return None
+        if self._index is not None and self._index[0] is model:
+            for item in items:  # the index of the model's objects points at the new records
+                self._index[1][(*(identity(item) or ()), "record")] = item.record
         clock.lap("link")
         specs, fps = patch.replan(self.plan.specs, self.plan.fps, items, self.excerpt, functools.partial(
             self._page_fp, model))
@@ -199,7 +203,10 @@ class Session:
         model = made.model
         env = self.environment()
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
-        world = World(model)
+        # An edit that only reworded records keeps the model's objects: so is their index.
+        if self._index is None or self._index[0] is not model:
+            self._index = (model, World.index_of(model))
+        world = World(model, self._index[1])
         deps = self.deps if self.deps is not None else state.dependencies
         early = self._render_first(env, made, deps, world, template_fp, first, on_first)
         reuse = deps.reusable(world, made.fps, template_fp)

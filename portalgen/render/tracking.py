@@ -64,7 +64,14 @@ _KINDS: dict[type, str] = {FeedbackItem: "feedback", DecisionItem: "decision", C
 
 
 def fingerprint(value: Any) -> str:
-    """A short digest of what a value shows, stopping at objects with an identity."""
+    """A short digest of what a value shows, stopping at objects with an identity.
+
+    A record read as it is (`item.record`) is named, not walked: the template's reads of its
+    fields are keys of their own. A record inside another value (the customers in a credit) is
+    walked, as a Python function handed that value may read any of it.
+    """
+    if _KINDS.get(value.__class__, "").endswith(":record"):
+        return "@" + "/".join(identity(value) or ())
     parts: list[str] = []
     _walk(value, parts)
     return _digest(parts)
@@ -91,7 +98,7 @@ def _walk(value: Any, parts: list[str]) -> None:
     tag = _LEAVES.get(cls)
     if tag is not None:
         parts.append(f"{tag}:{value}")
-    elif cls in _KINDS:
+    elif cls in _KINDS and not _KINDS[cls].endswith(":record"):
         key = identity(value)
         parts.append("@" + "/".join(key or ()))
     elif cls is list or cls is tuple:
