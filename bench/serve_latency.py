@@ -1,11 +1,21 @@
-"""Save-to-page latency of `portalgen serve`: from saving a feedback file to the page showing it.
+"""Save-to-page latency of `portalgen serve`: from saving a file to the page showing the change.
 
 For each portal (the example portal, and a generated one with 10,000 feedback items) this starts
-the real dev server on a free loopback port, opens a Server-Sent Events connection like the
-page's reload script does, then edits one feedback file ~10 times. Each edit is timed from the
-moment the file is written until BOTH the reload event has arrived AND the page served at the
-item's URL contains the new text. The median (and min/max) is printed, with the rebuild time
-the server reported, so the debounce and serving overhead can be told apart.
+the real dev server (in this process) on a free loopback port, then makes two kinds of edit, 10
+saves of each by default (bench/status_edit.py):
+
+  feedback body   a new last paragraph in one feedback item; its page must show the new text;
+  status change   a decision's `outcome:` switched between two outcomes (planned ↔ in-progress);
+                  the page of a feedback item it answers must show the item's new status.
+
+For each kind it opens a Server-Sent Events connection for the page, as the page's reload script
+does (`?page=`, so the server renders that page first), waits until the server is idle (the
+previous rebuild finished), saves, and times until BOTH the reload event has arrived AND the page
+served contains the change. It prints the median and p90, and the medians from the save to the
+reload event, to the start of the rebuild (the watcher's debounce) and to the end of the whole
+rebuild, so debounce, early reload and the rest can be told apart. It also reports the memory of
+this process's tree (summed PSS, bench/memory.py; the server forks render workers): before the
+server starts, the peak from its first build to the last save, and after the last save.
 
     python bench/serve_latency.py              # example portal + 10,000 items
     python bench/serve_latency.py --items 2000 --edits 5
@@ -17,8 +27,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import http.client
 import json
+import math
+import os
 import queue
 import random
 import shutil
@@ -28,13 +41,18 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
 sys.path.insert(0, str(REPO))
+
+from memory import ExternalSampler  # noqa: E402
+from status_edit import BodyEdit, StatusEdit, pick_status_edit  # noqa: E402
 
 from portalgen.dev.rebuild import Outcome, Ready, SessionRebuild  # noqa: E402
 from portalgen.dev.server import DevServer  # noqa: E402
@@ -164,10 +182,12 @@ class TimedRebuild(SessionRebuild):
         self.last: Outcome | None = None
         self.idle = threading.Event()  # no rebuild running: the server has finished the last one
         self.idle.set()
+        self.started = 0.0
         self.finished = 0.0
 
     def __call__(self, changed: set[str], first: Collection[str] = (), on_first: Ready | None = None) -> Outcome:
         self.idle.clear()
+        self.started = time.perf_counter()
         try:
             self.last = super().__call__(changed, first, on_first)
         finally:
@@ -176,60 +196,121 @@ class TimedRebuild(SessionRebuild):
         return self.last
 
 
-def measure(name: str, project: Path, target: Path, url_path: str, edits: int,
-            verbose: bool = False) -> dict[str, float]:
-    rebuild = TimedRebuild(project)
-    started = time.perf_counter()
-    with DevServer(project, port=0, log=False, rebuild=rebuild) as server:
-        first_build = time.perf_counter() - started
-        assert rebuild.last and rebuild.last.ok, rebuild.last
-        assert "</html>" in get(server.url, url_path)
-        events = Events(server.url, url_path)
-        events.wait("hello")
-        original = target.read_text("utf-8")
-        totals, to_event, builds = [], [], []
-        try:
-            for i in range(edits):
-                # An author saves again after reading the page: by then the server has finished the
-                # rest of the last rebuild (pages not open, feeds, index, JSON, site/), timed below.
-                rebuild.idle.wait(DEADLINE)
-                marker = f"BENCH-EDIT-{i:03d}"
-                text = original.rstrip("\n") + f"\n\nEdited: {marker}.\n"  # a new last paragraph
+Edit = BodyEdit | StatusEdit
+
+
+def p90(values: list[float]) -> float:
+    """Nearest-rank 90th percentile: the 9th of 10 values."""
+    return sorted(values)[max(0, math.ceil(0.9 * len(values)) - 1)]
+
+
+def _wait_shown(server: DevServer, events: Events, edit: Edit, i: int, saved: float, verbose: bool) -> float:
+    """Wait for the reload that brings edit `i` to its page; the time the event arrived."""
+    while True:  # the reload for this save (a burst may also give an earlier one)
+        at, data = events.wait("reload")
+        shown = data["ok"] and edit.shown(get(server.url, edit.url_path), i)
+        if verbose:
+            print(f"    {edit.kind} {i}: reload after {(at - saved) * 1000:6.0f} ms, ok={data['ok']}, "
+                  f"change served={shown}", flush=True)
+        if shown:
+            return at
+
+
+def timed_edits(server: DevServer, rebuild: TimedRebuild, edit: Edit, edits: int,
+                sampler: ExternalSampler | None = None, verbose: bool = False) -> dict[str, float]:
+    """Save `edits` times, each once the server is idle; time until the page shows the change.
+
+    The memory sampler, if any, is paused from each save until the page shows it.
+    """
+    quiet = sampler.paused if sampler else contextlib.nullcontext
+    if not edit.ready(get(server.url, edit.url_path)):
+        raise SystemExit(f"{edit.url_path} does not show what the {edit.kind} edit expects before it")
+    original = edit.path.read_text("utf-8")
+    events = Events(server.url, edit.url_path)  # the page is open in a browser: it is rendered first
+    events.wait("hello")
+    totals, to_event, to_start, to_done = [], [], [], []
+    try:
+        for i in range(edits):
+            # An author saves again after reading the page: by then the server has finished the
+            # rest of the last rebuild (pages not open, feeds, index, JSON, site/), timed below.
+            rebuild.idle.wait(DEADLINE)
+            text = edit.text(original, i)
+            with quiet():
                 saved = time.perf_counter()
-                target.write_text(text, "utf-8")
-                while True:  # the reload for this save (a burst may also give an earlier one)
-                    at, data = events.wait("reload")
-                    shown = data["ok"] and marker in get(server.url, url_path)
-                    if verbose:
-                        print(f"    edit {i}: reload after {at - saved:6.2f} s, ok={data['ok']}, "
-                              f"new text served={shown}", flush=True)
-                    if shown:
-                        break
-                served = time.perf_counter()
-                totals.append(served - saved)
-                to_event.append(at - saved)
-                rebuild.idle.wait(DEADLINE)
-                builds.append(rebuild.finished - saved)
-        finally:
-            events.close()
-            target.write_text(original, "utf-8")
-    result = {
-        "first build": first_build,
-        "median save→page": statistics.median(totals), "min": min(totals), "max": max(totals),
-        "p90 save→page": sorted(totals)[max(0, round(0.9 * len(totals)) - 1)],
-        "median save→event": statistics.median(to_event), "median save→rebuild done": statistics.median(builds),
+                edit.path.write_text(text, "utf-8")
+                at = _wait_shown(server, events, edit, i, saved, verbose)
+                totals.append(time.perf_counter() - saved)
+            to_event.append(at - saved)
+            rebuild.idle.wait(DEADLINE)
+            to_start.append(rebuild.started - saved)
+            to_done.append(rebuild.finished - saved)
+    finally:
+        events.close()
+    return {
+        "edits": edits, "median save→page": statistics.median(totals), "p90 save→page": p90(totals),
+        "min": min(totals), "max": max(totals), "median save→event": statistics.median(to_event),
+        "median save→rebuild start": statistics.median(to_start),
+        "median save→rebuild done": statistics.median(to_done),
     }
-    pages = rebuild.last.pages if rebuild.last else 0
-    print(f"\n{name}  ({pages} pages, {edits} edits)")
-    for key, value in result.items():
-        print(f"  {key:<20} {value * 1000:9.0f} ms")
+
+
+def measure(name: str, project: Path, edits: Sequence[Edit], count: int, verbose: bool = False) -> dict[str, Any]:
+    """Start the dev server on `project`, make `count` saves of each edit in turn, restore the files.
+
+    Also the memory of this process's tree (the server runs in it, and forks render workers),
+    summed PSS: before the server starts, its peak from the first build to the last edit (not
+    sampled from a save until its page is shown), and after the last edit (the server idle).
+    """
+    originals = {edit.path: edit.path.read_text("utf-8") for edit in edits}
+    gc.collect()
+    sampler = ExternalSampler(os.getpid())
+    before = sampler.report()["now MB"]
+    rebuild = TimedRebuild(project)
+    result: dict[str, Any] = {}
+    try:
+        started = time.perf_counter()
+        with DevServer(project, port=0, log=False, rebuild=rebuild) as server:
+            result["first build"] = time.perf_counter() - started
+            assert rebuild.last and rebuild.last.ok, rebuild.last
+            result["pages"] = rebuild.last.pages
+            for edit in edits:
+                result[edit.kind] = timed_edits(server, rebuild, edit, count, sampler, verbose)
+            memory = sampler.report()
+    finally:
+        sampler.close()
+        for path, text in originals.items():  # the server has stopped: no rebuild for these
+            path.write_text(text, "utf-8")
+    saves = count * len(edits)
+    result["memory MB"] = {"before the server": before, "peak": memory["peak MB"],
+                           f"after {saves} edits": memory["now MB"], "edits": saves}
+    report(name, result)
     return result
+
+
+def report(name: str, result: dict[str, Any]) -> None:
+    print(f"\n{name}  ({result['pages']} pages; first build {result['first build']:.2f} s)")
+    for kind, timing in result.items():
+        if isinstance(timing, dict) and "median save→page" in timing:
+            print(f"  {kind}, {timing['edits']} edits:")
+            for key, value in timing.items():
+                if key != "edits":
+                    print(f"    {key:<26} {value * 1000:7.0f} ms")
+    memory = result["memory MB"]
+    print("  memory, process tree (PSS): " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items() if k != "edits"))
+
+
+def edits_for(project: Path, body: BodyEdit) -> list[Edit]:
+    """The body edit, and the status change when the portal has a decision that sets an item's status."""
+    status = pick_status_edit(project)
+    if status is None:
+        print(f"(no decision in {project} sets the status of an item: no status edits)", file=sys.stderr)
+    return [body] if status is None else [body, status]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=10_000, help="feedback items in the generated portal")
-    parser.add_argument("--edits", type=int, default=10, help="timed edits per portal")
+    parser.add_argument("--edits", type=int, default=10, help="timed saves of each kind per portal")
     parser.add_argument("--skip-example", action="store_true", help="only the generated portal")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every edit")
     args = parser.parse_args()
@@ -238,13 +319,14 @@ def main() -> None:
         if not args.skip_example:
             (base / "example").mkdir()
             target, url = example(base / "example")
-            measure("example portal", base / "example", target, url, args.edits, args.verbose)
+            measure("example portal", base / "example", edits_for(base / "example", BodyEdit(target, url)),
+                    args.edits, args.verbose)
         (base / "generated").mkdir()
         started = time.perf_counter()
         target, url = generate(base / "generated", args.items)
         print(f"\n(generated {args.items} feedback items in {time.perf_counter() - started:.1f} s)")
-        measure(f"generated portal, {args.items} feedback items", base / "generated", target, url, args.edits,
-                args.verbose)
+        measure(f"generated portal, {args.items} feedback items", base / "generated",
+                edits_for(base / "generated", BodyEdit(target, url)), args.edits, args.verbose)
 
 
 if __name__ == "__main__":
