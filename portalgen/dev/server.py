@@ -30,7 +30,7 @@ from portalgen.dev.httpd import DevHTTPServer
 from portalgen.dev.paths import base_path
 from portalgen.dev.rebuild import Outcome, Rebuild, SessionRebuild, internal_error
 from portalgen.dev.state import SiteState
-from portalgen.dev.watcher import Watcher
+from portalgen.dev.watcher import QUIET, Watcher
 from portalgen.output import writing
 from portalgen.pipeline.building import find_project
 from portalgen.render.template_errors import display_path
@@ -57,7 +57,7 @@ class DevServer:
     """
 
     def __init__(self, project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
-                 quiet: float = 0.1, rebuild: Rebuild | None = None, log: bool = True):
+                 quiet: float = QUIET, rebuild: Rebuild | None = None, log: bool = True):
         self.project = find_project(project)
         # A preview with drafts never goes into site/, so it cannot be deployed by mistake.
         self.output = self.project / (".portalgen-cache/preview" if drafts else "site")

@@ -42,6 +42,10 @@ warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWa
                         module=r"watchdog\.")
 
 WATCHED_FOLDERS = ("content", "templates")
+# An editor's save is a burst of events a few milliseconds long (write a temporary file, rename it
+# over the original); 20 ms of quiet ends it, and costs the author only that long before a rebuild.
+# A longer burst (a branch switch) may start a rebuild early: what arrives meanwhile is kept.
+QUIET = 0.02
 RECORD_SUFFIXES = tuple(sorted({suffix for kind in KINDS.values() for suffix in kind.suffixes}))
 _REACT_TO = {EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED,
              EVENT_TYPE_CLOSED}
@@ -75,7 +79,7 @@ class Debouncer:
     arrive while the callback runs are kept and produce the next call, so none is lost.
     """
 
-    def __init__(self, callback: Callable[[set[str]], None], quiet: float = 0.1,
+    def __init__(self, callback: Callable[[set[str]], None], quiet: float = QUIET,
                  max_wait: float = 2.0, name: str = "portalgen-debounce"):
         self._callback = callback
         self.quiet = quiet
@@ -145,7 +149,7 @@ class Watcher:
     never watched, so a rebuild does not wake the watcher.
     """
 
-    def __init__(self, project: Path, on_change: Callable[[set[str]], None], quiet: float = 0.1):
+    def __init__(self, project: Path, on_change: Callable[[set[str]], None], quiet: float = QUIET):
         self.project = project.absolute()
         self.debouncer = Debouncer(on_change, quiet=quiet)
         self._observer = Observer()
