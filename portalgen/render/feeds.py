@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
 import uuid
-import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from datetime import date
 
@@ -32,17 +32,32 @@ def _timestamp(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrs)
-    if text is not None:
-        el.text = text
-    return el
+# Feeds are assembled from strings: ElementTree spent most of the time of a 10,000-item build
+# re-serialising the same entries for the site, tag and customer feeds. These escape exactly as
+# ElementTree's serialiser does (xml.etree.ElementTree._escape_cdata and _escape_attrib), so the
+# bytes are the same as before; tests/render/test_site_files.py holds them to ElementTree's.
+def xml_text(text: str) -> str:
+    """Character data as ElementTree writes it."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _xml(root: ET.Element) -> bytes:
-    # An annotated local: typeshed types tostring() as Any for every encoding but "unicode".
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return data + b"\n"
+def xml_attr(value: str) -> str:
+    """An attribute value (inside double quotes) as ElementTree writes it."""
+    return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+            .replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;"))
+
+
+def _el(tag: str, text: str | None = None, **attrs: str) -> str:
+    """One element without children; empty ones are closed the way ElementTree closes them."""
+    start = tag + "".join(f' {name}="{xml_attr(value)}"' for name, value in attrs.items())
+    return f"<{start}>{xml_text(text)}</{tag}>" if text else f"<{start} />"
+
+
+def _document(root: str, xmlns: str, attrs: str, children: list[str]) -> bytes:
+    start = f"<?xml version='1.0' encoding='utf-8'?>\n<{root} xmlns=\"{xmlns}\"{attrs}"
+    text = start + ">" + "".join(children) + f"</{root}>\n" if children else start + " />\n"
+    # ElementTree writes through a UTF-8 text stream with errors="xmlcharrefreplace".
+    return text.encode("utf-8", "xmlcharrefreplace")
 
 
 def _entry_html(item: DecisionItem | ChangeItem) -> str:
@@ -71,66 +86,90 @@ def feed_link(model: Model, feed_path: str, target: str) -> str:
     return urls.relative(feed_path, urls.pretty(target) or "./")
 
 
+class Entries:
+    """Feed entries of one build, each rendered once and shared by every feed that lists it.
+
+    An entry is the same in the site feed, its tag feeds and its customer feeds except for its
+    link, which without a base_url is relative to the feed: so it is kept as the text before and
+    after the link's address.
+    """
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._done: dict[int, tuple[DecisionItem | ChangeItem, str, str]] = {}  # item kept: id() stays unique
+
+    def entry(self, item: DecisionItem | ChangeItem, feed_path: str) -> str:
+        found = self._done.get(id(item))
+        if found is None:
+            found = self._done[id(item)] = (item, *self._render(item))
+        _, head, tail = found
+        return head + xml_attr(feed_link(self.model, feed_path, item.url)) + tail
+
+    def _render(self, item: DecisionItem | ChangeItem) -> tuple[str, str]:
+        kind = "Decision" if isinstance(item, DecisionItem) else "Shipped"
+        stamp = _timestamp(item.record.date)
+        head = ("<entry>" + _el("title", f"{kind}: {item.record.title}") + _el("id", _stable_id(self.model, item.url))
+                + _el("updated", stamp) + _el("published", stamp) + '<link rel="alternate" href="')
+        # Escaped, the HTML is plain text to any XML parser (type="html").
+        tail = ('" type="text/html" />' + _el("category", term="decision" if kind == "Decision" else "change")
+                + _el("content", _entry_html(item), type="html") + "</entry>")
+        return head, tail
+
+
+def _newest(items: Iterable[DecisionItem | ChangeItem]) -> list[DecisionItem | ChangeItem]:
+    unique = {id(i): i for i in items}.values()
+    # nsmallest is sorted()[:n] without sorting the thousands of entries a big theme has.
+    return heapq.nsmallest(FEED_ENTRIES, unique, key=lambda i: (-i.record.date.toordinal(), i.url))
+
+
 def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | ChangeItem] | None = None,
-         self_path: str = urls.SITE_FEED, alternate_path: str = urls.INDEX, subtitle: str | None = None) -> bytes:
-    """An RFC 4287 feed of decisions and changes, newest first."""
+         self_path: str = urls.SITE_FEED, alternate_path: str = urls.INDEX, subtitle: str | None = None,
+         entries: Entries | None = None) -> bytes:
+    """An RFC 4287 feed of decisions and changes, newest first.
+
+    Pass the build's Entries to every feed of a build, so each entry is rendered once.
+    """
     if items is None:
         items = [*model.decisions, *model.changes]
-    unique = {id(i): i for i in items}.values()
-    entries = sorted(unique, key=lambda i: (-i.record.date.toordinal(), i.url))[:FEED_ENTRIES]
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": model.portal.language})
-    a = f"{{{ATOM}}}"
-    _sub(feed, a + "title", model.portal.title + title_suffix)
+    newest = _newest(items)
+    entries = entries or Entries(model)
     subtitle = model.portal.description if subtitle is None else subtitle
+    parts = [_el("title", model.portal.title + title_suffix)]
     if subtitle:
-        _sub(feed, a + "subtitle", subtitle)
-    _sub(feed, a + "id", _stable_id(model, self_path))
-    _sub(feed, a + "updated", _timestamp(entries[0].record.date if entries else model.as_of))
-    _sub(feed, a + "link", rel="self", href=feed_link(model, self_path, self_path), type="application/atom+xml")
-    _sub(feed, a + "link", rel="alternate", href=feed_link(model, self_path, alternate_path), type="text/html")
-    author = _sub(feed, a + "author")
-    _sub(author, a + "name", model.portal.product or model.portal.title)
-    _sub(feed, a + "generator", "portalgen")
-    for item in entries:
-        entry = _sub(feed, a + "entry")
-        kind = "Decision" if isinstance(item, DecisionItem) else "Shipped"
-        _sub(entry, a + "title", f"{kind}: {item.record.title}")
-        _sub(entry, a + "id", _stable_id(model, item.url))
-        _sub(entry, a + "updated", _timestamp(item.record.date))
-        _sub(entry, a + "published", _timestamp(item.record.date))
-        _sub(entry, a + "link", rel="alternate", href=feed_link(model, self_path, item.url), type="text/html")
-        _sub(entry, a + "category", term="decision" if kind == "Decision" else "change")
-        # ElementTree escapes the HTML, so it is plain text to any XML parser (type="html").
-        _sub(entry, a + "content", _entry_html(item), type="html")
-    return _xml(feed)
+        parts.append(_el("subtitle", subtitle))
+    parts += [
+        _el("id", _stable_id(model, self_path)),
+        _el("updated", _timestamp(newest[0].record.date if newest else model.as_of)),
+        _el("link", rel="self", href=feed_link(model, self_path, self_path), type="application/atom+xml"),
+        _el("link", rel="alternate", href=feed_link(model, self_path, alternate_path), type="text/html"),
+        "<author>" + _el("name", model.portal.product or model.portal.title) + "</author>",
+        _el("generator", "portalgen"),
+    ]
+    parts += [entries.entry(item, self_path) for item in newest]
+    return _document("feed", ATOM, f' xml:lang="{xml_attr(model.portal.language)}"', parts)
 
 
-def tag_feed(model: Model, tag: TagItem) -> bytes:
+def tag_feed(model: Model, tag: TagItem, entries: Entries | None = None) -> bytes:
     """Decisions and changes touching feedback on one theme."""
     items: list[DecisionItem | ChangeItem] = []
     for fb in tag.feedback:
         items.extend(fb.decisions)
         items.extend(fb.changes)
     return atom(model, f": {tag.name}", items, self_path=urls.feed("tag", tag.slug), alternate_path=tag.url,
-                subtitle=f"What we decided and shipped on the theme {tag.name}.")
+                subtitle=f"What we decided and shipped on the theme {tag.name}.", entries=entries)
 
 
-def customer_feed(model: Model, customer: CustomerItem) -> bytes:
+def customer_feed(model: Model, customer: CustomerItem, entries: Entries | None = None) -> bytes:
     """Follow what happens to what one named customer asked for."""
     name = customer.record.name
     return atom(model, f": what {name} asked for", [*customer.decided, *customer.shipped],
                 self_path=urls.feed("customer", customer.record.slug), alternate_path=customer.url,
-                subtitle=f"What we decided and shipped on what {name} raised.")
+                subtitle=f"What we decided and shipped on what {name} raised.", entries=entries)
 
 
 def sitemap(model: Model, paths: list[str]) -> bytes:
-    ET.register_namespace("", SITEMAP)
-    urlset = ET.Element(f"{{{SITEMAP}}}urlset")
-    for path in sorted(paths):
-        url = _sub(urlset, f"{{{SITEMAP}}}url")
-        _sub(url, f"{{{SITEMAP}}}loc", absolute(model, path))
-    return _xml(urlset)
+    return _document("urlset", SITEMAP, "", ["<url>" + _el("loc", absolute(model, path)) + "</url>"
+                                             for path in sorted(paths)])
 
 
 def robots(model: Model) -> bytes:

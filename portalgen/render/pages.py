@@ -129,11 +129,12 @@ def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], 
 def site_files(model: Model, specs: list[PageSpec]) -> dict[str, bytes]:
     """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON."""
     pages: dict[str, bytes] = {}
-    pages[urls.SITE_FEED] = feeds.atom(model)
+    entries = feeds.Entries(model)  # an entry is in the site feed, its tags' feeds and its customers'
+    pages[urls.SITE_FEED] = feeds.atom(model, entries=entries)
     for tag in model.tags:
-        pages[urls.feed("tag", tag.slug)] = feeds.tag_feed(model, tag)
+        pages[urls.feed("tag", tag.slug)] = feeds.tag_feed(model, tag, entries)
     for customer in model.customers:
-        pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer)
+        pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer, entries)
     pages[urls.SEARCH_INDEX] = search_index.render(model)
     if model.portal.base_url:
         pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")])

@@ -64,9 +64,26 @@ def build_document(model: Model) -> dict[str, Any]:
     }
 
 
-def dumps_embeddable(data: Any) -> str:
+# Only the C encoder is fast, and json.dumps uses it only without indent: so each record is
+# dumped on one line of its own, which keeps the file readable and diffable record by record.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
+def _lines(document: dict[str, Any]) -> str:
+    """One top-level field per line, and one record per line for the lists of records."""
+    fields = []
+    for key, value in document.items():
+        if isinstance(value, list) and value:
+            records = ",\n  ".join(map(_ENCODER.encode, value))
+            fields.append(f" {_ENCODER.encode(key)}: [\n  {records}\n ]")
+        else:
+            fields.append(f" {_ENCODER.encode(key)}: {_ENCODER.encode(value)}")
+    return "{\n" + ",\n".join(fields) + "\n}"
+
+
+def dumps_embeddable(data: dict[str, Any]) -> str:
     """JSON that cannot close a <script> element or an HTML comment when inlined."""
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = _lines(data)
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

@@ -24,6 +24,7 @@ segment does, as it does on the pages).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -59,9 +60,12 @@ def segment_slugs(credit: Credit | FeedbackItem) -> str:
 def all_segments(model: Model) -> list[tuple[str, str]]:
     """(slug, name) of every segment credited on published feedback, by name."""
     names: dict[str, str] = {}
+    seen: set[str] = set()  # thousands of items name a handful of segments: slugify each name once
     for item in model.feedback:
         for name in segments(item.credit):
-            names.setdefault(slugify(name), name)
+            if name not in seen:
+                seen.add(name)
+                names.setdefault(slugify(name), name)
     return sorted(names.items(), key=lambda kv: (kv[1].casefold(), kv[0]))
 
 
@@ -82,8 +86,12 @@ def build_document(model: Model) -> dict[str, Any]:
         found = {tag_index[t.slug] for i in items for t in i.tags if t.slug in tag_index}
         return sorted(found)
 
+    @functools.cache  # a handful of names, each on thousands of items
+    def seg_number(name: str) -> int:
+        return seg_index[slugify(name)]
+
     def segs_of(item: FeedbackItem) -> list[int]:
-        return sorted(seg_index[slugify(s)] for s in segments(item.credit))
+        return sorted(seg_number(s) for s in segments(item.credit))
 
     rows: list[list[Any]] = []
     for item in model.feedback:
