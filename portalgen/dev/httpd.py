@@ -6,6 +6,7 @@ import json
 import socket
 import socketserver
 import sys
+import threading
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,6 +46,7 @@ class DevHandler(BaseHTTPRequestHandler):
         fresh = self.server.fresh.get(page)
         if fresh is not None:  # rendered ahead of the rest of a rebuild: site/ does not have it yet
             self._file(HTTPStatus.OK, Path(page), fresh, snap)
+            self.server.fetched(page)
             return
         found = resolve_request(self.server.site, target)
         if isinstance(found, Redirect):
@@ -177,9 +179,28 @@ class DevHTTPServer(ThreadingHTTPServer):
         self.state = state
         self.base_path = "/"  # the path of portal.yaml's base_url, e.g. /portal/; set by each good build
         self.fresh: dict[str, bytes] = {}  # pages a rebuild rendered ahead of writing site/
+        self._awaited: set[str] = set()  # of those, the ones no browser has fetched since
+        self._all_fetched = threading.Event()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, DevHandler)
+
+    def hand_over(self, pages: dict[str, bytes]) -> None:
+        """Serve these pages from memory from now on, until the rebuild that made them is written."""
+        self._all_fetched.clear()
+        self.fresh, self._awaited = dict(pages), set(pages)
+        if not pages:
+            self._all_fetched.set()
+
+    def fetched(self, page: str) -> None:
+        self._awaited.discard(page)
+        if not self._awaited:
+            self._all_fetched.set()
+
+    def wait_fetched(self, timeout: float) -> None:
+        """Give the browsers that were told to reload a moment to fetch their page before the rest of
+        the rebuild takes the interpreter (the server's threads share it with the rebuild)."""
+        self._all_fetched.wait(timeout)
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind asks DNS for the host's full name, which can hang offline.

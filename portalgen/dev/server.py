@@ -35,6 +35,9 @@ from portalgen.output import writing
 from portalgen.pipeline.building import find_project
 from portalgen.render.template_errors import display_path
 
+# How long the rest of a rebuild waits for the browsers it told to reload to fetch their page.
+FETCH_WAIT = 0.25
+
 
 def _say(message: str, colour: str | None = None) -> None:
     click.secho(message, fg=colour, err=True)
@@ -158,9 +161,10 @@ class DevServer:
         httpd, open_pages = self.httpd, self.state.open()
 
         def ready(pages: dict[str, bytes]) -> None:
-            httpd.fresh = dict(pages)
+            httpd.hand_over(pages)
             shown.update(open_pages)
             self.state.publish(Outcome(True), only=open_pages)
+            httpd.wait_fetched(FETCH_WAIT)
 
         return self.rebuild(paths, first=open_pages, on_first=ready)
 
