@@ -121,9 +121,13 @@ class Dependencies:
 
     def update(self, world: World, page_fps: Mapping[str, str], reused: Iterable[str],
                rendered: Mapping[str, Reads], template_fp: Callable[[str], str]) -> Dependencies:
-        """The record for the site this build makes: reused pages as they were, rendered ones as read now."""
-        new = Dependencies()
-        numbers: dict[Key, int] = {}
+        """The record for the site this build makes: reused pages as they were, rendered ones as read now.
+
+        The key table is kept and extended (renumbering a million references costs more than the
+        build it serves); it is compacted when keys no page reads any more are most of it.
+        """
+        new = Dependencies(list(self.keys), [world.fingerprint(key) for key in self.keys], {}, {})
+        numbers = {key: n for n, key in enumerate(new.keys)}
 
         def number(key: Key) -> int:
             n = numbers.get(key)
@@ -134,15 +138,23 @@ class Dependencies:
             return n
 
         for path in reused:
-            fp, keys, names = self.pages[path]
-            new.pages[path] = (fp, [number(self.keys[n]) for n in keys], names)
+            new.pages[path] = self.pages[path]
         for path, reads in rendered.items():
             new.pages[path] = (page_fps[path], sorted(number(k) for k in reads.keys), sorted(reads.templates))
         for _, _, names in new.pages.values():
             for name in names:
                 if name not in new.templates:
                     new.templates[name] = template_fp(name)
-        return new
+        return new.compacted()
+
+    def compacted(self) -> Dependencies:
+        used = {n for _, keys, _ in self.pages.values() for n in keys}
+        if len(self.keys) <= 2 * len(used) + 1024:
+            return self
+        renumber = {old: new for new, old in enumerate(sorted(used))}
+        return Dependencies([self.keys[n] for n in sorted(used)], [self.fps[n] for n in sorted(used)],
+                            self.templates, {path: (fp, [renumber[n] for n in keys], names)
+                                             for path, (fp, keys, names) in self.pages.items()})
 
 
 def page_fingerprint(*parts: Any) -> str:
