@@ -198,9 +198,10 @@ def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
     """Tags are free text; spellings that slugify alike are one tag, named by the commonest spelling."""
     spellings: dict[str, Counter[str]] = {}
     members: dict[str, list[FeedbackItem]] = {}
+    slug_of: dict[str, str] = {}  # a few spellings, each on thousands of items: slugify each once
     for item in items:
         for text in item.record.tags:
-            slug = slugify(text)
+            slug = slug_of.get(text) or slug_of.setdefault(text, slugify(text))
             spellings.setdefault(slug, Counter())[text] += 1
             bucket = members.setdefault(slug, [])
             if not bucket or bucket[-1] is not item:
@@ -212,7 +213,7 @@ def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
     for bucket in members.values():
         for item in bucket:
             if not item.tags:  # in the order the author wrote them
-                slugs = dict.fromkeys(slugify(t) for t in item.record.tags)
+                slugs = dict.fromkeys(slug_of[t] for t in item.record.tags)
                 item.tags = [by_slug[s] for s in slugs]
     tags = list(by_slug.values())
     return sorted(tags, key=lambda t: (t.name.casefold(), t.slug))

@@ -12,7 +12,7 @@ cold builds holds this path to that.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -76,17 +76,13 @@ def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str
     return changed
 
 
-def replan(specs: list[PageSpec], fps: Mapping[str, str], items: list[Item], excerpt: plan.Excerpt,
-           fingerprint: Callable[[PageSpec], str]) -> tuple[list[PageSpec], dict[str, str]]:
-    """The plan with the changed items' own pages planned again (their title and description)."""
+def replan(specs: list[PageSpec], items: list[Item], excerpt: plan.Excerpt) -> tuple[list[PageSpec], set[str]]:
+    """The plan with the changed items' own pages planned again (their title and description), and
+    the paths of those pages."""
     fresh = {}
     for item in items:
         kind = "feedback" if isinstance(item, FeedbackItem) else "decision" if isinstance(item, DecisionItem) \
             else "change"
         spec = _PAGES[kind](item, excerpt)
         fresh[spec.path] = spec
-    new_specs = [fresh.get(spec.path, spec) for spec in specs]
-    new_fps = dict(fps)
-    for path, spec in fresh.items():
-        new_fps[path] = fingerprint(spec)
-    return new_specs, new_fps
+    return [fresh.get(spec.path, spec) for spec in specs], set(fresh)

@@ -49,6 +49,29 @@ class BuildResult:
     base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
 
 
+class LazyFingerprints(dict[str, str]):
+    """What each page is asked to show (pipeline/dependencies.py), worked out when first asked for:
+    the pages open in a browser are checked before the others' fingerprints are made."""
+
+    def __init__(self, make: Callable[[PageSpec], str], specs: dict[str, PageSpec]):
+        super().__init__()
+        self._make, self._specs = make, specs
+
+    def __missing__(self, path: str) -> str:
+        spec = self._specs[path]  # KeyError for a page the plan does not have, as a dict would
+        found = self[path] = self._make(spec)
+        return found
+
+    def get(self, path: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self[path] if path in self._specs else default
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._specs
+
+    def complete(self) -> dict[str, str]:
+        return {path: self[path] for path in self._specs}
+
+
 @dataclass
 class Plan:
     """The model of one run and the pages it asks for."""
@@ -149,8 +172,9 @@ class Session:
             for item in items:  # the index of the model's objects points at the new records
                 self._index[1][(*(identity(item) or ()), "record")] = item.record
         clock.lap("link")
-        specs, fps = patch.replan(self.plan.specs, self.plan.fps, items, self.excerpt, functools.partial(
-            self._page_fp, model))
+        specs, replanned = patch.replan(self.plan.specs, items, self.excerpt)
+        fps = LazyFingerprints(functools.partial(self._page_fp, model), {spec.path: spec for spec in specs})
+        fps.update((path, fp) for path, fp in dict.items(self.plan.fps) if path not in replanned)
         clock.lap("plan pages")
         return Plan(model, specs, fps)
 
@@ -168,9 +192,9 @@ class Session:
 
     def make_plan(self, model: Model, clock: Clock) -> Plan:
         specs = list(plan.page_specs(model, self.excerpt))
-        fps = {spec.path: self._page_fp(model, spec) for spec in specs}
         clock.lap("plan pages")
-        return Plan(model, specs, fps)
+        return Plan(model, specs, LazyFingerprints(functools.partial(self._page_fp, model),
+                                                   {spec.path: spec for spec in specs}))
 
     # --- a run ---------------------------------------------------------------------------------------
 
