@@ -15,7 +15,7 @@ from pathlib import Path
 from portalgen.content.files import classify, read_text, relative_path
 from portalgen.content.frontmatter import RawRecord, parse_record
 from portalgen.content.kinds import BY_FOLDER
-from portalgen.content.loading import LoadResult
+from portalgen.content.loading import LoadResult, RecordStore, text_key
 from portalgen.content.problems import Problems
 
 
@@ -50,8 +50,9 @@ def order(record: RawRecord) -> tuple[str, tuple[str, ...], str]:
     return parts[0], tuple(parts[1:-1]), parts[-1]
 
 
-def patch(loaded: LoadResult, root: Path, changed: Collection[str]) -> LoadResult:
-    """The load as it would be now, given that only `changed` paths differ."""
+def patch(loaded: LoadResult, root: Path, changed: Collection[str], store: RecordStore | None = None) -> LoadResult:
+    """The load as it would be now, given that only `changed` paths differ. Records parsed here are
+    put in `store`."""
     rels = {relative_path(Path(p).absolute(), root) for p in changed if _content_parts(root, p) is not None}
     if not rels:
         return loaded
@@ -73,5 +74,7 @@ def patch(loaded: LoadResult, root: Path, changed: Collection[str]) -> LoadResul
         problems.extend(found)
         if record is not None:
             records.append(record)
+            if store is not None and not found:
+                store.put_record(text_key(text), record)
     records.sort(key=order)
     return LoadResult(loaded.portal, records, problems, files)

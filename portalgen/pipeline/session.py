@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
+from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
 from portalgen.content.problems import ContentError, Problem, Problems
@@ -47,6 +48,31 @@ class BuildResult:
     rendered: int = 0  # pages rendered this time; the rest were reused unchanged
     phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for --verbose
     base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
+
+
+class KeptRecords:
+    """The records a kept session parsed, as a store for `loading.load`: when everything is loaded
+    again (a folder moved, portal.yaml saved), only files whose text changed are parsed again.
+    The first load reads through to the disk cache."""
+
+    def __init__(self, disk: BuildCache | None):
+        self._disk = disk
+        self._kept: dict[str, tuple[str, RawRecord]] = {}  # path -> (digest of its text, record)
+
+    def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
+        kept = self._kept.get(rel)
+        if kept is not None and kept[0] == text_hash:
+            return kept[1]
+        found = self._disk.get_record(rel, text_hash) if self._disk is not None else None
+        if found is not None:
+            self._kept[rel] = (text_hash, found)
+        return found
+
+    def put_record(self, text_hash: str, raw: RawRecord) -> None:
+        self._kept[raw.path] = (text_hash, raw)
+
+    def prune_records(self, live: set[str]) -> None:
+        self._kept = {rel: kept for rel, kept in self._kept.items() if f"{rel}\0{kept[0]}" in live}
 
 
 class LazyFingerprints(dict[str, str]):
@@ -89,6 +115,7 @@ class Session:
         self.persist = persist  # save the cache after each run (the CLI); serve keeps it in memory
         self.source_date = today
         self.loaded: LoadResult | None = None
+        self._kept = KeptRecords(cache)  # the parsed records, for a later reload of everything
         self._checked = validating.Memo()
         self._names: leaks.Memo = {}
         self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
@@ -107,9 +134,17 @@ class Session:
 
     def load(self, changed: Collection[str] | None, clock: Clock) -> LoadResult:
         if self.loaded is None or changed is None or not reload.can_patch(self.root, changed):
-            self.loaded = loading.load(self.root, self.cache, self.pmap)
+            store = self.cache if self.persist else self._kept
+            self.loaded = loading.load(self.root, store, self.pmap)
         else:
-            self.loaded = reload.patch(self.loaded, self.root, changed)
+            self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
+        if not self.persist:
+            # A kept session has the parsed records in memory: the files' text is only read for the
+            # CLI's up-to-date digest, and the disk cache's copies are not needed again.
+            self.loaded.files.clear()
+            if self.cache is not None:
+                self.cache.records.clear()
+                self.cache.html.clear()
         clock.lap("load")
         return self.loaded
 
