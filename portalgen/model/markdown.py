@@ -31,7 +31,8 @@ Field = tuple[str, str, str]  # (kind, slug, field name)
 class HtmlStore(Protocol):
     """Sanitised HTML kept between builds, by digest of its Markdown (the build cache)."""
 
-    html: dict[str, str]
+    @property
+    def html(self) -> dict[str, str]: ...
 
     def put_html(self, key: str, html: str) -> None: ...
     def prune_html(self, live: set[str]) -> None: ...

@@ -121,38 +121,65 @@ class OutputEntry(TypedDict):
     marker: str  # identity of the marker file that build wrote
     pages: dict[str, str]  # page path -> digest of its bytes
     back: BackBuffer | None
-    deps: SavedDependencies | None  # what each page read (pipeline/dependencies.py)
     base_url: str | None
     warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples
 
 
 @dataclass
 class BuildCache:
-    """In memory during a build (and across rebuilds under serve); saved as one JSON file."""
+    """In memory during a build (and across rebuilds under serve); saved as two signed JSON files.
+
+    `state-*.json` is small: what is known about each output folder, enough to tell that a site is
+    up to date. `cache-*.json` is large (parsed records, HTML, what each page read) and is read
+    only when a build has work to do.
+    """
 
     folder: Path | None = None
-    records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
-    html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # by output folder
     dirty: bool = False
+    _records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
+    _html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
+    _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
+    _loaded: bool = True  # the large file has been read (or there is none)
 
     @classmethod
     def open(cls, project: Path) -> BuildCache:
         folder = project / CACHE_DIR
         self = cls(folder)
-        key = _signing_key()
-        try:
-            mac, _, text = (folder / f"cache-{code_digest()}.json").read_text(encoding="utf-8").partition("\n")
-            if key is None or not hmac.compare_digest(mac, _sign(key, text)):
-                return self  # not written by this user on this machine (a planted or copied cache)
-            data = json.loads(text)
-            if isinstance(data, dict) and data.get("format") == FORMAT:
-                self.records = dict(data.get("records", {}))
-                self.html = dict(data.get("html", {}))
-                self.outputs = dict(data.get("outputs", {}))
-        except (OSError, ValueError, TypeError):
-            pass  # no cache, or an unreadable one: start empty
+        data = _read_signed(folder / f"state-{code_digest()}.json")
+        if data is not None:
+            self.outputs = dict(data.get("outputs", {}))
+            self._loaded = False
         return self
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        data = _read_signed(self.folder / f"cache-{code_digest()}.json") if self.folder is not None else None
+        if data is not None:
+            self._records = dict(data.get("records", {}))
+            self._html = dict(data.get("html", {}))
+            self._deps = dict(data.get("deps", {}))
+
+    @property
+    def records(self) -> dict[str, Any]:
+        self._load()
+        return self._records
+
+    @property
+    def html(self) -> dict[str, str]:
+        self._load()
+        return self._html
+
+    def deps(self, output: str) -> SavedDependencies | None:
+        self._load()
+        return self._deps.get(output)
+
+    def set_deps(self, output: str, deps: SavedDependencies) -> None:
+        self._load()
+        self._deps[output] = deps
+        self.dirty = True
 
     def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
         entry = self.records.get(f"{rel}\0{text_hash}")
@@ -177,12 +204,12 @@ class BuildCache:
     def prune_records(self, live: set[str]) -> None:
         """Forget files no longer there, so the cache does not grow with every edit."""
         if set(self.records) - live:
-            self.records = {k: v for k, v in self.records.items() if k in live}
+            self._records = {k: v for k, v in self._records.items() if k in live}
             self.dirty = True
 
     def prune_html(self, live: set[str]) -> None:
         if set(self.html) - live:
-            self.html = {k: v for k, v in self.html.items() if k in live}
+            self._html = {k: v for k, v in self._html.items() if k in live}
             self.dirty = True
 
     def save(self) -> None:
@@ -190,18 +217,38 @@ class BuildCache:
             return
         try:
             self.folder.mkdir(exist_ok=True)
-            for old in self.folder.glob("cache-*.json"):
-                if old.name != f"cache-{code_digest()}.json":
+            for old in self.folder.glob("*.json"):
+                if old.name not in (f"cache-{code_digest()}.json", f"state-{code_digest()}.json"):
                     old.unlink(missing_ok=True)
             (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
             key = _signing_key()
             if key is None:
                 return
-            text = json.dumps({"format": FORMAT, "records": self.records, "html": self.html,
-                               "outputs": self.outputs}, ensure_ascii=False, separators=(",", ":"))
-            tmp = self.folder / f".cache-{os.getpid()}.tmp"
-            tmp.write_text(_sign(key, text) + "\n" + text, encoding="utf-8")
-            os.replace(tmp, self.folder / f"cache-{code_digest()}.json")
+            if self._loaded:  # an unread large file is as it was: keep it
+                _write_signed(self.folder / f"cache-{code_digest()}.json", key,
+                              {"format": FORMAT, "records": self._records, "html": self._html, "deps": self._deps})
+            _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time next build
+
+
+def _read_signed(path: Path) -> dict[str, Any] | None:
+    """The data of a cache file written by this user on this machine, else None (a planted or copied
+    cache, an unreadable one, or none)."""
+    key = _signing_key()
+    try:
+        mac, _, text = path.read_text(encoding="utf-8").partition("\n")
+        if key is None or not hmac.compare_digest(mac, _sign(key, text)):
+            return None
+        data = json.loads(text)
+    except (OSError, ValueError, TypeError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+
+
+def _write_signed(path: Path, key: bytes, data: dict[str, Any]) -> None:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
+    tmp.write_text(_sign(key, text) + "\n" + text, encoding="utf-8")
+    os.replace(tmp, path)

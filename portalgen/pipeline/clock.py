@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-PHASES = ("load", "digest", "validate", "markdown", "link", "plan pages", "dependencies",
+PHASES = ("digest", "load", "validate", "markdown", "link", "plan pages", "dependencies",
           "render", "write", "save cache")
 Progress = Callable[[str, int, int, float], None]  # phase done, its number, how many, seconds so far
 

@@ -54,7 +54,8 @@ class OutputState:
     def dependencies(self) -> Dependencies:
         """What each page of the live site read when it was rendered (nothing without a live site)."""
         if self._deps is None:
-            self._deps = Dependencies.load(None if self.entry is None else self.entry.get("deps"))
+            saved = self.cache.deps(str(self.out)) if self.entry is not None and self.cache is not None else None
+            self._deps = Dependencies.load(saved)
         return self._deps
 
     def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str]) -> None:
@@ -84,8 +85,10 @@ class OutputState:
             kept = {"marker": self.live_marker, "pages": live}
         self.cache.outputs[str(self.out)] = {
             "digest": digest, "marker": writing.marker_id(self.out), "pages": pages, "back": kept,
-            "base_url": base_url, "deps": deps.dump() if deps is not None else None,
+            "base_url": base_url,
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
+        if deps is not None:
+            self.cache.set_deps(str(self.out), deps.dump())
         self.cache.dirty = True
 
 

@@ -243,18 +243,18 @@ class Session:
         """
         started = time.perf_counter()
         clock = Clock(progress)
-        loaded = self.load(changed, clock)
         state = OutputState(self.out, self.cache)
         digest = ""
         if self.persist:  # the dev server knows what changed; a CLI build looks at everything
             settings = f"{code_digest()}|{self.drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
-            digest = inputs.input_digest(self.root, loaded, theme.theme_dirs(self.root), settings)
+            digest = inputs.input_digest(self.root, theme.theme_dirs(self.root), settings)
             clock.lap("digest")
             if state.up_to_date(digest):
                 if strict and state.warnings:
                     raise ContentError(state.warnings)
                 return BuildResult(self.out, 0, 0, time.perf_counter() - started, state.warnings, up_to_date=True,
                                    phases=clock.phases, base_url=state.base_url)
+        loaded = self.load(changed, clock)
         records, problems = self.check(loaded, strict, clock)
         made = self.reword(records, problems, clock)
         if made is None:
