@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 import yaml
@@ -25,6 +26,23 @@ from portalgen.output.writing import WriteError
 from portalgen.pipeline import building
 
 REVISIT_AFTER_DAYS = 91
+
+
+@dataclass
+class Given:
+    """What the author gave `portalgen new` besides the kind and the title."""
+
+    customers: Sequence[str] = ()
+    feedback: Sequence[str] = ()
+    decisions: Sequence[str] = ()
+    outcome: str | None = None
+    slug: str | None = None
+    draft: bool = False
+
+    @property
+    def lists(self) -> dict[str, Sequence[str]]:
+        """The slug lists, by the key they are written under."""
+        return {"from": self.customers, "feedback": self.feedback, "decisions": self.decisions}
 
 
 @dataclass
@@ -88,8 +106,7 @@ def _front_matter(kind: Kind, given: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _render(kind_name: str, title: str, today: date, customers: Sequence[str], feedback: Sequence[str],
-            decisions: Sequence[str], outcome: str, draft: bool) -> tuple[str, list[str]]:
+def _render(kind_name: str, title: str, today: date, options: Given) -> tuple[str, list[str]]:
     """The new file's text and the TODOs it leaves for the author."""
     kind = KIND_REGISTRY[kind_name]
     todo: list[str] = []
@@ -99,12 +116,11 @@ def _render(kind_name: str, title: str, today: date, customers: Sequence[str], f
         del given["date"]
         given["credit"] = "anonymous   # 'named' only with the organisation's consent to be named"
         given["joined"] = today.isoformat()
-    lists = {"from": customers, "feedback": feedback, "decisions": decisions}
-    given.update({key: _slug_list(slugs) for key, slugs in lists.items() if slugs})
+    given.update({key: _slug_list(slugs) for key, slugs in options.lists.items() if slugs})
     if kind is DECISION:
-        given["outcome"] = outcome
-        body, todo = _outcome_placeholders(outcome, today, given, body)
-    if draft:
+        given["outcome"] = options.outcome or ""
+        body, todo = _outcome_placeholders(given["outcome"], today, given, body)
+    if options.draft:
         given["draft"] = "true"
     head = _front_matter(kind, given)
     return (head if kind is CUSTOMER else f"---\n{head}---\n{body}\n"), todo
@@ -143,9 +159,7 @@ def _key_line(text: str, key: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str] = (),
-               feedback: Sequence[str] = (), decisions: Sequence[str] = (), outcome: str | None = None,
-               slug: str | None = None, draft: bool = False, today: date | None = None,
+def new_record(project: Path, kind: str, title: str, given: Given | None = None, *, today: date | None = None,
                verify: bool = True) -> NewRecord:
     """Write content/<folder>/<slug>.md (customers: .yaml) with every required key, or refuse.
 
@@ -155,68 +169,79 @@ def new_record(project: Path, kind: str, title: str, *, customers: Sequence[str]
     """
     kind = parse_kind(kind)
     title = clean_text(title, "the title")
-    today = today or date.today()
-    customers, feedback, decisions = split_slugs(customers), split_slugs(feedback), split_slugs(decisions)
+    options = _options(kind, given or Given())
+    slug = _slug(options.slug, title)
+    target = project / "content" / KIND_REGISTRY[kind].folder / f"{slug}{KIND_REGISTRY[kind].suffixes[0]}"
+    rel = target.relative_to(project).as_posix()
+    existing = _existing(project / "content", project)
+    text, todo = _render(kind, title, today or date.today(), options)
+    _verify(text, kind, title)
+    problems = _clash(project, kind, slug, target, existing) + _dangling(kind, rel, text, options, existing)
+    if problems:
+        raise Refused(problems)
+    _create(target, rel, text, kind, slug)
+    warnings = _verify_with_check(project, target, rel, text, kind, slug) if verify else []
+    return NewRecord(target, kind, slug, todo, warnings)
 
-    given = {"from": customers, "feedback": feedback, "decisions": decisions, "outcome": outcome}
-    for option, value in given.items():
+
+def _options(kind: str, given: Given) -> Given:
+    """The options with their slug lists split, checked against what the kind takes (UsageError)."""
+    options = Given(split_slugs(given.customers), split_slugs(given.feedback), split_slugs(given.decisions),
+                    given.outcome, given.slug, given.draft)
+    named = {"from": options.customers, "feedback": options.feedback, "decisions": options.decisions,
+             "outcome": options.outcome}
+    for option, value in named.items():
         if value and option not in {f.name for f in KIND_REGISTRY[kind].fields}:
             users = [k.folder for k in KIND_REGISTRY.values() if any(f.name == option for f in k.fields)]
             raise UsageError(f"--{option} is for {' and '.join(users)}, not for a {kind}")
-    if kind == "feedback" and not customers:
+    if kind == "feedback" and not options.customers:
         raise UsageError("new feedback needs --from CUSTOMER: the slug of the customer who said it "
                          "(several: --from a,b)")
-    if kind == "decision" and not feedback:
+    if kind == "decision" and not options.feedback:
         raise UsageError("a new decision needs --feedback ITEM: the slug of the feedback it answers "
                          "(several: --feedback a,b)")
     if kind == "decision":
-        outcome = (outcome or "under-review").strip()
-        if outcome not in OUTCOMES:
-            guess = did_you_mean(outcome, OUTCOMES)
-            raise UsageError(f"--outcome '{outcome}' is not allowed: " + (f"{guess} " if guess else "")
+        options.outcome = (options.outcome or "under-review").strip()
+        if options.outcome not in OUTCOMES:
+            guess = did_you_mean(options.outcome, OUTCOMES)
+            raise UsageError(f"--outcome '{options.outcome}' is not allowed: " + (f"{guess} " if guess else "")
                              + "one of: " + ", ".join(OUTCOMES))
+    return options
 
-    if slug is not None:
-        slug = slug.strip()
-        if not SLUG_RE.fullmatch(slug):
-            raise UsageError(f"--slug '{slug}' is not a valid slug (lowercase a-z, 0-9 and '-', starting "
-                             f"with a letter or digit, at most 80 characters), e.g. {slugify(slug)}")
-    slug = slug or slugify(title)
 
-    content = project / "content"
-    folder = KIND_REGISTRY[kind].folder
-    suffix = KIND_REGISTRY[kind].suffixes[0]
-    target = content / folder / f"{slug}{suffix}"
-    rel = target.relative_to(project).as_posix()
-    existing = _existing(content, project)
+def _slug(slug: str | None, title: str) -> str:
+    if slug is None:
+        return slugify(title)
+    slug = slug.strip()
+    if not SLUG_RE.fullmatch(slug):
+        raise UsageError(f"--slug '{slug}' is not a valid slug (lowercase a-z, 0-9 and '-', starting "
+                         f"with a letter or digit, at most 80 characters), e.g. {slugify(slug)}")
+    return slug
 
-    problems = Problems()
+
+def _clash(project: Path, kind: str, slug: str, target: Path, existing: dict[str, dict[str, Path]]) -> list[Problem]:
     clash = existing[kind].get(slug)
     if clash is None and target.exists():
         clash = target
-    if clash is not None:
-        problems.error(clash.relative_to(project).as_posix(), None,
-                       f"{kind} slug '{slug}' is already used by this file",
-                       "choose another title, or pass --slug with another slug")
+    if clash is None:
+        return []
+    return [Problem(clash.relative_to(project).as_posix(), None, f"{kind} slug '{slug}' is already used by this file",
+                    "choose another title, or pass --slug with another slug")]
 
-    text, todo = _render(kind, title, today, customers, feedback, decisions, outcome or "", draft)
-    _verify(text, kind, title)
-    lists = {"from": customers, "feedback": feedback, "decisions": decisions}
+
+def _dangling(kind: str, rel: str, text: str, options: Given, existing: dict[str, dict[str, Path]]) -> list[Problem]:
+    """References to records that do not exist, worded as `check` words them."""
+    problems = Problems()
     for f in KIND_REGISTRY[kind].references:
         key, known = f.name, existing[f.target]
-        for ref in lists.get(key, ()):
+        for ref in options.lists.get(key, ()):
             line = _key_line(text, key)
             if not SLUG_RE.fullmatch(ref):
                 problems.error(rel, line, f"'{key}': {ref!r} is not a slug",
                                "use record file names without extension, e.g. acme-health")
             elif ref not in known:
                 problems.error(rel, line, *unknown_reference(key, f.target, ref, set(known)))
-    if problems.items:
-        raise Refused(problems.items)
-
-    _create(target, rel, text, kind, slug)
-    warnings = _verify_with_check(project, target, rel, text, kind, slug) if verify else []
-    return NewRecord(target, kind, slug, todo, warnings)
+    return problems.items
 
 
 def _create(target: Path, rel: str, text: str, kind: str, slug: str) -> None:
@@ -265,9 +290,7 @@ def _verify_with_check(project: Path, target: Path, rel: str, text: str, kind: s
 @click.option("--draft", is_flag=True, help="Write draft: true, so it is not published yet.")
 @click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
               help="The portal project (default: the current folder).")
-def new(kind: str, title: str, customers: tuple[str, ...], feedback: tuple[str, ...],
-        decisions: tuple[str, ...], outcome: str | None, slug: str | None, draft: bool,
-        project: Path | None) -> None:
+def new(kind: str, title: str, project: Path | None, **options: Any) -> None:
     """Create one record with today's date and every required key; print its path.
 
     \b
@@ -278,8 +301,7 @@ def new(kind: str, title: str, customers: tuple[str, ...], feedback: tuple[str, 
     """
     root = building.find_project(project)
     try:
-        made = new_record(root, kind, title, customers=customers, feedback=feedback,
-                          decisions=decisions, outcome=outcome, slug=slug, draft=draft)
+        made = new_record(root, kind, title, Given(**options))
     except Refused as exc:
         print_refusal(exc.problems)
     click.echo(display_path(made.path))

@@ -348,9 +348,9 @@ def test_new_quotes_slugs_yaml_would_misread(run: Run, example: Path) -> None:
 
 
 def test_new_is_deterministic_given_a_date(example: Path) -> None:
-    from portalgen.commands.new import new_record
+    from portalgen.commands.new import Given, new_record
 
-    made = new_record(example, "decision", "Later", feedback=["dark-mode"], outcome="deferred",
+    made = new_record(example, "decision", "Later", Given(feedback=["dark-mode"], outcome="deferred"),
                       today=date(2026, 1, 31))
     text = made.path.read_text()
     assert "date: 2026-01-31\n" in text
@@ -441,15 +441,15 @@ def test_new_reference_messages_equal_checks(run: Run, example: Path, tmp_path: 
     assert refused
 
     # Write the very same file anyway (bypassing the refusal) into a copy, and ask check.
-    from portalgen.commands.new import _render, split_slugs
+    from portalgen.commands.new import Given, _render, split_slugs
 
     copy = tmp_path / "copy"
     shutil.copytree(example, copy)
     given = {"--from": [], "--feedback": [], "--decisions": []}
     for i in range(0, len(options), 2):
         given[options[i]] = split_slugs([options[i + 1]])
-    text, _ = _render(kind, "Same words", date.today(), given["--from"], given["--feedback"],
-                      given["--decisions"], "under-review", False)
+    text, _ = _render(kind, "Same words", date.today(), Given(given["--from"], given["--feedback"],
+                                                              given["--decisions"], "under-review"))
     folder = {"feedback": "feedback", "decision": "decisions", "change": "changes"}[kind]
     (copy / "content" / folder / "same-words.md").write_text(text, "utf-8")
     _, problems = check_project(copy)
@@ -504,9 +504,9 @@ def test_new_refuses_an_existing_customer_file(run: Run, example: Path) -> None:
 def test_check_and_new_agree_on_severity_words(example: Path) -> None:
     # `new` prints problems through Problem.format, like check: "path:line: error: message — fix: hint"
     from portalgen.commands.authoring import Refused
-    from portalgen.commands.new import new_record
+    from portalgen.commands.new import Given, new_record
 
     with pytest.raises(Refused) as caught:
-        new_record(example, "feedback", "Y", customers=["meridian-helth"])
+        new_record(example, "feedback", "Y", Given(customers=["meridian-helth"]))
     (problem,) = caught.value.problems
     assert problem.severity is Severity.ERROR and problem.line == 4
