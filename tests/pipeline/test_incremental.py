@@ -3,6 +3,7 @@ after edits of every kind: add, change, delete and rename a record; change a tem
 
 from __future__ import annotations
 
+import marshal
 import shutil
 from pathlib import Path
 
@@ -164,12 +165,15 @@ def test_many_edits_in_a_row_use_the_back_buffer(project: Path, tmp_path: Path) 
 
 def test_a_planted_or_tampered_cache_is_ignored(project: Path, tmp_path: Path) -> None:
     """The cache sits in the project, where a pull request could plant one: it must be signed."""
-    cache_file = next((project / ".portalgen-cache").glob("cache-*.json"))
-    mac, _, text = cache_file.read_text(encoding="utf-8").partition("\n")
-    # A private record made public in the cached front matter, with the signature left as it was.
-    forged = text.replace('"title":"', '"title":"FORGED ', 1)
-    assert forged != text
-    cache_file.write_text(mac + "\n" + forged, encoding="utf-8")
+    cache_file = next((project / ".portalgen-cache").glob("cache-*.bin"))
+    mac, _, body = cache_file.read_bytes().partition(b"\n")
+    # The cached front matter changed (a title), with the signature left as it was.
+    data = marshal.loads(body)
+    entry = next(iter(data["records"].values()))
+    entry[3]["title"] = "FORGED " + str(entry[3]["title"])
+    forged = marshal.dumps(data)
+    assert forged != body
+    cache_file.write_bytes(mac + b"\n" + forged)
     feedback_file(project, "feedback-000001").write_text(
         feedback_file(project, "feedback-000001").read_text(encoding="utf-8") + "\nEdit.\n", encoding="utf-8")
     portalgen.build(project)

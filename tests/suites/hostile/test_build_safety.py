@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import os
 import re
 import shutil
@@ -494,20 +495,20 @@ def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
 
     root = project(tmp_path, {"content/feedback/dark-mode.md": feedback(body="Harmless **body**.\n")})
     portalgen.build(root)
-    caches = list((root / ".portalgen-cache").glob("cache-*.json"))
+    caches = list((root / ".portalgen-cache").glob("cache-*.bin"))
     assert caches, "the build keeps a cache"
     planted = '<script>alert(1)</script><p onclick="alert(2)">planted</p><img src=x onerror=alert(3)>'
 
     def plant(sign: bool) -> str:
         for cache in caches:
-            mac, _, text = cache.read_text(encoding="utf-8").partition("\n")
-            data = json.loads(text)
+            mac, _, body = cache.read_bytes().partition(b"\n")
+            data = marshal.loads(body)
             assert data["html"], "the cache holds rendered Markdown"
             data["html"] = {key: planted for key in data["html"]}
-            text = json.dumps(data)
+            body = caching.encode(cache, data)
             key = caching._signing_key()
             assert key is not None
-            cache.write_text((caching._sign(key, text) if sign else mac) + "\n" + text, encoding="utf-8")
+            cache.write_bytes((caching.sign(key, body) if sign else mac) + b"\n" + body)
         shutil.rmtree(root / "site")
         site = portalgen.build(root).output
         return (site / "feedback" / "dark-mode" / "index.html").read_text(encoding="utf-8")
