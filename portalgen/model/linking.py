@@ -107,7 +107,7 @@ def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date |
         feedback=sorted(items, key=newest_first),
         decisions=sorted(dec.values(), key=newest_first),
         changes=sorted(chg.values(), key=newest_first),
-        customers=customers, tags=tags, stats=_stats(items), drafts=drafts,
+        customers=customers, tags=tags, stats=stats(items), drafts=drafts,
     )
 
 
@@ -183,7 +183,8 @@ def _credit_members(group: _Group, customers: dict[str, Customer]) -> None:
             customers)
 
 
-def _stats(items: list[FeedbackItem]) -> Stats:
+def stats(items: list[FeedbackItem]) -> Stats:
+    """The headline numbers over the published feedback."""
     return Stats(
         heard=len(items),
         answered=sum(1 for i in items if i.status != "heard"),

@@ -1,12 +1,15 @@
-"""An edit that only rewords a record: brought into the linked model without linking again.
+"""An edit that rewords records, or changes a decision's outcome, brought into the linked model
+without linking again.
 
 Linking joins records by their slugs, dates, outcomes, references, tags, visibility and the
 customers behind them. An edit that changes none of these (a title, a body, a quote, a source, a
 workaround, a priority, a revisit date) changes nothing that linking derives: the new record and
 its HTML can replace the old ones in the items that show them, and only those records' own pages
-are planned again. Anything else, and any record added or removed, links the whole model again.
-The result is the model a full link would make; the property test that compares incremental and
-cold builds holds this path to that.
+are planned again. A decision's outcome is the status of the items it answers, when it is their
+latest word and nothing shipped them: those statuses and the headline numbers are worked out
+again, and every page is planned again. Anything else, and any record added or removed, links
+the whole model again. The result is the model a full link would make; the property test that
+compares incremental and cold builds holds these paths to that.
 """
 
 from __future__ import annotations
@@ -33,8 +36,12 @@ _PAGES: dict[str, Callable[[Any, plan.Excerpt], PageSpec]] = {
     "feedback": plan.feedback_page, "decision": plan.decision_page, "change": plan.change_page}
 
 
+OUTCOME = frozenset({"outcome"})
+
+
 def reworded(old: Records, new: Records) -> list[tuple[str, Any]] | None:
-    """The records an edit only reworded, as (kind, new record); None when it did more than that."""
+    """The records an edit only reworded (or, for decisions, gave another outcome), as (kind, new
+    record); None when it did more than that."""
     if old.portal != new.portal:
         return None
     found: list[tuple[str, Any]] = []
@@ -46,6 +53,8 @@ def reworded(old: Records, new: Records) -> list[tuple[str, Any]] | None:
             if record is before[slug]:
                 continue
             allowed = WORDING.get(kind.name)
+            if allowed is not None and kind.name == "decision":
+                allowed = allowed | OUTCOME
             if allowed is None or any(getattr(record, f.name) != getattr(before[slug], f.name)
                                       for f in dataclasses.fields(record) if f.name not in allowed):
                 return None
@@ -68,12 +77,43 @@ def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str
         if found is None:
             continue  # a draft or private record: not in the model, and it stays out
         item = found
+        if isinstance(item, DecisionItem) and item.record.outcome != record.outcome:
+            item.record = record
+            _settle_statuses(item)
         item.record = record
         item.body_html = html(kind, record.slug, "body")
         if isinstance(item, DecisionItem):
             item.workaround_html = html(kind, record.slug, "workaround")
         changed.append(item)
     return changed
+
+
+def outcome_changed(old: Records, changed: list[tuple[str, Any]]) -> bool:
+    """Whether one of the changed records is a decision with another outcome (statuses move)."""
+    return any(kind == "decision" and old.decisions[r.slug].outcome != r.outcome for kind, r in changed)
+
+
+def _settle_statuses(decision: DecisionItem) -> None:
+    """The status of every item the decision answers (and their duplicates), as linking sets it:
+    shipped when a change answers the group, else the outcome of its latest decision."""
+    for item in decision.feedback:
+        root = item
+        while root.duplicate_of is not None:
+            root = root.duplicate_of
+        for member in _group(root):
+            if not member.changes and member.decisions:
+                member.status = member.decisions[-1].record.outcome
+
+
+def _group(root: FeedbackItem) -> list[FeedbackItem]:
+    found: list[FeedbackItem] = []
+    todo = [root]
+    while todo:
+        item = todo.pop()
+        if all(item is not seen for seen in found):
+            found.append(item)
+            todo.extend(item.duplicates)
+    return found
 
 
 def replan(specs: list[PageSpec], items: list[Item], excerpt: plan.Excerpt) -> tuple[list[PageSpec], set[str]]:

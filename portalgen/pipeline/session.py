@@ -94,17 +94,47 @@ class LazyFingerprints(dict[str, str]):
     def __contains__(self, path: object) -> bool:
         return path in self._specs
 
+    def spec(self, path: str) -> PageSpec | None:
+        return self._specs.get(path)
+
     def complete(self) -> dict[str, str]:
         return {path: self[path] for path in self._specs}
 
 
-@dataclass
 class Plan:
-    """The model of one run and the pages it asks for."""
+    """The model of one run and the pages it asks for, planned when first asked for.
 
-    model: Model
-    specs: list[PageSpec]
-    fps: dict[str, str]  # what each page is asked to show (pipeline/dependencies.py)
+    The pages open in a browser are asked for first: a record's own page can be planned alone
+    (`early`), so the whole plan waits until they are rendered.
+    """
+
+    def __init__(self, model: Model, specs: Callable[[], list[PageSpec]], page_fp: Callable[[PageSpec], str],
+                 early: Callable[[str], PageSpec | None] = lambda path: None, known: dict[str, str] | None = None):
+        self.model = model
+        self._make, self._page_fp, self._early, self._known = specs, page_fp, early, known or {}
+        self._specs: list[PageSpec] | None = None
+        self._fps: LazyFingerprints | None = None
+
+    @property
+    def specs(self) -> list[PageSpec]:
+        if self._specs is None:
+            self._specs = self._make()
+        return self._specs
+
+    @property
+    def fps(self) -> LazyFingerprints:
+        if self._fps is None:
+            self._fps = LazyFingerprints(self._page_fp, {spec.path: spec for spec in self.specs})
+            self._fps.update((path, fp) for path, fp in self._known.items() if path in self._fps)
+        return self._fps
+
+    def spec(self, path: str) -> PageSpec | None:
+        """One page's plan, without planning the rest when it is a record's own page."""
+        if self._specs is None:
+            found = self._early(path)
+            if found is not None:
+                return found
+        return self.fps.spec(path)
 
 
 class Session:
@@ -200,18 +230,43 @@ class Session:
             return self._html.get(text_key(text), "") if text.strip() else ""
 
         model = self.plan.model
+        statuses = patch.outcome_changed(self._records, changed)
         items = patch.apply(model, changed, html, self.source_date() if self.source_date else None)
         if items is None:
             return None
+        if statuses:
+            model.stats = linking.stats(model.feedback)
         if self._index is not None and self._index[0] is model:
             for item in items:  # the index of the model's objects points at the new records
                 self._index[1][(*(identity(item) or ()), "record")] = item.record
         clock.lap("link")
+        page_fp = functools.partial(self._page_fp, model)
+        if statuses:  # lists, counts and the roadmap move: plan again, after the open pages
+            return Plan(model, self._planner(model), page_fp, self._record_page(model))
         specs, replanned = patch.replan(self.plan.specs, items, self.excerpt)
-        fps = LazyFingerprints(functools.partial(self._page_fp, model), {spec.path: spec for spec in specs})
-        fps.update((path, fp) for path, fp in dict.items(self.plan.fps) if path not in replanned)
+        known = {path: fp for path, fp in dict.items(self.plan.fps) if path not in replanned}
         clock.lap("plan pages")
-        return Plan(model, specs, fps)
+        return Plan(model, lambda: specs, page_fp, known=known)
+
+    def _planner(self, model: Model) -> Callable[[], list[PageSpec]]:
+        return lambda: list(plan.page_specs(model, self.excerpt))
+
+    def _record_page(self, model: Model) -> Callable[[str], PageSpec | None]:
+        """The plan of a feedback item's, decision's or change's own page, by its path, alone."""
+        pages: dict[str, Callable[[], PageSpec]] = {}
+
+        def early(path: str) -> PageSpec | None:
+            if not pages:
+                for item in model.feedback:
+                    pages[item.url] = functools.partial(plan.feedback_page, item, self.excerpt)
+                for decision in model.decisions:
+                    pages[decision.url] = functools.partial(plan.decision_page, decision, self.excerpt)
+                for change in model.changes:
+                    pages[change.url] = functools.partial(plan.change_page, change, self.excerpt)
+            make = pages.get(path)
+            return make() if make is not None else None
+
+        return early
 
     @staticmethod
     def _page_fp(model: Model, spec: PageSpec) -> str:
@@ -226,10 +281,11 @@ class Session:
         return self._env[1]
 
     def make_plan(self, model: Model, clock: Clock) -> Plan:
-        specs = list(plan.page_specs(model, self.excerpt))
-        clock.lap("plan pages")
-        return Plan(model, specs, LazyFingerprints(functools.partial(self._page_fp, model),
-                                                   {spec.path: spec for spec in specs}))
+        made = Plan(model, self._planner(model), functools.partial(self._page_fp, model), self._record_page(model))
+        if self.persist:
+            made.specs  # noqa: B018 (a CLI build plans at once, so its phase clock says what it costs)
+            clock.lap("plan pages")
+        return made
 
     # --- a run ---------------------------------------------------------------------------------------
 
@@ -295,9 +351,11 @@ class Session:
         """The open pages that changed, rendered and handed over before anything else is looked at."""
         if on_first is None:
             return {}
-        stale = set(deps.stale([path for path in first if path in made.fps], world, made.fps, template_fp))
+        specs = {path: spec for path in first if (spec := made.spec(path)) is not None}
+        fps = {path: self._page_fp(made.model, spec) for path, spec in specs.items()}
+        stale = set(deps.stale(list(specs), world, fps, template_fp))
         try:
-            early = pages.render_pages(env, made.model, [spec for spec in made.specs if spec.path in stale])
+            early = pages.render_pages(env, made.model, [spec for path, spec in specs.items() if path in stale])
         except pages.TemplateFailure as exc:
             raise ContentError([exc.problem]) from exc
         on_first({path: page.data for path, page in early.items()})

@@ -172,6 +172,11 @@ class EditAndRebuild(RuleBasedStateMachine):
     def toggle_private(self, folder: str, n: int, private: bool) -> None:
         self.set_key(self.pick(folder, n), "visibility", "private" if private else "public")
 
+    @rule(n=st.integers(0, 99), outcome=st.sampled_from(["under-review", "planned", "in-progress", "declined"]))
+    def change_outcome(self, n: int, outcome: str) -> None:
+        """A status change: the items the decision answers move, if it is their latest word."""
+        self.set_key(self.pick("decisions", n), "outcome", outcome)
+
     @rule(n=st.integers(0, 99), named=st.booleans())
     def customer_credit(self, n: int, named: bool) -> None:
         self.set_key(self.pick("customers", n), "credit", "named" if named else "anonymous")

@@ -1,0 +1,67 @@
+"""The dev server's engine (a Session kept in memory, told which files changed) makes what a cold
+build makes, on the paths it takes without linking again: reworded records and new outcomes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import portalgen
+from portalgen.pipeline.building import source_date
+from portalgen.pipeline.session import Session
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def session(tmp_path: Path, helpers, monkeypatch: pytest.MonkeyPatch) -> tuple[Session, Path]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    project = helpers.copy_example(tmp_path / "portal")
+    served = Session(project, tmp_path / "served", persist=False, today=source_date)
+    served.run()
+    return served, project
+
+
+def same_as_cold(served: Session, tmp_path: Path) -> None:
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    expected = tree(portalgen.build(served.root, cold, use_cache=False, jobs=1).output)
+    got = tree(served.out)
+    assert sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k)) == []
+
+
+def set_outcome(path: Path, outcome: str) -> None:
+    path.write_text(re.sub(r"^outcome: .*$", f"outcome: {outcome}", path.read_text("utf-8"), count=1,
+                           flags=re.MULTILINE), "utf-8")
+
+
+def test_every_decision_given_another_outcome(session: tuple[Session, Path], tmp_path: Path) -> None:
+    """Latest words and superseded ones, items with duplicates, shipped items: each status as linked."""
+    served, project = session
+    for path in sorted((project / "content" / "decisions").glob("*.md"))[::6]:
+        original = path.read_text("utf-8")
+        now = re.search(r"^outcome: (\S+)", original, re.MULTILINE)[1]
+        set_outcome(path, "in-progress" if now != "in-progress" else "under-review")
+        shown: dict[str, bytes] = {}
+        served.run({str(path)}, first={"index.html", "roadmap/index.html"}, on_first=shown.update)
+        same_as_cold(served, tmp_path)
+        path.write_text(original, "utf-8")
+        served.run({str(path)})
+        same_as_cold(served, tmp_path)
+
+
+def test_a_reworded_body_renders_only_its_own_page(session: tuple[Session, Path]) -> None:
+    served, project = session
+    path = next((project / "content" / "feedback").rglob("per-dashboard-permissions.md"))
+    path.write_text(path.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    shown: dict[str, bytes] = {}
+    result = served.run({str(path)}, first={"feedback/per-dashboard-permissions/index.html"},
+                        on_first=shown.update)
+    assert list(shown) == ["feedback/per-dashboard-permissions/index.html"]
+    assert b"One more sentence." in shown["feedback/per-dashboard-permissions/index.html"]
+    assert result.rendered == 1, "a body is shown on its own page only"
