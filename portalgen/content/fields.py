@@ -189,7 +189,25 @@ class FieldReader:
         return value
 
     def _any(self, field: Field, value: Any) -> Any:
-        return None  # private data is checked for nothing and kept nowhere
+        return value  # private data is checked for nothing; only what its field converts is kept
+
+    def _texts(self, field: Field, value: Any) -> tuple[str, ...] | None:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(field.name, f"must be a list of text, not a {_kind(value)}",
+                       f"write {field.name}: [\"...\", \"...\"]")
+            return None
+        out: list[str] = []
+        for item in value:
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                item = str(item)
+            text = " ".join(strip_controls(item).split()) if isinstance(item, str) else ""
+            if not text:
+                self.error(field.name, f"{item!r} is not text", "each entry is a short piece of text, in quotes")
+            elif text not in out:
+                out.append(text)
+        return tuple(out)
 
     def _people(self, field: Field, value: Any) -> tuple[Person, ...] | None:
         if not isinstance(value, list):

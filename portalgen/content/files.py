@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from portalgen.content.kinds import BY_FOLDER, Kind
@@ -49,6 +49,13 @@ def relative_path(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def source_reader(root: Path) -> Callable[[str], str | None]:
+    """Reads a project file by its path relative to the project, for messages that quote a line."""
+    def read(rel: str) -> str | None:
+        return read_text(root / rel, rel, Problems())
+    return read
 
 
 def read_text(path: Path, rel: str, problems: Problems) -> str | None:

@@ -1,130 +1,208 @@
 """Leak lint: names we promised to keep private must not appear in text we publish.
 
-An anonymous customer's name, or the name of a person who has not consented to be named,
-is easy to paste into a title or a quote. `check` catches it before it is published.
+An anonymous customer's name, or the name of a person who has not consented to be named, is
+easy to paste into a title or a quote, or to spell so that a plain search misses it
+(`_Globex Retail_`, `Glo<!-- -->bex`, `GLOBEX_RETAIL`, `İstanbul`). `check` reads every public
+field as a reader would see it (readertext.py) and reports each hit once, with its line. It is
+the early warning; the output guard (output/guard.py) reads what a build actually writes.
 """
 
 from __future__ import annotations
 
-import html
+import dataclasses
 import re
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
+from portalgen.content.kinds import KINDS
+from portalgen.content.namefinder import NameFinder
 from portalgen.content.problems import Problems
-from portalgen.content.records import Records
+from portalgen.content.readertext import without_markup, words
+from portalgen.content.records import Customer, Records
+
+PORTAL_FILE = "content/portal.yaml"
 
 
-def _protected(records: Records) -> list[tuple[str, str, str]]:
-    """(name, customer slug, what) for every name that must not be published."""
-    names: list[tuple[str, str, str]] = []
-    for slug, customer in records.customers.items():
+@dataclass(frozen=True)
+class Protected:
+    """One string that must never be published, and whose it is."""
+
+    text: str
+    slug: str  # the customer's
+    what: str  # "anonymous customer", "person who has not consented to be named"
+    path: str  # the customer's file
+
+
+def protected(records: Records) -> list[Protected]:
+    """Every string that names someone we promised not to name."""
+    found: list[Protected] = []
+    for slug, customer in sorted(records.customers.items()):
         if not customer.named:
-            names.append((customer.name, slug, "anonymous customer"))
-            names.append((slug.replace("-", " "), slug, "anonymous customer"))
-            host = (urlsplit(customer.url).hostname or "").removeprefix("www.")
-            if host:  # their web site's address names them as surely as their name
-                names.append((host, slug, "anonymous customer"))
+            found += [Protected(text, slug, "anonymous customer", customer.path) for text in _names_of(customer)]
         for person in customer.people:
             if not customer.named or person.credit != "named":
-                names.append((person.name, slug, "person who has not consented to be named"))
-    return [(n.strip(), s, w) for n, s, w in names if len(n.strip()) >= 2]
+                found.append(Protected(person.name, slug, "person who has not consented to be named", customer.path))
+    kept: dict[tuple[str, str], Protected] = {}
+    for name in found:  # a slug or a host that reads as the name is the same name: reported once
+        if len(name.text.strip()) >= 2:
+            kept.setdefault((name.slug, words(name.text)), name)
+    return list(kept.values())
 
 
-Text = tuple[str, str, str]  # (path, field, text)
+def _names_of(customer: Customer) -> Iterator[str]:
+    yield from (customer.name, *customer.other_names, customer.slug)
+    if customer.url:  # their web site's address names them as surely as their name
+        yield customer.url
+        yield (urlsplit(customer.url).hostname or "").removeprefix("www.")
+    for email in customer.emails:
+        yield email
+        yield email.rpartition("@")[2]
+
+
+def allowed(records: Records) -> list[str]:
+    """Phrases that are not leaks: the portal's own list, and the names of those who agreed to be
+    named (a named "Globex Holdings" is not the anonymous "Globex")."""
+    public = [text for c in records.customers.values() if c.named
+              for text in (c.name, *c.other_names, *(p.name for p in c.public_people))]
+    return [*records.portal.allowed_phrases, *public]
+
+
+def finder(records: Records) -> NameFinder[Protected]:
+    return NameFinder(((p.text, p) for p in protected(records)), allowed(records))
+
+
+def views(text: str) -> tuple[str, ...]:
+    """The folded forms a text is read in: as shown (tags and comments removed, Markdown's
+    emphasis marks kept as separators, then removed too, as `Glo**bex**` shows "Globex"), and
+    whole, markup included (attribute values, link targets)."""
+    shown = without_markup(text)
+    return words(shown), words(_EMPHASIS.sub("", shown)), words(text)
+
+
+_EMPHASIS = re.compile(r"[*_~`\\]+")
+
+Text = tuple[str, str, int | None, str]  # (path, field, line of the field, text)
 
 
 def _public_texts(records: Records) -> Iterator[tuple[object, list[Text]]]:
-    """Every text field that a build can publish (drafts included), record by record."""
-    for fb in records.feedback.values():
-        if fb.public:  # the slug becomes a public URL
-            yield fb, [(fb.path, "file name", fb.slug.replace("-", " ")), (fb.path, "title", fb.title),
-                       (fb.path, "quote", fb.quote), (fb.path, "source", fb.source),
-                       (fb.path, "tags", " · ".join(fb.tags)), (fb.path, "body", fb.body)]
-    for d in records.decisions.values():
-        if d.public:
-            yield d, [(d.path, "file name", d.slug.replace("-", " ")), (d.path, "title", d.title),
-                      (d.path, "reasoning (body)", d.body), (d.path, "workaround", d.workaround)]
-    for c in records.changes.values():
-        if c.public:
-            yield c, [(c.path, "file name", c.slug.replace("-", " ")), (c.path, "title", c.title),
-                      (c.path, "version", c.version), (c.path, "body", c.body)]
-    for cu in records.customers.values():
-        texts = [(cu.path, "segment", cu.segment)]  # anonymous customers are credited by segment
-        if cu.named:
-            texts += [(cu.path, "file name", cu.slug.replace("-", " ")), (cu.path, "body", cu.body),
-                      (cu.path, "name", cu.name)]
-            for person in cu.public_people:
-                texts += [(cu.path, "people name", person.name), (cu.path, "people role", person.role)]
-        yield cu, texts
+    """Every text a build can publish (drafts included), record by record: every field that is
+    not a reference to another record, and the file name, which becomes a URL."""
+    for kind in KINDS.values():
+        for record in kind.table(records).values():
+            if kind.name == "customer" and not record.named:
+                yield record, [(record.path, "segment", None, record.segment)]  # how they are credited
+                continue
+            if kind.name != "customer" and not record.public:
+                continue
+            texts: list[Text] = [(record.path, "file name", None, record.slug)]
+            for field in kind.fields:
+                if field.target or not field.attribute or field.name == "private":
+                    continue
+                value = record.public_people if field.name == "people" else getattr(record, field.attribute)
+                texts += [(record.path, field.name, None, text) for text in _strings(value)]
+            texts.append((record.path, "body", record.line if kind.name != "customer" else None, record.body))
+            yield record, texts
     portal = records.portal
-    yield portal, [("content/portal.yaml", "title", portal.title),
-                   ("content/portal.yaml", "description", portal.description),
-                   ("content/portal.yaml", "product", portal.product)]
+    yield portal, [(PORTAL_FILE, f.name, None, value) for f in dataclasses.fields(portal)
+                   if f.name != "allowed_phrases" for value in _strings(getattr(portal, f.name))]
 
 
-_WORD = re.compile(r"\w+")
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, tuple):
+        return [s for item in value for s in _strings(item)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # people
+        return [s for f in dataclasses.fields(value) for s in _strings(getattr(value, f.name))]
+    return []
 
 
-_INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                        r"\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
-
-
-def _names_in(text: str, index: Index) -> dict[str, tuple[str, str]]:
-    words = _words(text)
-    found: dict[str, tuple[str, str]] = {}
-    for i, word in enumerate(words):
-        for name_words, name, slug, what in index.get(word, ()):
-            if tuple(words[i : i + len(name_words)]) == name_words:
-                found.setdefault(name, (slug, what))
-    return found
-
-
-def _words(text: str) -> list[str]:
-    """Words as a reader sees them: entities decoded, compatibility forms folded, case folded,
-    and invisible characters (soft hyphens, zero-width spaces, direction marks) removed, so
-    "Glob&#101;x" and "Glo\u00adbex" are both "globex"."""
-    text = unicodedata.normalize("NFKC", html.unescape(text))
-    return _WORD.findall(_INVISIBLE.sub("", text).casefold())
-
-
-Index = dict[str, list[tuple[tuple[str, ...], str, str, str]]]
+Hit = tuple[Text, Protected]
 # What each record's texts name, for the protected names they were checked against: a long-running
 # caller (the dev server) keeps these between builds, so an edit re-reads only the records it changed.
-Memo = dict[int, tuple[object, tuple[Text, ...], list[tuple[Text, str, str, str]]]]
+Memo = dict[int, tuple[object, tuple[Text, ...], list[Hit]]]
 
 
-def lint(records: Records, memo: Memo | None = None) -> Problems:
-    """One pass over the words of each text, however many names are protected."""
+def lint(records: Records, memo: Memo | None = None, read: Callable[[str], str | None] | None = None) -> Problems:
+    """One pass over the words of each text, however many names are protected. `read` gives a
+    file's text, to point at the line of each hit."""
     problems = Problems()
-    protected = tuple(_protected(records))
-    index: Index = {}
-    for name, slug, what in protected:
-        key = tuple(_words(name))
-        if key:
-            index.setdefault(key[0], []).append((key, name, slug, what))
-    if not index:
+    names = finder(records)
+    if names.empty:
         return problems
     memo = {} if memo is None else memo
-    if memo.get(0, (None,))[0] != protected:  # other names to protect: every text is read again
+    key = (tuple(protected(records)), tuple(allowed(records)))
+    if memo.get(0, (None,))[0] != key:  # other names to protect: every text is read again
         memo.clear()
-        memo[0] = (protected, (), [])
+        memo[0] = (key, (), [])
+    reported: set[tuple[str, str, str, int | None]] = set()
     for record, texts in _public_texts(records):
         found = memo.get(id(record))
         if found is None or found[0] is not record:  # records never change: the same one reads the same
-            found = memo[id(record)] = (record, tuple(texts), _hits(texts, index))
-        for (path, field, _), name, slug, what in found[2]:
-            owner = records.customers[slug].path
-            if path == owner and field == "name":
+            found = memo[id(record)] = (record, tuple(texts), _hits(texts, names))
+        for (path, field, line, _), name in found[2]:
+            line = _line_of(read, path, field, name, names) or line
+            if (path, name.slug, words(name.text), line) in reported:
                 continue
-            article = "an" if what.startswith("anonymous") else "a"
-            problems.error(path, None, f"'{field}' names '{name}', {article} {what} (customer '{slug}')",
-                           f"remove the name or describe them by segment; or set credit: named in {owner} "
-                           "if they agreed to be named")
+            reported.add((path, name.slug, words(name.text), line))
+            article = "an" if name.what.startswith("anonymous") else "a"
+            problems.error(path, line, f"'{field}' names '{name.text}', {article} {name.what} (customer '{name.slug}')",
+                           f"remove the name or describe them by segment; or set credit: named in {name.path} "
+                           "if they agreed to be named; or, if this is not them, list the phrase under "
+                           f"allowed_phrases in {PORTAL_FILE}")
     return problems
 
 
-def _hits(texts: list[Text], index: Index) -> list[tuple[Text, str, str, str]]:
-    return [(text, name, slug, what) for text in texts if text[2]
-            for name, (slug, what) in _names_in(text[2], index).items()]
+def _hits(texts: list[Text], names: NameFinder[Protected]) -> list[Hit]:
+    hits: list[Hit] = []
+    for text in texts:
+        if not text[3]:
+            continue
+        seen: set[Protected] = set()
+        for view in views(text[3]):
+            seen.update(hit.owner for hit in names.find(view))
+        hits += [(text, name) for name in sorted(seen, key=lambda p: p.text)]
+    return hits
+
+
+def _line_of(read: Callable[[str], str | None] | None, path: str, field: str, name: Protected,
+             names: NameFinder[Protected]) -> int | None:
+    """The line of the field where the name is: from the field's key (or the body's first line)
+    to the next key; the key's own line when the name spans lines."""
+    source = read(path) if read is not None else None
+    if not source:
+        return None
+    lines = source.splitlines()
+    start, end = _field_lines(lines, field)
+    for number in range(start, end):
+        if any(hit.owner == name for view in views(lines[number]) for hit in names.find(view)):
+            return number + 1
+    return start + 1 if start < len(lines) else None
+
+
+def _field_lines(lines: list[str], field: str) -> tuple[int, int]:
+    """(first, past last) index of a field's lines: a top-level key's, or the body's after the front matter."""
+    fences = [i for i, line in enumerate(lines) if line.rstrip() == "---"][:2]
+    if field == "body":
+        return (fences[1] + 1 if len(fences) == 2 else 0), len(lines)
+    stop = fences[1] if len(fences) == 2 and fences[0] == 0 else len(lines)
+    key = re.compile(rf"^{re.escape(field)}\s*:")
+    start = next((i for i, line in enumerate(lines[:stop]) if key.match(line)), None)
+    if start is None:
+        return 0, stop
+    end = next((i for i in range(start + 1, stop) if re.match(r"^[^\s#-]", lines[i])), stop)
+    return start, end
+
+
+def sources(records: Records, names: NameFinder[Protected], name: Protected) -> list[str]:
+    """The files whose public text holds a protected name, read as the lint reads them: the
+    place to look when the output guard finds it in a page."""
+    found: list[str] = []
+    for _, texts in _public_texts(records):
+        for path, _, _, text in texts:
+            if path not in found and text and any(hit.owner == name for view in views(text)
+                                                  for hit in names.find(view)):
+                found.append(path)
+    return found

@@ -16,6 +16,7 @@ class Portal:
     language: str = "en"
     credit_default: str = "anonymous"
     stale_after_days: int = 30
+    allowed_phrases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Customer:
     joined: dt.date | None
     people: tuple[Person, ...]
     body: str
+    other_names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()  # from `private`: never published
 
     @property
     def named(self) -> bool:

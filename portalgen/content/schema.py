@@ -31,7 +31,8 @@ class Field:
     """
 
     name: str
-    # text | date | slug | slugs | tags | bool | choice | markdown | url | contact | int | people | any | language
+    # text | texts | date | slug | slugs | tags | bool | choice | markdown | url | contact | int | people | any
+    # | language
     type: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -47,6 +48,20 @@ class Field:
     @property
     def attribute(self) -> str:
         return self.name if self.attr is None else self.attr
+
+
+_EMAIL = re.compile(r"[^@\s<>\"']+@([^@\s<>\"']+\.[^@\s<>\"'.]+)")
+
+
+def _emails_in(value: Any) -> list[str]:
+    """Every e-mail address anywhere in a private mapping, however it is nested."""
+    if isinstance(value, str):
+        return [m.group(0) for m in _EMAIL.finditer(value)]
+    if isinstance(value, dict):
+        return [e for item in value.values() for e in _emails_in(item)]
+    if isinstance(value, list):
+        return [e for item in value for e in _emails_in(item)]
+    return []
 
 
 def _public(visibility: str | None) -> bool:
@@ -85,6 +100,12 @@ PORTAL = (
     Field("credit_default", "choice", choices=CREDITS,
           help="how customers without their own credit are credited; default anonymous",
           doc="How a customer without its own `credit` is credited", default="`anonymous`"),
+    Field("allowed_phrases", "texts",
+          help="phrases that contain an anonymous customer's name without naming them ('next quarter')",
+          doc="Phrases that look like an anonymous customer's name but are not one: with a customer called "
+              '*Next*, `["next quarter", "next release"]`. The leak check and the build\'s output guard skip '
+              "these phrases (spelt in any case, accent or markup), and still refuse the name anywhere else. "
+              "See [Anonymity](#drafts-private-records-and-anonymity)", default="none"),
     Field("stale_after_days", "int",
           help="default 30: feedback with no decision older than this is awaiting an answer",
           doc='A feedback item still "heard" (no answer) for longer than this, counted up to the '
@@ -94,6 +115,10 @@ PORTAL = (
 CUSTOMER = (
     Field("name", "text", True, help="organisation name",
           doc="Organisation name. Published only when the customer is `named`"),
+    Field("other_names", "texts", help="short names, abbreviations, product names it goes by",
+          doc="Other names the organisation goes by: a short name, an abbreviation, a product. When the "
+              "customer is anonymous they are protected exactly like `name`", default="none",
+          example='["Globex"]'),
     Field("segment", "text", help="used to credit anonymously ('a Healthcare customer')",
           doc='E.g. `Healthcare`, `Retail`. Anonymous customers are credited by segment ("2 customers in '
               'Healthcare")', default='none: counted as "1 customer"', example='"Healthcare"'),
@@ -105,8 +130,11 @@ CUSTOMER = (
           doc="When it joined the advisory board, shown on its page"),
     Field("people", "people", help="list of {name, role, credit}", doc="Contacts at the organisation",
           example='\n  - {name: "Ana Ruiz", role: "CTO", credit: anonymous}'),
-    Field("private", "any", attr="", help="anything; never published",
-          doc="Internal notes. Never checked, never published", default="—", example='\n  notes: ""'),
+    Field("private", "any", attr="emails", convert=lambda value: tuple(sorted(set(_emails_in(value)))),
+          help="anything; never published",
+          doc="Internal notes, never published. E-mail addresses in it (`email: ana@globex.example`) "
+              "are where the customer's news goes; when the customer is anonymous, their domains are "
+              "protected like its name", default="—", example='\n  email: ""'),
 )
 
 PERSON = (
@@ -167,7 +195,8 @@ CHANGE = (
 
 # How each type reads in the docs' "type" column.
 _DOC_TYPES = {
-    "text": "text", "date": "date", "tags": "list of text", "bool": "`true` / `false`", "markdown": "Markdown",
+    "text": "text", "date": "date", "tags": "list of text", "texts": "list of text", "bool": "`true` / `false`",
+    "markdown": "Markdown",
     "url": "`http(s)://` URL", "contact": "e-mail address or `http(s)://` URL", "int": "whole number, 1–36500",
     "people": "list of people (below)", "any": "anything", "language": "language tag (`en`, `en-GB`, `pt-BR`)",
 }

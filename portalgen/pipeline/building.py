@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
+from portalgen.content.files import source_reader
 from portalgen.content.loading import Mapper, serial_map
 from portalgen.content.problems import Problems, UsageError
 from portalgen.content.records import Records
@@ -43,16 +44,16 @@ def source_date() -> date | None:
 
 def check(project: Path, cache: BuildCache | None = None, jobs: int = 1) -> tuple[Records, Problems]:
     """Load and validate everything; never raises for content problems."""
-    return _validate(loading.load(project, cache, _mapper(jobs)))
+    return _validate(loading.load(project, cache, _mapper(jobs)), project)
 
 
 def _mapper(jobs: int) -> Mapper:
     return functools.partial(parallel.pmap, jobs=jobs) if jobs > 1 else serial_map
 
 
-def _validate(loaded: loading.LoadResult) -> tuple[Records, Problems]:
+def _validate(loaded: loading.LoadResult, project: Path) -> tuple[Records, Problems]:
     records, problems = validating.validate(loaded)
-    problems.extend(leaks.lint(records))
+    problems.extend(leaks.lint(records, read=source_reader(project)))
     return records, problems
 
 

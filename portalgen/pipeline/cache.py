@@ -123,6 +123,7 @@ class OutputEntry(TypedDict):
     back: BackBuffer | None
     base_url: str | None
     warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples
+    guard: str  # the protected names the output guard read the site against
 
 
 @dataclass

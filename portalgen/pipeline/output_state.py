@@ -47,6 +47,11 @@ class OutputState:
         return [_problem(w) for w in self.entry.get("warnings", [])]
 
     @property
+    def guarded_for(self) -> str | None:
+        """The names the live site was read against by the output guard (pipeline/guarding.py)."""
+        return None if self.entry is None else self.entry.get("guard")
+
+    @property
     def base_url(self) -> str | None:
         return None if self.entry is None else self.entry.get("base_url")
 
@@ -70,7 +75,7 @@ class OutputState:
         writing.write_site(self.out, files, static, reuse, keep_old=self.back if self.live_marker else None)
 
     def remember(self, digest: str, files: Mapping[str, bytes], reuse: Collection[str], deps: Dependencies | None,
-                 warnings: list[Problem], base_url: str | None) -> None:
+                 warnings: list[Problem], base_url: str | None, guarded_for: str) -> None:
         """Record the site just swapped in (with what its pages read, when `deps` is to be saved);
         the site that was live is now the back buffer, when it was kept."""
         if self.cache is None:
@@ -85,7 +90,7 @@ class OutputState:
             kept = {"marker": self.live_marker, "pages": live}
         self.cache.outputs[str(self.out)] = {
             "digest": digest, "marker": writing.marker_id(self.out), "pages": pages, "back": kept,
-            "base_url": base_url,
+            "base_url": base_url, "guard": guarded_for,
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
         if deps is not None:
             self.cache.set_deps(str(self.out), deps.dump())

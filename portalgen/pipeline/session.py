@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
+from portalgen.content.files import source_reader
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
@@ -26,7 +27,7 @@ from portalgen.content.problems import ContentError, Problem, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import Model
-from portalgen.pipeline import inputs, parallel, patch, reload
+from portalgen.pipeline import guarding, inputs, parallel, patch, reload
 from portalgen.pipeline.cache import BuildCache, code_digest
 from portalgen.pipeline.clock import Clock, Progress
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -148,6 +149,7 @@ class Session:
         self._kept = KeptRecords(cache)  # the parsed records, for a later reload of everything
         self._checked = validating.Memo()
         self._names: leaks.Memo = {}
+        self._guarded_for: str | None = None  # the names the site written last was read against
         self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
         self._excerpts: dict[str, str] = {}
         self.deps: Dependencies | None = None  # what the pages of the current site read
@@ -180,7 +182,7 @@ class Session:
 
     def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
         records, problems = validating.validate(loaded, self._checked)
-        problems.extend(leaks.lint(records, self._names))
+        problems.extend(leaks.lint(records, self._names, source_reader(self.root)))
         clock.lap("validate")
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
             raise ContentError(problems.sorted())
@@ -323,7 +325,7 @@ class Session:
             self._index = (model, World.index_of(model))
         world = World(model, self._index[1])
         deps = self.deps if self.deps is not None else state.dependencies
-        early = self._render_first(env, made, deps, world, template_fp, first, on_first)
+        early = self._render_first(env, made, deps, world, template_fp, first, on_first, records)
         reuse = deps.reusable(world, made.fps, template_fp)
         if self.deps is None and state.entry is None:
             reuse = set()  # no live site to copy unchanged pages from
@@ -332,12 +334,17 @@ class Session:
         files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, made.specs)
         clock.lap("render")
         static = theme.static_files(self.root)
+        guarded_for = guarding.key(records)
+        before = self._guarded_for if self.deps is not None else state.guarded_for
+        guarding.check(records, files, static, reuse, self.out if before != guarded_for else None)
+        clock.lap("guard")
         state.write(files, static, reuse)
         clock.lap("write")
         self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
         warnings = problems.sorted()
-        state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url)
-        self.plan, self._records = made, records
+        state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
+                       guarded_for)
+        self.plan, self._records, self._guarded_for = made, records, guarded_for
         if self.cache is not None and self.persist:
             self.cache.save()
         clock.lap("save cache")
@@ -347,7 +354,8 @@ class Session:
 
     def _render_first(self, env: TrackingEnvironment, made: Plan, deps: Dependencies, world: World,
                       template_fp: Callable[[str], str], first: Collection[str],
-                      on_first: Callable[[dict[str, bytes]], None] | None) -> dict[str, pages.Rendered]:
+                      on_first: Callable[[dict[str, bytes]], None] | None,
+                      records: Records) -> dict[str, pages.Rendered]:
         """The open pages that changed, rendered and handed over before anything else is looked at."""
         if on_first is None:
             return {}
@@ -358,7 +366,9 @@ class Session:
             early = pages.render_pages(env, made.model, [spec for path, spec in specs.items() if path in stale])
         except pages.TemplateFailure as exc:
             raise ContentError([exc.problem]) from exc
-        on_first({path: page.data for path, page in early.items()})
+        shown = {path: page.data for path, page in early.items()}
+        guarding.check(records, shown, {}, (), None)  # a preview too shows only what may be published
+        on_first(shown)
         return early
 
     def _render(self, env: TrackingEnvironment, made: Plan, done: set[str]) -> dict[str, pages.Rendered]:

@@ -255,7 +255,7 @@ def write_batch(root: Path, batch: list[tuple[int, str]], skip: set[str]) -> Non
         return f"---\n{_dump(front)}---\n{body}\n"
 
     for n, payload in batch:
-        anonymous = f"a-{n % 25}"
+        anonymous = f"anon-{n % 25}"  # protected by the output guard: "a-1" would be found in "<a 1"
         files = {
             f"customers/c-{n}.yaml": _dump({"name": payload, "segment": payload[:80], "credit": "named"}),
             f"customers/{anonymous}.yaml": _dump({"name": f"Zq{n % 25} Anon", "segment": payload,

@@ -1,0 +1,97 @@
+"""Finding many protected names at once in folded text (readertext.words), whole words only.
+
+One Aho-Corasick automaton (pyahocorasick, a C extension) holds every name and every allowed
+phrase, so a text is read once however many customers a board has. A name matches as whole
+words: ` globex retail ` inside ` ... ` padded text. A name in a script written without spaces
+between words (Chinese, Japanese, Thai, ...) matches anywhere, as a reader would find it. A hit
+that lies inside an allowed phrase ("next quarter" when a customer is called Next) is not one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+from portalgen.content.readertext import spaceless, words
+
+T = TypeVar("T")
+_ALLOWED = -1
+
+
+@dataclass(frozen=True)
+class Hit(Generic[T]):
+    start: int  # in the folded text
+    end: int
+    owner: T
+
+
+class NameFinder(Generic[T]):
+    def __init__(self, names: Iterable[tuple[str, T]], allowed: Iterable[str] = ()):
+        self.owners: list[list[T]] = []
+        self._automaton = ahocorasick.Automaton()
+        self._skeletons = ahocorasick.Automaton()
+        index: dict[str, int] = {}
+        for name, owner in names:
+            folded = words(name)
+            if len(folded.replace(" ", "")) < 2:
+                continue  # a one-letter name would match everywhere and names nobody
+            if folded not in index:
+                index[folded] = len(self.owners)
+                self.owners.append([])
+                self._automaton.add_word(_pattern(folded), (index[folded], len(folded)))
+                self._skeletons.add_word(skeleton(folded), index[folded])
+            if owner not in self.owners[index[folded]]:
+                self.owners[index[folded]].append(owner)
+        for phrase in allowed:
+            folded = words(phrase)
+            if folded and folded not in index:
+                self._automaton.add_word(_pattern(folded), (_ALLOWED, len(folded)))
+        self.empty = not self.owners
+        if not self.empty:
+            self._automaton.make_automaton()
+            self._skeletons.make_automaton()
+
+    def find(self, folded: str) -> list[Hit[T]]:
+        """Every protected name in `folded` (the output of words()), outside the allowed phrases."""
+        if self.empty or not folded:
+            return []
+        padded = f" {folded} "
+        found: list[tuple[int, int, int]] = []
+        allowed: list[tuple[int, int]] = []
+        for end, (index, length) in self._automaton.iter(padded):
+            last = end if padded[end] != " " else end - 1  # the name's last letter in `padded`
+            first = last - length + 1
+            if index == _ALLOWED:
+                allowed.append((first, last + 1))
+            else:
+                found.append((first, last + 1, index))
+        hits: list[Hit[T]] = []
+        for start, end, index in found:
+            if any(a <= start and end <= b for a, b in allowed):
+                continue
+            if any(a <= start and end <= b and (a, b) != (start, end) for a, b, _ in found):
+                continue  # "marrowby home" inside "marrowby home goods": one name, said once
+            hits.extend(Hit(start - 1, end - 1, owner) for owner in self.owners[index])
+        return hits
+
+    def may_contain(self, skeletal: str) -> bool:
+        """Whether some name's letters appear, in order and together, in a text's skeleton: a cheap
+        test that never misses (separators, and so word boundaries, are ignored)."""
+        if self.empty:
+            return False
+        for _ in self._skeletons.iter(skeletal):
+            return True
+        return False
+
+
+def _pattern(folded: str) -> str:
+    return folded if spaceless(folded) else f" {folded} "
+
+
+def skeleton(folded: str) -> str:
+    """The letters and digits of folded text alone, as the bytes of UTF-8 read one per character:
+    the form a whole page can be reduced to at the speed of bytes.translate."""
+    return folded.replace(" ", "").encode("utf-8").decode("latin-1")
