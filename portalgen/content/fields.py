@@ -97,12 +97,18 @@ class FieldReader:
             return None
         return value
 
-    def _slugs(self, field: Field, value: Any) -> tuple[str, ...] | None:
+    def _listed(self, field: Field, value: Any, what: str, example: str) -> list[Any] | None:
+        """The value as a list: one item may be written without brackets."""
         if isinstance(value, str):
-            value = [value]
+            return [value]
         if not isinstance(value, list):
-            self.error(field.name, f"must be a list of slugs, not a {_kind(value)}",
-                       f"write {field.name}: [first-slug, second-slug]")
+            self.error(field.name, f"must be a list of {what}, not a {_kind(value)}", f"write {field.name}: {example}")
+            return None
+        return value
+
+    def _slugs(self, field: Field, value: Any) -> tuple[str, ...] | None:
+        value = self._listed(field, value, "slugs", "[first-slug, second-slug]")
+        if value is None:
             return None
         out: list[str] = []
         for item in value:
@@ -192,11 +198,8 @@ class FieldReader:
         return value  # private data is checked for nothing; only what its field converts is kept
 
     def _texts(self, field: Field, value: Any) -> tuple[str, ...] | None:
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.error(field.name, f"must be a list of text, not a {_kind(value)}",
-                       f"write {field.name}: [\"...\", \"...\"]")
+        value = self._listed(field, value, "text", '["...", "..."]')
+        if value is None:
             return None
         out: list[str] = []
         for item in value:
