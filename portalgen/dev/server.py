@@ -68,7 +68,7 @@ class DevServer:
         self.port = port
         self.drafts = drafts
         self.log = log
-        self.rebuild: Rebuild = rebuild or SessionRebuild(self.project, self.output, drafts)
+        self.rebuild: Rebuild = rebuild or SessionRebuild(self.project, self.output, drafts, self._waiting)
         self.state = SiteState()
         self.watcher = Watcher(self.project, self._on_change, quiet=quiet)
         self.httpd: DevHTTPServer | None = None
@@ -136,6 +136,10 @@ class DevServer:
                 self._thread.join()
             self.state.wait_listeners_gone(2.0)
             self.httpd.server_close()
+
+    def _waiting(self) -> None:
+        if self.log:
+            _say("waiting for another build of this project to finish…", "yellow")
 
     def _on_change(self, paths: set[str]) -> None:
         if self.log:
