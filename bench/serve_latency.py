@@ -135,7 +135,7 @@ class Events:
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=DEADLINE)
         # As reload.js does: the page it shows, so the server renders that page first.
-        request = f"GET /__portalgen/events?page={quote(page)} HTTP/1.1\r\nHost: bench\r\n\r\n"
+        request = f"GET /__portalgen/events?page={quote(page)} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n"
         self.sock.sendall(request.encode())
         self.queue: queue.Queue[tuple[float, str, dict]] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()

@@ -33,6 +33,10 @@ def _progress_bar() -> Progress | None:
     return show
 
 
+def _waiting() -> None:
+    click.secho("waiting for another build of this project to finish…", fg="yellow", err=True)
+
+
 @click.command()
 @PROJECT
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (default PATH/site).")
@@ -45,7 +49,7 @@ def build(path: Path | None, output: Path | None, drafts: bool, strict: bool, ve
     """Validate, then build the site. On any error nothing is written."""
     bar = _progress_bar()
     try:
-        result = build_site(path, output, drafts=drafts, strict=strict, jobs=jobs, progress=bar)
+        result = build_site(path, output, drafts=drafts, strict=strict, jobs=jobs, progress=bar, waiting=_waiting)
     except ContentError as exc:
         if bar:
             click.echo("\r\033[K", err=True, nl=False)

@@ -56,8 +56,13 @@ def write_output(data: bytes, output: Path | None, root: Path) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target = output.absolute()
-    site = (root / "site").absolute()
+    # Resolved, links and '..' included: a link beside the project that points into site/ would
+    # otherwise publish a private digest with the next deploy.
+    try:
+        target = output.resolve()
+        site = (root / "site").resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a loop of links
+        raise UsageError(f"cannot write {output}: {exc}") from exc
     if target == site or site in target.parents:
         raise UsageError(f"{output} is inside {site}, which is published and replaced by every build; "
                          "write it somewhere else")

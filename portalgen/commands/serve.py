@@ -15,7 +15,8 @@ from portalgen.pipeline.building import find_project
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on; 0 picks a free one.")
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Keep the loopback default unless others must see the preview.")
+              help="Address to listen on. Keep the loopback default unless others must see the preview. "
+                   "Requests must name localhost, an IP address or this host (a defence against DNS rebinding).")
 @click.option("--drafts", is_flag=True, help="Include draft records, marked as drafts.")
 def serve(path: Path | None, port: int, host: str, drafts: bool) -> None:
     """Build into PATH/site, serve it, rebuild on every change and reload the open pages.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 import socketserver
 import sys
 import threading
+import time
 import urllib.parse
+from contextlib import suppress
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -15,6 +18,7 @@ from typing import Any
 
 import click
 
+from portalgen.dev.guard import DeadlineReader, Limits, host_allowed, refusal
 from portalgen.dev.overlay import FALLBACK_404, PLACEHOLDER, inject
 from portalgen.dev.paths import Redirect, content_type, output_path, resolve_request
 from portalgen.dev.state import SiteState, Snapshot
@@ -32,10 +36,19 @@ class DevHandler(BaseHTTPRequestHandler):
     server_version = "portalgen-serve"
     sys_version = ""
 
+    def setup(self) -> None:
+        super().setup()
+        limits = self.server.limits
+        self.rfile.close()  # read through the deadline instead
+        reader = DeadlineReader(self.connection, time.monotonic() + limits.request_seconds, limits.write_seconds)
+        self.rfile = io.BufferedReader(reader)
+
     def do_HEAD(self) -> None:
         self.do_GET()
 
     def do_GET(self) -> None:
+        if not self._acceptable():
+            return
         path = self.path.split("?", 1)[0]
         if path.startswith(PREFIX):
             self._dev_endpoint(path[len(PREFIX):])
@@ -67,6 +80,21 @@ class DevHandler(BaseHTTPRequestHandler):
                 self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"403 Forbidden\n")
                 return
         self._not_found(snap)
+
+    def _acceptable(self) -> bool:
+        """Answer 403 to another site's name (DNS rebinding), 414 to an absurdly long target."""
+        host = self.headers.get("Host")
+        if self.path.startswith(("http://", "https://")):  # absolute-form: its authority is the host asked for
+            host = urllib.parse.urlsplit(self.path).netloc
+        if not host_allowed(host, self.server.bound_name):
+            self._send(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8",
+                       b"403 Forbidden: the portalgen preview answers only to localhost, 127.0.0.1 and [::1] "
+                       b"(or the name given to --host), so that pages of other sites cannot read it.\n")
+            return False
+        if len(self.path) > self.server.limits.target_bytes:
+            self._send(HTTPStatus.REQUEST_URI_TOO_LONG, "text/plain; charset=utf-8", b"414 URI Too Long\n")
+            return False
+        return True
 
     def _site_target(self) -> str:
         """The request target as a path of the site: absolute-form and base_url's path removed."""
@@ -174,9 +202,12 @@ class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], site: Path, state: SiteState):
+    def __init__(self, address: tuple[str, int], site: Path, state: SiteState, limits: Limits | None = None):
         self.site = site
         self.state = state
+        self.limits = limits or Limits()
+        self.bound_name = address[0]  # as given: a name stays a name, where server_name is its address
+        self._slots = threading.BoundedSemaphore(self.limits.connections)
         self.base_path = "/"  # the path of portal.yaml's base_url, e.g. /portal/; set by each good build
         self.fresh: dict[str, bytes] = {}  # pages a rebuild rendered ahead of writing site/
         self._awaited: set[str] = set()  # of those, the ones no browser has fetched since
@@ -208,9 +239,39 @@ class DevHTTPServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         self.server_name, self.server_port = str(host), int(port)
 
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread per connection, up to the limit; beyond it a 503, from the accepting thread."""
+        if not self._slots.acquire(blocking=False):
+            _refuse(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
             return
-        click.secho(f"internal error while answering a request: {type(exc).__name__}: {exc}",
+        # Cut short: the message may quote a request path of any length.
+        click.secho(f"internal error while answering a request: {type(exc).__name__}: {str(exc)[:300]}",
                     fg="red", err=True)
+
+
+def _refuse(request: socket.socket) -> None:
+    """503 to a connection over the limit, without waiting on it: a client that does not read loses it."""
+    try:
+        request.setblocking(False)
+        with suppress(BlockingIOError):
+            request.recv(65536)  # what it sent already, so that closing does not reset the connection
+        request.send(refusal("503 Service Unavailable", "503: too many connections to the preview; retry\n"))
+    except OSError:
+        pass

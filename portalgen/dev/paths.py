@@ -47,6 +47,13 @@ def resolve_request(site: Path, target: str) -> Path | Redirect | None:
         return None
     if real != root and not real.is_relative_to(root):
         return None
+    try:
+        return _file_or_folder(real, decoded, parts)
+    except OSError:  # a name too long for the file system, say: nothing is there
+        return None
+
+
+def _file_or_folder(real: Path, decoded: str, parts: list[str]) -> Path | Redirect | None:
     if real.is_dir():
         if not decoded.endswith("/"):
             # Rebuilt from the checked parts, so '//host' can never become an off-site redirect.

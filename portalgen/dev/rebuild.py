@@ -17,6 +17,7 @@ from portalgen.output import writing
 from portalgen.output.writing import WriteError
 from portalgen.pipeline.building import find_project, source_date
 from portalgen.pipeline.cache import BuildCache
+from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.parallel import default_jobs
 from portalgen.pipeline.session import Session
 
@@ -49,10 +50,11 @@ def internal_error(exc: Exception) -> Problem:
 class SessionRebuild:
     """Rebuild what a change reaches, in a session kept for the life of the server."""
 
-    def __init__(self, project: Path, output: Path, drafts: bool = False):
+    def __init__(self, project: Path, output: Path, drafts: bool = False, waiting: Callable[[], None] | None = None):
         self.project = project
         self.output = output
         self.drafts = drafts
+        self.waiting = waiting  # called when a rebuild waits for a `portalgen build` of the project
         self.session = Session(project, output, drafts, default_jobs(), BuildCache.open(project), persist=False,
                                today=source_date)
         self._started = False
@@ -63,8 +65,9 @@ class SessionRebuild:
             find_project(self.project)  # content/ may have gone (a branch switch): say so, as build does
             writing.check_output(self.output, self.project)
             # The first build reads everything; later ones only what the watcher says changed.
-            result = self.session.run(changed if self._started and changed else None, first=first,
-                                      on_first=on_first)
+            with build_lock(self.project, self.waiting):
+                result = self.session.run(changed if self._started and changed else None, first=first,
+                                          on_first=on_first)
             self._started = True
         except ContentError as exc:
             return Outcome(False, tuple(exc.problems), time.perf_counter() - started)

@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from portalgen.content.problems import Severity, UsageError
+from portalgen.dev.guard import Limits
 from portalgen.dev.httpd import DevHTTPServer
 from portalgen.dev.paths import base_path
 from portalgen.dev.rebuild import Outcome, Rebuild, SessionRebuild, internal_error
@@ -60,7 +61,7 @@ class DevServer:
     """
 
     def __init__(self, project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool = False,
-                 quiet: float = QUIET, rebuild: Rebuild | None = None, log: bool = True):
+                 quiet: float = QUIET, rebuild: Rebuild | None = None, log: bool = True, limits: Limits | None = None):
         self.project = find_project(project)
         # A preview with drafts never goes into site/, so it cannot be deployed by mistake.
         self.output = self.project / (".portalgen-cache/preview" if drafts else "site")
@@ -68,7 +69,8 @@ class DevServer:
         self.port = port
         self.drafts = drafts
         self.log = log
-        self.rebuild: Rebuild = rebuild or SessionRebuild(self.project, self.output, drafts)
+        self.limits = limits
+        self.rebuild: Rebuild = rebuild or SessionRebuild(self.project, self.output, drafts, self._waiting)
         self.state = SiteState()
         self.watcher = Watcher(self.project, self._on_change, quiet=quiet)
         self.httpd: DevHTTPServer | None = None
@@ -88,7 +90,7 @@ class DevServer:
         """Bind the port (first, to fail fast), build once, start watching."""
         writing.check_output(self.output, self.project)  # refuse to replace a folder we did not make
         try:
-            self.httpd = DevHTTPServer((self.host, self.port), self.output, self.state)
+            self.httpd = DevHTTPServer((self.host, self.port), self.output, self.state, self.limits)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise UsageError(f"port {self.port} on {self.host} is already in use: stop the other "
@@ -136,6 +138,10 @@ class DevServer:
                 self._thread.join()
             self.state.wait_listeners_gone(2.0)
             self.httpd.server_close()
+
+    def _waiting(self) -> None:
+        if self.log:
+            _say("waiting for another build of this project to finish…", "yellow")
 
     def _on_change(self, paths: set[str]) -> None:
         if self.log:

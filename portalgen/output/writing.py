@@ -9,8 +9,10 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import secrets
 import shutil
 from collections.abc import Collection, Mapping
+from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 from portalgen.content.problems import UsageError
@@ -68,16 +70,56 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def clean_stray(output: Path) -> None:
-    """Remove temporary folders left beside the output by a build that was killed."""
+    """Remove temporary folders left beside the output by a build that was killed.
+
+    Only folders that carry the marker, which the writer puts in each as soon as it makes it:
+    a folder that merely has such a name is someone else's. (An empty one is removed too: a
+    build killed between making it and marking it leaves it so, and removing it loses nothing.)
+    """
     parent = output.parent
     if not parent.is_dir():
         return
     for prefix in (f".{output.name}.tmp-", f".{output.name}.old-"):
         for stray in parent.glob(prefix + "*"):
-            pid = stray.name.rsplit("-", 1)[-1]
+            pid = stray.name[len(prefix):].split("-", 1)[0]
             if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
                 continue  # another build is running right now
-            shutil.rmtree(stray, ignore_errors=True)
+            if stray.is_dir() and not stray.is_symlink() and (stray / MARKER).is_file():
+                _remove(stray)
+            else:
+                with suppress(OSError):
+                    stray.rmdir()  # only if empty
+
+
+def _remove(folder: Path) -> None:
+    """Delete a folder of ours, its marker last: a build killed meanwhile leaves it marked, or empty."""
+    with suppress(OSError):
+        for child in folder.iterdir():
+            if child.name == MARKER:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+        (folder / MARKER).unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def _new_folder(output: Path, kind: str, mark: bool = True) -> Path:
+    """A new temporary folder beside the output, named for this process and marked as ours.
+
+    The name has a random part and the folder is made, not reused, so a folder that happens to
+    be called so already is never written into. (Not mkdtemp: its mode 0700 would become site/'s.)
+    """
+    while True:
+        path = output.parent / f".{output.name}.{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            path.mkdir()
+        except FileExistsError:
+            continue
+        if mark:
+            (path / MARKER).write_bytes(MARKER_TEXT)
+        return path
 
 
 def _pid_alive(pid: int) -> bool:
@@ -109,12 +151,10 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
     """
     output = output.absolute()
     clean_stray(output)
-    tmp = output.parent / f".{output.name}.tmp-{os.getpid()}"
+    tmp: Path | None = None
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        if tmp.exists():
-            shutil.rmtree(tmp)
-        tmp.mkdir()
+        tmp = _new_folder(output, "tmp")
         made: set[Path] = set()
         for rel in sorted({*files, *static, *reuse}):
             target = _safe_join(tmp, rel)
@@ -127,13 +167,14 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
                 shutil.copyfile(static[rel], target)
             else:
                 shutil.copyfile(_safe_join(output, rel), target)
-        (tmp / MARKER).write_bytes(MARKER_TEXT)
         _swap_in(tmp, output, keep_old)
     except WriteError:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            _remove(tmp)
         raise
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            _remove(tmp)
         where = exc.filename or output.parent
         raise WriteError(f"cannot write the site to {output}: {exc.strerror or exc} ({where}); "
                          "the previous site is unchanged") from exc
@@ -149,12 +190,12 @@ def _swap_in(tmp: Path, output: Path, keep_old: Path | None = None) -> None:
             shutil.rmtree(keep_old, ignore_errors=True)
             os.rename(tmp, keep_old)
         else:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _remove(tmp)
         return
-    old = output.parent / f".{output.name}.old-{os.getpid()}"
-    os.rename(output, old)
+    old = _new_folder(output, "old", mark=False)
+    os.rename(output, old)  # onto the empty folder just made; the old site carries its own marker
     os.rename(tmp, output)
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
 
 
 def _same_device(a: Path, b: Path) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from portalgen.output import writing
 from portalgen.pipeline import parallel
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Progress
+from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.session import BuildResult, Session
 
 __all__ = ["BuildResult", "Progress", "build", "check", "find_project", "source_date"]
@@ -59,18 +61,21 @@ def _validate(loaded: loading.LoadResult, project: Path) -> tuple[Records, Probl
 
 def build(project: Path | str | None = None, output: Path | str | None = None, drafts: bool = False,
           strict: bool = False, jobs: int | None = None, use_cache: bool = True,
-          progress: Progress | None = None, cache: BuildCache | None = None) -> BuildResult:
+          progress: Progress | None = None, waiting: Callable[[], None] | None = None) -> BuildResult:
     """Validate, then build the site into output (default PROJECT/site) with an atomic swap.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
     With the cache (PROJECT/.portalgen-cache), unchanged files are not parsed again, unchanged
     Markdown is not rendered again, unchanged pages are reused from the previous site, and a
     build whose inputs did not change at all writes nothing.
+
+    Builds of one project take turns (pipeline/lock.py): `waiting` is called when this one has
+    to wait for another. The cache is opened after the wait, so it describes the other's site.
     """
     root = find_project(Path(project) if project else None)
     out = Path(output).absolute() if output else root / "site"
     writing.check_output(out, root)
-    if cache is None and use_cache:
-        cache = BuildCache.open(root)
-    session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache, today=source_date)
-    return session.run(strict=strict, progress=progress)
+    with build_lock(root, waiting):
+        cache = BuildCache.open(root) if use_cache else None
+        session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache, today=source_date)
+        return session.run(strict=strict, progress=progress)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from multiprocessing.context import ForkContext
+from multiprocessing.process import BaseProcess
+from typing import Any, TypeAlias, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -19,11 +23,35 @@ def _die_with_parent() -> None:
     """Linux: a worker is killed when the build that forked it dies (SIGKILL included)."""
     try:
         import ctypes
-        import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def _worker_start() -> None:
+    """First thing in a worker: leave Ctrl-C to the parent, which stops the workers itself.
+
+    A terminal sends SIGINT to the whole process group, workers included; each would print its
+    own KeyboardInterrupt traceback. SIGTERM goes back to its default too (`serve` turns it into
+    KeyboardInterrupt in the parent), so a worker the parent terminates ends without a word.
+    The parent forks with SIGINT blocked (_forking), so none arrives before this runs.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+    _die_with_parent()
+
+
+@contextmanager
+def _forking() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread while it forks workers; a signal that arrives
+    meanwhile is delivered to the parent when this ends, and discarded by the workers."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def default_jobs() -> int:
@@ -36,7 +64,9 @@ def pmap(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int =
         return [func(item) for item in items]
     ctx = multiprocessing.get_context("fork")  # children inherit the loaded model: nothing to pickle in
     chunk = max(1, len(items) // (jobs * 4))
-    with ctx.Pool(jobs, initializer=_die_with_parent) as pool:
+    with _forking():
+        pool = ctx.Pool(jobs, initializer=_worker_start)
+    with pool:  # leaving it, by an exception or Ctrl-C too, terminates the workers
         return pool.map(func, items, chunksize=chunk)
 
 
@@ -50,29 +80,43 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
         return [func(item) for item in items]
     ctx = multiprocessing.get_context("fork")
     size = -(-len(items) // jobs)
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    workers = []
-    for chunk in chunks:
-        receive, send = ctx.Pipe(duplex=False)
+    with _forking():
+        workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
+    try:
+        return _collect(workers)
+    finally:
+        for process, _receive in workers:  # after an error or Ctrl-C here, do not leave them running
+            if process.is_alive():
+                process.terminate()
 
-        def run(chunk: Sequence[T] = chunk,
-                send: Connection[tuple[bool, list[R] | BaseException | str], object] = send) -> None:
-            _die_with_parent()
-            try:
-                send.send((True, [func(item) for item in chunk]))
-            except BaseException as exc:  # report, don't hang the parent
-                try:  # the exception itself, so the parent reports it as it would its own
-                    send.send((False, exc))
-                except Exception:
-                    send.send((False, f"{type(exc).__name__}: {exc}"))
-            finally:
-                send.close()
 
-        process = ctx.Process(target=run, daemon=True)
-        process.start()
-        send.close()
-        workers.append((process, receive))
-    results: list[R] = []
+# A worker process and the end of the pipe it answers on: (True, results) or (False, what failed).
+Worker: TypeAlias = tuple[BaseProcess, "Connection[Any, Any]"]  # Connection is generic only to mypy
+
+
+def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Worker:
+    receive, send = ctx.Pipe(duplex=False)
+
+    def run() -> None:
+        _worker_start()
+        try:
+            send.send((True, [func(item) for item in chunk]))
+        except BaseException as exc:  # report, don't hang the parent
+            try:  # the exception itself, so the parent reports it as it would its own
+                send.send((False, exc))
+            except Exception:
+                send.send((False, f"{type(exc).__name__}: {exc}"))
+        finally:
+            send.close()
+
+    process = ctx.Process(target=run, daemon=True)
+    process.start()
+    send.close()
+    return process, receive
+
+
+def _collect(workers: list[Worker]) -> list[Any]:
+    results: list[Any] = []
     failure = None
     for process, receive in workers:
         try:

@@ -27,6 +27,7 @@ from portalgen.content.problems import ContentError, Problem, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import Model
+from portalgen.output import writing
 from portalgen.pipeline import guarding, inputs, parallel, patch, reload
 from portalgen.pipeline.cache import BuildCache, code_digest
 from portalgen.pipeline.clock import Clock, Progress
@@ -153,6 +154,7 @@ class Session:
         self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
         self._excerpts: dict[str, str] = {}
         self.deps: Dependencies | None = None  # what the pages of the current site read
+        self._made = ""  # the marker of the site this session swapped in last (writing.marker_id)
         self.plan: Plan | None = None
         self._records: Records | None = None  # what self.plan was made from
         self._env: tuple[tuple[Path, ...], TrackingEnvironment] | None = None
@@ -324,10 +326,13 @@ class Session:
         if self._index is None or self._index[0] is not model:
             self._index = (model, World.index_of(model))
         world = World(model, self._index[1])
-        deps = self.deps if self.deps is not None else state.dependencies
+        # A `portalgen build` beside `serve` may have replaced the site since this session made it:
+        # what the session knows of that site's pages is then not about the pages there.
+        kept = self.deps if state.live_marker == self._made else None
+        deps = kept if kept is not None else state.dependencies
         early = self._render_first(env, made, deps, world, template_fp, first, on_first, records)
         reuse = deps.reusable(world, made.fps, template_fp)
-        if self.deps is None and state.entry is None:
+        if kept is None and state.entry is None:
             reuse = set()  # no live site to copy unchanged pages from
         clock.lap("dependencies")
         rendered = early | self._render(env, made, reuse | set(early))
@@ -335,10 +340,11 @@ class Session:
         clock.lap("render")
         static = theme.static_files(self.root)
         guarded_for = guarding.key(records)
-        before = self._guarded_for if self.deps is not None else state.guarded_for
+        before = self._guarded_for if kept is not None else state.guarded_for
         guarding.check(records, files, static, reuse, self.out if before != guarded_for else None)
         clock.lap("guard")
         state.write(files, static, reuse)
+        self._made = writing.marker_id(self.out)
         clock.lap("write")
         self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
         warnings = problems.sorted()

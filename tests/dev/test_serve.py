@@ -121,7 +121,8 @@ class EventStream:
     def __init__(self, url: str):
         parts = urlsplit(url)
         self.sock = socket.create_connection((parts.hostname, parts.port), timeout=DEADLINE)
-        self.sock.sendall(b"GET /__portalgen/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        self.sock.sendall(f"GET /__portalgen/events HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+                          "Accept: text/event-stream\r\n\r\n".encode())
         self.file = self.sock.makefile("rb")
         self.status_line = self.file.readline().decode()
         self.headers: dict[str, str] = {}

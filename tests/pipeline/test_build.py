@@ -184,9 +184,10 @@ def test_output_has_marker_and_stray_temporaries_are_cleaned(example_project: Pa
     site = example_project / "site"
     pid = dead_pid()
     strays = [example_project / f".site.tmp-{pid}", example_project / f".site.old-{pid}"]
-    for stray in strays:
+    for stray in strays:  # as a killed build leaves them: marked as portalgen's when made
         (stray / "feedback").mkdir(parents=True)
         (stray / "feedback" / "index.html").write_text("half-written", encoding="utf-8")
+        (stray / MARKER).write_bytes(b"")
 
     # A build that is still running (a live process) keeps its temporary folder.
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])

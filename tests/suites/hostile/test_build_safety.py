@@ -270,9 +270,10 @@ def test_cleans_up_stray_temporary_folders_of_a_killed_build(tmp_path: Path) -> 
     portalgen.build(root)
     dead = 2 ** 22 + 12345  # above pid_max's default: no such process
     strays = [root / f".site.tmp-{dead}", root / f".site.old-{dead}", root / ".site.tmp-notapid"]
-    for stray in strays:
+    for stray in strays:  # as a killed build leaves them: marked as portalgen's when made
         (stray / "feedback").mkdir(parents=True)
         (stray / "feedback" / "index.html").write_text("half a site", encoding="utf-8")
+        (stray / MARKER).write_bytes(b"")
     unrelated = root / ".sitemap.tmp-1"
     unrelated.mkdir()
     portalgen.build(root)

@@ -1,0 +1,123 @@
+"""The writer's temporary folders beside the output: portalgen removes the ones it made (marked
+as its own the moment they are made), and never a folder that only happens to have such a name."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import portalgen
+from portalgen.output import writing
+from portalgen.output.writing import MARKER
+
+PAGES = {"index.html": b"<p>home</p>", "feedback/x/index.html": b"<p>x</p>"}
+
+
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def folder(path: Path, marked: bool, files: dict[str, str] | None = None) -> Path:
+    path.mkdir(parents=True)
+    for rel, text in (files or {"notes.txt": "someone's notes"}).items():
+        (path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (path / rel).write_text(text, encoding="utf-8")
+    if marked:
+        (path / MARKER).write_bytes(writing.MARKER_TEXT)
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def beside(output: Path) -> list[str]:
+    return sorted(p.name for p in output.parent.iterdir() if p.name != output.name)
+
+
+@pytest.fixture(params=["exchange", "rename"])
+def swap(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Both ways of swapping the new site in: renameat2 where Linux has it, two renames elsewhere."""
+    if request.param == "rename":
+        monkeypatch.setattr(writing, "_exchange", lambda a, b: False)
+    return str(request.param)
+
+
+def test_folders_named_like_temporary_ones_but_not_made_by_portalgen_survive(tmp_path: Path, swap: str) -> None:
+    output = tmp_path / "site"
+    dead = dead_pid()
+    elsewhere = folder(tmp_path / "elsewhere", marked=True)
+    foreign = [folder(tmp_path / name, marked=False) for name in
+               (".site.old-x", f".site.tmp-{dead}", f".site.old-{dead}-abcd", ".site.tmp-")]
+    (tmp_path / f".site.tmp-{dead}-link").symlink_to(elsewhere)  # a link is never followed
+    before = {path.name: snapshot(path) for path in [*foreign, elsewhere]}
+    writing.write_site(output, PAGES, {})
+    writing.write_site(output, {**PAGES, "index.html": b"<p>new</p>"}, {})  # swaps with the old site
+    assert (output / "index.html").read_bytes() == b"<p>new</p>"
+    assert {path.name: snapshot(path) for path in [*foreign, elsewhere]} == before
+    assert beside(output) == sorted([*before, f".site.tmp-{dead}-link"])
+
+
+def test_leftovers_of_a_killed_build_are_removed(tmp_path: Path, swap: str) -> None:
+    output = tmp_path / "site"
+    dead = dead_pid()
+    folder(tmp_path / f".site.tmp-{dead}", marked=True, files={"feedback/index.html": "half a site"})
+    folder(tmp_path / f".site.old-{dead}-0a1b", marked=True, files={"index.html": "an old site"})
+    (tmp_path / f".site.tmp-{dead}-ffff").mkdir()  # killed before it was marked: empty
+    writing.write_site(output, PAGES, {})
+    writing.write_site(output, PAGES, {})
+    assert beside(output) == []
+    assert snapshot(output) == {**PAGES, MARKER: writing.MARKER_TEXT}
+
+
+def test_the_folder_of_a_running_build_is_left_alone(tmp_path: Path) -> None:
+    sleeper = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        busy = folder(tmp_path / f".site.tmp-{sleeper.pid}-0000", marked=True)
+        writing.write_site(tmp_path / "site", PAGES, {})
+        assert busy.is_dir()
+    finally:
+        sleeper.communicate()
+
+
+def test_a_removal_cut_short_leaves_the_folder_marked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The marker is deleted last, so a build killed while it deletes its temporary folder leaves
+    one the next build still knows as its own."""
+    stray = folder(tmp_path / f".site.tmp-{dead_pid()}", marked=True,
+                   files={f"{n}/index.html": "page" for n in range(5)})
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise SystemExit("killed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(writing.shutil, "rmtree", killed)
+        with pytest.raises(SystemExit):
+            writing._remove(stray)
+    assert (stray / MARKER).is_file()
+    writing.clean_stray(tmp_path / "site")
+    assert not stray.exists()
+
+
+def test_the_site_folder_gets_the_usual_permissions(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        writing.write_site(tmp_path / "site", PAGES, {})
+    finally:
+        os.umask(mask)
+    assert (tmp_path / "site").stat().st_mode & 0o777 == 0o755, "a web server must be able to read it"
+
+
+def test_a_foreign_site_old_folder_survives_a_build(tmp_path: Path, helpers) -> None:
+    project = helpers.copy_example(tmp_path / "portal")
+    mine = folder(project / ".site.old-x", marked=False, files={"draft.md": "my own draft"})
+    portalgen.build(project, jobs=1)
+    (project / "content" / "portal.yaml").write_text(
+        (project / "content" / "portal.yaml").read_text("utf-8") + "\n", "utf-8")
+    portalgen.build(project, jobs=1)  # a second build replaces the first site
+    assert snapshot(mine) == {"draft.md": b"my own draft"}
