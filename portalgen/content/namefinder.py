@@ -9,16 +9,31 @@ that lies inside an allowed phrase ("next quarter" when a customer is called Nex
 
 from __future__ import annotations
 
+import functools
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import ahocorasick
 
-from portalgen.content.readertext import spaceless, words
+from portalgen.content.readertext import decode, spaceless, words
 
 T = TypeVar("T")
 _ALLOWED = -1
+
+_LETTERS = bytes(range(ord("0"), ord("9") + 1)) + bytes(range(ord("a"), ord("z") + 1))
+_NOT_LETTERS = bytes(c for c in range(256) if c not in _LETTERS)  # separators beyond ASCII too
+_NOT_ASCII_LETTERS = bytes(c for c in range(128) if c not in _LETTERS)  # keeps folded letters beyond ASCII
+_ASCII = bytes(range(128))
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_TAG = re.compile(rb"<[^>]*>")
+# An entity or a percent-escape that could spell a letter or a tag; the ones every page has
+# (&amp; &quot; &#39; ...) only ever stand for separators.
+_ENTITY = re.compile(rb"&(?!(?:amp|quot|apos|nbsp|#3[49]|#x2[27]);)[#a-zA-Z]")
+_PERCENT = re.compile(rb"%[0-9a-fA-F]{2}")
+
 
 
 @dataclass(frozen=True)
@@ -95,3 +110,37 @@ def skeleton(folded: str) -> str:
     """The letters and digits of folded text alone, as the bytes of UTF-8 read one per character:
     the form a whole page can be reduced to at the speed of bytes.translate."""
     return folded.replace(" ", "").encode("utf-8").decode("latin-1")
+
+
+def skeletal(data: bytes) -> str:
+    """The letters and digits of a file, lower case, in order, twice: with every tag removed
+    (`Glo<b></b>bex`) and with tags kept (attribute values); entities and percent-encoding decoded."""
+    if _ENTITY.search(data) or _PERCENT.search(data):
+        data = decode(data.decode("utf-8", "replace")).encode("utf-8")
+    drop = _NOT_LETTERS
+    if not data.isascii() and not _only_separators(data.translate(None, _ASCII)):
+        data = _NON_ASCII.sub(_fold_run, data)  # letters beyond ASCII: folded as the lint folds them
+        drop = _NOT_ASCII_LETTERS
+    lower = data.lower()
+    both = lower.translate(None, drop) + b"\n" + _TAG.sub(b"", lower).translate(None, drop)
+    return both.decode("latin-1")
+
+
+def _only_separators(non_ascii: bytes) -> bool:
+    """Whether a file's characters beyond ASCII are all punctuation and symbols (the dashes, dots
+    and status symbols every page has), which fold to no letter: then they can simply be dropped."""
+    return all(map(_separator, set(non_ascii.decode("utf-8", "replace"))))
+
+
+@functools.lru_cache(maxsize=4096)
+def _separator(char: str) -> bool:
+    return unicodedata.category(char)[0] in "PSZ" and not words(char)
+
+
+def _fold_run(match: re.Match[bytes]) -> bytes:
+    return _folded(match.group())
+
+
+@functools.lru_cache(maxsize=8192)
+def _folded(run: bytes) -> bytes:
+    return skeleton(words(run.decode("utf-8", "replace"))).encode("latin-1")

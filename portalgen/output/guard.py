@@ -15,25 +15,14 @@ across words ("place meeting" holds "acme").
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from portalgen.content.leaks import Protected, views
-from portalgen.content.namefinder import NameFinder, skeleton
+from portalgen.content.namefinder import NameFinder, skeletal
 from portalgen.content.readertext import decode, words
 
-_LETTERS = bytes(range(ord("0"), ord("9") + 1)) + bytes(range(ord("a"), ord("z") + 1))
-_NOT_LETTERS = bytes(c for c in range(256) if c not in _LETTERS)
-_ASCII = bytes(range(128))
-_NON_ASCII = re.compile(rb"[\x80-\xff]+")
-_TAG = re.compile(rb"<[^>]*>")
-# An entity or a percent-escape that could spell a letter or a tag; the ones every page has
-# (&amp; &quot; &#39; ...) only ever stand for separators.
-_ENTITY = re.compile(rb"&(?!(?:amp|quot|apos|nbsp|#3[49]|#x2[27]);)[#a-zA-Z]")
-_PERCENT = re.compile(rb"%[0-9a-fA-F]{2}")
 _SCRIPT_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
 
 
@@ -83,38 +72,6 @@ class Guard:
         for path in paths:
             leaks += self.check_path(path)
         return leaks
-
-
-def skeletal(data: bytes) -> str:
-    """The letters and digits of a file, lower case, in order, twice: with every tag removed
-    (`Glo<b></b>bex`) and with tags kept (attribute values); entities and percent-encoding decoded."""
-    if _ENTITY.search(data) or _PERCENT.search(data):
-        data = decode(data.decode("utf-8", "replace")).encode("utf-8")
-    if not data.isascii() and not _only_separators(data.translate(None, _ASCII)):
-        data = _NON_ASCII.sub(_fold_run, data)  # letters beyond ASCII: folded as the lint folds them
-    lower = data.lower()
-    both = lower.translate(None, _NOT_LETTERS) + b"\n" + _TAG.sub(b"", lower).translate(None, _NOT_LETTERS)
-    return both.decode("latin-1")
-
-
-def _only_separators(non_ascii: bytes) -> bool:
-    """Whether a file's characters beyond ASCII are all punctuation and symbols (the dashes, dots
-    and status symbols every page has), which fold to no letter: then they can simply be dropped."""
-    return all(map(_separator, set(non_ascii.decode("utf-8", "replace"))))
-
-
-@functools.lru_cache(maxsize=4096)
-def _separator(char: str) -> bool:
-    return unicodedata.category(char)[0] in "PSZ" and not words(char)
-
-
-def _fold_run(match: re.Match[bytes]) -> bytes:
-    return _folded(match.group())
-
-
-@functools.lru_cache(maxsize=8192)
-def _folded(run: bytes) -> bytes:
-    return skeleton(words(run.decode("utf-8", "replace"))).encode("latin-1")
 
 
 def _unescape_script(text: str) -> str:

@@ -8,7 +8,7 @@ another name), the kept pages are read again from the live site.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from portalgen.content import leaks
@@ -23,15 +23,28 @@ def key(records: Records) -> str:
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
+Mapper = Callable[[Callable[[list[str]], list[guard.Leak]], Sequence[list[str]]], list[list[guard.Leak]]]
+
+
 def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-          live: Path | None) -> None:
+          live: Path | None, pmap: Mapper | None = None, jobs: int = 1) -> None:
     """Raise ContentError naming each output file that would publish a protected name. `live`:
-    the site to read kept pages from, when they were not read against these names."""
+    the site to read kept pages from, when they were not read against these names. `pmap` reads
+    `jobs` shares of the files in parallel."""
     names = leaks.finder(records)
     if names.empty:
         return
     keeper = guard.Guard(names)
-    found = keeper.check_all(_everything(files, static, reuse, live), paths=reuse if live is None else ())
+    paths = [*files, *static, *(reuse if live is not None else ())]
+
+    def read(share: list[str]) -> list[guard.Leak]:
+        return keeper.check_all((path, _bytes(path, files, static, live)) for path in share)
+
+    shares = [paths[i::jobs] for i in range(jobs)] if pmap is not None and jobs > 1 else [paths]
+    found = [leak for part in (pmap(read, shares) if len(shares) > 1 and pmap is not None else map(read, shares))
+             for leak in part]
+    if live is None:
+        found += keeper.check_all((), paths=reuse)
     if not found:
         return
     problems = Problems()
@@ -43,13 +56,12 @@ def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Pat
 _READ = (".html", ".htm", ".txt", ".md", ".json", ".xml", ".svg", ".webmanifest")
 
 
-def _everything(files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-                live: Path | None) -> Iterator[tuple[str, bytes]]:
-    yield from files.items()
-    for path, source in static.items():
+def _bytes(path: str, files: Mapping[str, bytes], static: Mapping[str, Path], live: Path | None) -> bytes:
+    if path in files:
+        return files[path]
+    if path in static:
         # Theme files are read for their names, and for their text when it is text for people:
         # scripts and styles are code, where "next" or "map" is a keyword, not a customer.
-        yield path, source.read_bytes() if path.endswith(_READ) else b""
-    if live is not None:
-        for path in reuse:
-            yield path, (live / path).read_bytes()
+        return static[path].read_bytes() if path.endswith(_READ) else b""
+    assert live is not None
+    return (live / path).read_bytes()

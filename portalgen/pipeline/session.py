@@ -341,7 +341,8 @@ class Session:
         static = theme.static_files(self.root)
         guarded_for = guarding.key(records)
         before = self._guarded_for if kept is not None else state.guarded_for
-        guarding.check(records, files, static, reuse, self.out if before != guarded_for else None)
+        guarding.check(records, files, static, reuse, self.out if before != guarded_for else None,
+                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)
         clock.lap("guard")
         state.write(files, static, reuse)
         self._made = writing.marker_id(self.out)

@@ -235,3 +235,17 @@ def test_kept_pages_are_read_again_when_a_customer_becomes_anonymous(tmp_path: P
     with pytest.raises(ContentError) as raised:
         portalgen.build(root)
     assert any("'Initech'" in p.message for p in raised.value.problems), raised.value.problems
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("東京銀行", "<p>東京銀行から要望がありました。</p>"),
+    ("東京銀行", '{"t": "\\u6771\\u4eac\\u9280\\u884c"}'),
+    ("ธนาคารกรุงเทพ", "<p>ลูกค้าธนาคารกรุงเทพขอ</p>"),
+    ("Zürich Mutual", "<p>Zurich Mutual — a café owner</p>"),
+    ("Zurich Mutual", "<p>Zu\u0308rich Mutual</p>"),
+    ("Istanbul Bank", "<p>İSTANBUL BANK</p>"),
+])
+def test_the_guard_reads_names_beyond_ascii(name: str, data: str) -> None:
+    customer = Customer("c", "content/customers/c.yaml", name, "", "anonymous", "", None, (), "")
+    keeper = Guard(leaks.finder(Records(Portal(title="P"), {"c": customer}, {}, {}, {})))
+    assert keeper.check_file("api/portal.json" if data.startswith("{") else "index.html", data.encode())
