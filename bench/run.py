@@ -61,8 +61,10 @@ GROWTH_TARGET = 11.0  # cold build at 100,000 items ÷ cold build at 10,000
 KINDS = ("feedback body", "status change")
 
 
-def run(cmd: list[str], cwd: Path | None = None, memory: bool = False) -> tuple[float, float | None]:
-    """Wall seconds of one command; with `memory`, also the peak PSS of its process tree in MB."""
+def run(cmd: list[str], cwd: Path | None = None, memory: bool = False,
+        phases: dict[str, float] | None = None) -> tuple[float, float | None]:
+    """Wall seconds of one command; with `memory`, also the peak PSS of its process tree in MB.
+    `phases` collects the seconds of each phase a `build -v` prints."""
     # The worktree's portalgen, wherever this is run from (an editable install may point elsewhere).
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
     started = time.perf_counter()
@@ -76,6 +78,11 @@ def run(cmd: list[str], cwd: Path | None = None, memory: bool = False) -> tuple[
     seconds = time.perf_counter() - started
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr.decode()}")
+    if phases is not None:
+        for line in stderr.decode().splitlines():
+            if line.endswith(" ms") and len(line.split()) >= 3:
+                *name, ms, _ = line.split()
+                phases[" ".join(name)] = float(ms) / 1000
     return seconds, sampler.peak_mb if sampler else None
 
 
@@ -87,15 +94,22 @@ def portalgen_cmd(project: Path) -> list[str]:
     return [sys.executable, "-m", "portalgen", "build", str(project)]
 
 
-def cold(project: Path, memory: bool = False) -> tuple[float, float | None]:
+def cold(project: Path, memory: bool = False, phases: dict[str, float] | None = None) -> tuple[float, float | None]:
     shutil.rmtree(project / "site", ignore_errors=True)
     shutil.rmtree(project / ".portalgen-cache", ignore_errors=True)
-    return run(portalgen_cmd(project), memory=memory)
+    return run([*portalgen_cmd(project), "-v"], memory=memory, phases=phases)
 
 
 def bench_builds(project: Path, target: Path, repeat: int) -> Results:
-    """The CLI: cold build, its memory, no-change rebuild, one-edit rebuild."""
-    results: Results = {"cold build": statistics.median(cold(project)[0] for _ in range(repeat))}
+    """The CLI: cold build (and the output guard's share of it), its memory, no-change rebuild,
+    one-edit rebuild."""
+    times, shares = [], []
+    for _ in range(repeat):
+        phases: dict[str, float] = {}
+        times.append(cold(project, phases=phases)[0])
+        shares.append(phases.get("guard", 0.0) / times[-1])
+    results: Results = {"cold build": statistics.median(times), "guard share": statistics.median(shares),
+                        "guard share range": (min(shares), max(shares))}
     # Memory from a cold build of its own: sampling the tree costs CPU (bench/memory.py), so it is not timed.
     results["cold build, sampled for memory"], results["peak memory MB"] = cold(project, memory=True)
     results["no-change rebuild"] = statistics.median(run(portalgen_cmd(project))[0] for _ in range(repeat))
@@ -183,6 +197,11 @@ def _ratio_rows(n: int, r: Results, targets: bool) -> list[str]:
             lines.append(f"| {n:,} | {what} | {r[what]:.2f} s | {hugo:.2f} s | {ratio:.2f} | {goal} |")
         else:
             lines.append(f"| {n:,} | {what} | {r[what]:.2f} s | – | – | {goal} |")
+    if "guard share" in r:
+        low, high = r["guard share range"]
+        share = r["guard share"] * 100
+        lines.append(f"| {n:,} | output guard, share of the cold build (median; {low * 100:.1f}–{high * 100:.1f} %) "
+                     f"| {share:.1f} % | – | – | {'≤ 10 % ' + _mark(share <= 10) if targets else '–'} |")
     if "hugo one-edit rebuild" in r:
         lines.append(f"| {n:,} | Hugo's rebuild after the same edit (reference) | – | {r['hugo one-edit rebuild']:.2f} s "
                      f"| – | – |")
