@@ -157,7 +157,7 @@ class Session:
         self._made = ""  # the marker of the site this session swapped in last (writing.marker_id)
         self.plan: Plan | None = None
         self._records: Records | None = None  # what self.plan was made from
-        self._env: tuple[tuple[Path, ...], TrackingEnvironment] | None = None
+        self._env: tuple[tuple[tuple[Path, tuple[str, ...]], ...], TrackingEnvironment] | None = None
         self._index: tuple[Model, dict[tuple[str, ...], object]] | None = None
 
     @property
@@ -277,9 +277,10 @@ class Session:
         return page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
 
     def environment(self) -> TrackingEnvironment:
-        """The Jinja environment, kept while the theme folders are the same: compiling the templates
-        again for every edit would cost more than the edit. Jinja reloads a template whose file changed."""
-        dirs = tuple(theme.theme_dirs(self.root))
+        """The Jinja environment, kept while the theme folders hold the same files: compiling the
+        templates again for every edit would cost more than the edit. Jinja reloads a template whose
+        file changed, but not one that a new override now hides: a file added or removed starts anew."""
+        dirs = tuple((d, tuple(sorted(str(p) for p in d.rglob("*")))) for d in theme.theme_dirs(self.root)[:-1])
         if self._env is None or self._env[0] != dirs:
             self._env = (dirs, theme.make_environment(self.root))
         return self._env[1]

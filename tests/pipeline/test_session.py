@@ -65,3 +65,20 @@ def test_a_reworded_body_renders_only_its_own_page(session: tuple[Session, Path]
     assert list(shown) == ["feedback/per-dashboard-permissions/index.html"]
     assert b"One more sentence." in shown["feedback/per-dashboard-permissions/index.html"]
     assert result.rendered == 1, "a body is shown on its own page only"
+
+
+def test_a_new_override_of_a_template_already_in_use_is_used(session: tuple[Session, Path], tmp_path: Path) -> None:
+    """Jinja keeps the built-in feedback.html as long as its file is unchanged: an override added
+    beside it must still take its place (found by the property test after a static file made
+    templates/ exist first)."""
+    served, project = session
+    static = project / "templates" / "static" / "extra.css"
+    static.parent.mkdir(parents=True)
+    static.write_text("body { margin: 0; }\n", "utf-8")
+    served.run({str(static)})
+    override = project / "templates" / "feedback.html"
+    override.write_text('{% extends "base.html" %}{% block main %}<h1>{{ item.record.title }}</h1>'
+                        "<p>Overridden</p>{% endblock %}", "utf-8")
+    served.run({str(override)})
+    assert b"Overridden" in (served.out / "feedback" / "per-dashboard-permissions" / "index.html").read_bytes()
+    same_as_cold(served, tmp_path)
