@@ -76,6 +76,9 @@ def test_a_new_override_of_a_template_already_in_use_is_used(session: tuple[Sess
     static.parent.mkdir(parents=True)
     static.write_text("body { margin: 0; }\n", "utf-8")
     served.run({str(static)})
+    portal = project / "content" / "portal.yaml"
+    portal.write_text(portal.read_text("utf-8").replace("stale_after_days: 30", "stale_after_days: 31"), "utf-8")
+    served.run({str(portal)})  # every page again: the built-in feedback.html is now in Jinja's cache
     override = project / "templates" / "feedback.html"
     override.write_text('{% extends "base.html" %}{% block main %}<h1>{{ item.record.title }}</h1>'
                         "<p>Overridden</p>{% endblock %}", "utf-8")
