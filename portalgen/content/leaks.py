@@ -6,12 +6,12 @@ is easy to paste into a title or a quote. `check` catches it before it is publis
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
+from portalgen.content.charrefs import unescape
 from portalgen.content.problems import Problems
 from portalgen.content.records import Records
 
@@ -85,7 +85,7 @@ def _words(text: str) -> list[str]:
     """Words as a reader sees them: entities decoded, compatibility forms folded, case folded,
     and invisible characters (soft hyphens, zero-width spaces, direction marks) removed, so
     "Glob&#101;x" and "Glo\u00adbex" are both "globex"."""
-    text = unicodedata.normalize("NFKC", html.unescape(text))
+    text = unicodedata.normalize("NFKC", unescape(text))
     return _WORD.findall(_INVISIBLE.sub("", text).casefold())
 
 

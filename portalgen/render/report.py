@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from portalgen.model.report import Asker, Report
-from portalgen.render.plaintext import md_escape
+from portalgen.render.markdown_safe import code_span, md_escape
 
 FORMATS = ("text", "md", "json")
 
@@ -96,7 +96,7 @@ def format_md(report: Report) -> str:
         if not entries:
             lines.append("None.")
         for line, detail in entries:
-            lines.append(f"- {md_escape(line)}  \n  `{detail}`")
+            lines.append(f"- {md_escape(line)}  \n  {code_span(detail)}")
         lines.append("")
     lines += ["## Drafts and private records", "",
               f"- Drafts: {_counts(report.drafts)}", f"- Private records: {_counts(report.private)}", "",
