@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from portalgen.content.problems import printable
 from portalgen.dev.overlay import FALLBACK_404, PLACEHOLDER, inject
 from portalgen.dev.paths import Redirect, content_type, output_path, resolve_request
 from portalgen.dev.state import SiteState, Snapshot
@@ -212,5 +213,5 @@ class DevHTTPServer(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if isinstance(exc, (ConnectionError, TimeoutError)):
             return
-        click.secho(f"internal error while answering a request: {type(exc).__name__}: {exc}",
+        click.secho(f"internal error while answering a request: {type(exc).__name__}: {printable(str(exc))}",
                     fg="red", err=True)

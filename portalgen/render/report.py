@@ -9,6 +9,7 @@ import json
 from datetime import date
 from typing import Any
 
+from portalgen.content.problems import printable
 from portalgen.model.report import Asker, Report
 from portalgen.render.markdown_safe import code_span, md_escape
 
@@ -82,7 +83,8 @@ def format_text(report: Report) -> str:
     lines.append(f"Drafts: {_counts(report.drafts)}")
     lines.append(f"Private records: {_counts(report.private)}")
     lines += ["", _verdict(report)]
-    return "\n".join(lines) + "\n"
+    # For a terminal: a title's line break or ESC is spelled out, so no record can redraw the report.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def format_md(report: Report) -> str:
