@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from portalgen.commands.console import print_problems, summary
+from portalgen.commands.console import print_problems, say, summary
 from portalgen.commands.options import PROJECT
 from portalgen.content.problems import ContentError
 from portalgen.pipeline.building import Progress
@@ -61,10 +61,9 @@ def build(path: Path | None, output: Path | None, drafts: bool, strict: bool, ve
         for phase, seconds in result.phases.items():
             click.echo(f"  {phase:<13} {seconds * 1000:8.0f} ms", err=True)
     if result.up_to_date:
-        click.secho(f"✓ {result.output} is up to date: nothing changed since the last build "
-                    f"({result.seconds:.2f} s)", fg="green", err=True)
+        say(f"✓ {result.output} is up to date: nothing changed since the last build ({result.seconds:.2f} s)",
+            "green")
         return
     reused = result.pages - result.rendered
-    click.secho(f"✓ built {result.pages} pages ({result.files} files) into {result.output} "
-                f"in {result.seconds:.2f} s" + (f"; {reused} unchanged pages reused" if reused else ""),
-                fg="green", err=True)
+    say(f"✓ built {result.pages} pages ({result.files} files) into {result.output} "
+        f"in {result.seconds:.2f} s" + (f"; {reused} unchanged pages reused" if reused else ""), "green")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from portalgen.commands.console import print_problems, summary
+from portalgen.commands.console import print_problems, say, summary
 from portalgen.commands.options import PROJECT
 from portalgen.pipeline.building import check as check_content
 from portalgen.pipeline.building import find_project
@@ -24,7 +24,7 @@ def check(path: Path | None, strict: bool) -> None:
     print_problems(found)
     failing = problems.errors or (strict and problems.warnings)
     if failing:
-        click.secho(f"✗ {summary(found, strict)} in {root / 'content'}", fg="red", err=True)
+        say(f"✗ {summary(found, strict)} in {root / 'content'}", "red")
         sys.exit(1)
     note = f" ({summary(found, False).split(', ', 1)[1]})" if problems.warnings else ""
     click.secho(f"✓ content is valid{note}", fg="green", err=True)

@@ -6,6 +6,7 @@ digest.py, export.py): thin glue that finds the project, calls the stages and wr
 
 from __future__ import annotations
 
+import io
 import sys
 import traceback
 
@@ -20,7 +21,7 @@ from portalgen.commands.init import init
 from portalgen.commands.new import new
 from portalgen.commands.report import report
 from portalgen.commands.serve import serve
-from portalgen.content.problems import UsageError
+from portalgen.content.problems import UsageError, printable
 from portalgen.output.writing import WriteError
 
 
@@ -46,13 +47,16 @@ def main() -> None:
         click.echo("Aborted.", err=True)
         sys.exit(130)
     except click.ClickException as exc:
-        exc.show()
+        # The message quotes what was typed (a value, an option, a path): show its control characters.
+        shown = io.StringIO()
+        exc.show(shown)
+        click.echo("\n".join(printable(line) for line in shown.getvalue().rstrip("\n").split("\n")), err=True)
         sys.exit(exc.exit_code)
     except UsageError as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
+        click.secho(f"error: {printable(str(exc))}", fg="red", err=True)
         sys.exit(2)
     except WriteError as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
+        click.secho(f"error: {printable(str(exc))}", fg="red", err=True)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -61,6 +65,6 @@ def main() -> None:
     except Exception as exc:  # a traceback is a bug: say so plainly, show it only on request
         if debug:
             traceback.print_exc()
-        click.secho(f"internal error: {type(exc).__name__}: {exc}\nThis is a bug in portalgen; "
+        click.secho(f"internal error: {type(exc).__name__}: {printable(str(exc))}\nThis is a bug in portalgen; "
                     "run again with --debug for the traceback and report it.", fg="red", err=True)
         sys.exit(3)

@@ -9,13 +9,19 @@ from typing import NoReturn
 
 import click
 
-from portalgen.content.problems import Problem, Severity, UsageError
+from portalgen.content.problems import Problem, Severity, UsageError, printable
+
+
+def say(message: str, colour: str | None = None, err: bool = True) -> None:
+    """One message for the terminal, its control characters spelled out: paths, names and values in it
+    come from file names, YAML and the command line, and an ESC there would be obeyed, not shown."""
+    click.secho(printable(message), fg=colour, err=err)
 
 
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         colour = "red" if problem.severity is Severity.ERROR else "yellow"
-        click.secho(problem.format(), fg=colour, err=True)
+        say(problem.format(), colour)
 
 
 def summary(problems: list[Problem], strict: bool) -> str:
@@ -68,4 +74,4 @@ def write_output(data: bytes, output: Path | None, root: Path) -> None:
                          "write it somewhere else")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
-    click.secho(f"✓ wrote {output}", fg="green", err=True)
+    say(f"✓ wrote {output}", "green")

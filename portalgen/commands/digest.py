@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from portalgen.commands import options
-from portalgen.commands.console import refuse_content, write_output
+from portalgen.commands.console import refuse_content, say, write_output
 from portalgen.commands.options import DATE, PROJECT, TODAY, as_date
 from portalgen.content.problems import ContentError, UsageError
 from portalgen.content.records import Customer, Records
@@ -51,6 +51,16 @@ def build_digest(project: Path | str | None, customer: str, since: date | None =
     return make_digest(records, model, who, when, since, recipient), root
 
 
+def _recipient(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--to is checked before anything is read: a line break in it would be a header of its own."""
+    if value is not None:
+        try:
+            parse_address(value)
+        except UsageError as exc:
+            raise click.BadParameter(str(exc)) from exc
+    return value
+
+
 @click.command()
 @click.argument("customer")
 @PROJECT
@@ -59,7 +69,7 @@ def build_digest(project: Path | str | None, customer: str, since: date | None =
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="md", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (default: stdout).")
-@click.option("--to", "to", metavar='"NAME <ADDRESS>"',
+@click.option("--to", "to", metavar='"NAME <ADDRESS>"', callback=_recipient,
               help="Recipient for the greeting and the To: header (default: the customer, placeholder address).")
 @TODAY
 def digest(customer: str, path: Path | None, since: date | None, fmt: str, output: Path | None, to: str | None,
@@ -76,7 +86,6 @@ def digest(customer: str, path: Path | None, since: date | None, fmt: str, outpu
     data = render(result, fmt, environment(root), to)
     write_output(data, output, root)
     for reason, count in sorted(result.hidden.items()):
-        click.secho(f"note: {count} {reason} feedback item(s) from {result.customer.name} are not in the digest",
-                    fg="yellow", err=True)
+        say(f"note: {count} {reason} feedback item(s) from {result.customer.name} are not in the digest", "yellow")
     if not result.absolute_links:
         click.secho("note: portal.yaml has no base_url, so links in the digest are relative", fg="yellow", err=True)

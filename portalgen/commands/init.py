@@ -12,7 +12,7 @@ import click
 
 from portalgen import __version__
 from portalgen.commands.authoring import Refused, clean_text, yaml_text
-from portalgen.commands.console import display_path, print_refusal
+from portalgen.commands.console import display_path, print_refusal, say
 from portalgen.content.problems import Problem, Problems, UsageError
 from portalgen.output.writing import WriteError
 
@@ -155,8 +155,8 @@ def init(directory: Path, title: str | None, base_url: str | None) -> None:
         print_refusal(exc.problems)
     root = directory.absolute()
     for path in created:
-        click.echo(display_path(path))
+        say(display_path(path), err=False)
     where = display_path(root)
-    click.secho(f"✓ created a portal project in {where}", fg="green", err=True)
+    say(f"✓ created a portal project in {where}", "green")
     step = "" if root == Path.cwd() else f"cd {where} && "
-    click.echo(f"Next: {step}portalgen serve   (then set base_url in content/portal.yaml)", err=True)
+    say(f"Next: {step}portalgen serve   (then set base_url in content/portal.yaml)")

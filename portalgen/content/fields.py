@@ -6,6 +6,7 @@ import difflib
 import re
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from portalgen.content.files import strip_controls
 from portalgen.content.frontmatter import RawRecord
@@ -171,7 +172,7 @@ class FieldReader:
         return value
 
     def _url(self, field: Field, value: Any) -> str | None:
-        if not isinstance(value, str) or not URL_RE.fullmatch(value.strip()):
+        if not isinstance(value, str) or not URL_RE.fullmatch(value.strip()) or not _parses(value.strip()):
             self.error(field.name, f"{value!r} is not an absolute http(s) URL",
                        "write it like https://example.com/")
             return None
@@ -230,6 +231,15 @@ class FieldReader:
                 # Consent is explicit: a person without credit: named is never published.
                 people.append(Person(name, role or "", credit or "anonymous"))
         return tuple(people)
+
+
+def _parses(url: str) -> bool:
+    """Whether the URL has a host and port that urllib can read ("https://[oops/" and ":99999" it cannot)."""
+    try:
+        parts = urlsplit(url)
+        return bool(parts.hostname) and (parts.port is None or parts.port > 0)
+    except ValueError:
+        return False
 
 
 def _kind(value: Any) -> str:

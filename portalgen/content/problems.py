@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+# What a terminal acts on instead of showing: C0 and C1 controls (ESC starts colour, cursor and title
+# sequences; U+009B is a one-character CSI), DEL, line and paragraph separators, and the marks that
+# reorder text (bidirectional overrides and isolates). A file name or a YAML key can hold any of them.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: every control character spelled out, as Python writes it."""
+    return _UNPRINTABLE.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 class Severity(StrEnum):
@@ -24,7 +35,7 @@ class Problem:
         text = f"{where}: {self.severity.value}: {self.message}"
         if self.hint:
             text += f" — fix: {self.hint}"
-        return text
+        return printable(text)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from portalgen.content.problems import printable
 from portalgen.dev.guard import DeadlineReader, Limits, host_allowed, refusal
 from portalgen.dev.overlay import FALLBACK_404, PLACEHOLDER, inject
 from portalgen.dev.paths import Redirect, content_type, output_path, resolve_request
@@ -262,7 +263,7 @@ class DevHTTPServer(ThreadingHTTPServer):
         if isinstance(exc, (ConnectionError, TimeoutError)):
             return
         # Cut short: the message may quote a request path of any length.
-        click.secho(f"internal error while answering a request: {type(exc).__name__}: {str(exc)[:300]}",
+        click.secho(f"internal error while answering a request: {type(exc).__name__}: {printable(str(exc)[:300])}",
                     fg="red", err=True)
 
 

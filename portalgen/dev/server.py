@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from portalgen.content.problems import Severity, UsageError
+from portalgen.content.problems import Severity, UsageError, printable
 from portalgen.dev.guard import Limits
 from portalgen.dev.httpd import DevHTTPServer
 from portalgen.dev.paths import base_path
@@ -41,7 +41,8 @@ FETCH_WAIT = 0.25
 
 
 def _say(message: str, colour: str | None = None) -> None:
-    click.secho(message, fg=colour, err=True)
+    # Paths and names in messages come from files: their control characters are shown, not obeyed.
+    click.secho(printable(message), fg=colour, err=True)
 
 
 def _changed_summary(paths: set[str], project: Path) -> str:
@@ -227,7 +228,8 @@ def serve(project: Path, host: str = "127.0.0.1", port: int = 8000, drafts: bool
                  + (", drafts included" if drafts else ""), "yellow")
         with suppress(KeyboardInterrupt):
             server.serve_forever()
-        _say("\nStopping…")
+        click.echo(err=True)  # below the ^C the terminal echoed
+        _say("Stopping…")
         server.close()
         _say("Stopped.")
     finally:

@@ -51,8 +51,9 @@ class Quarter:
     @property
     def end(self) -> date:
         """The last day of the quarter."""
-        following = self.next()
-        return date.fromordinal(following.start.toordinal() - 1)
+        # Counted from the quarter's own last month, not back from the next quarter's start: the quarter
+        # after Q4 9999 would start in year 10000, which date() cannot hold.
+        return date(self.year, self.number * 3, 31 if self.number in (1, 4) else 30)
 
     def next(self) -> Quarter:
         return Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)

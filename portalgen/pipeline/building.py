@@ -39,9 +39,13 @@ def find_project(path: Path | None) -> Path:
 def source_date() -> date | None:
     """SOURCE_DATE_EPOCH (reproducible-builds.org) pins 'today'; otherwise dates come from content."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # isdigit() alone accepts "²", which int() refuses
+        return None
+    try:
         return datetime.fromtimestamp(int(value), tz=UTC).date()
-    return None
+    except (OverflowError, OSError, ValueError) as exc:  # past year 9999, or too many digits for int()
+        raise UsageError(f"SOURCE_DATE_EPOCH={value[:24]}{'…' if len(value) > 24 else ''} is not a time "
+                         "portalgen can use: give seconds since 1970 up to the end of year 9999") from exc
 
 
 def check(project: Path, cache: BuildCache | None = None, jobs: int = 1) -> tuple[Records, Problems]:

@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email import policy
@@ -25,7 +26,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -36,7 +36,8 @@ from portalgen.model import urls
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import theme
-from portalgen.render.plaintext import html_to_text, md_escape
+from portalgen.render.markdown_safe import autolink, link, md_escape
+from portalgen.render.plaintext import html_to_text
 from portalgen.render.wording import longdate
 
 FORMATS = ("md", "html", "eml")
@@ -174,7 +175,7 @@ def _heading(text: str, level: int, markdown: bool) -> list[str]:
 
 def _ref(d: Digest, title: str, path: str, markdown: bool) -> str:
     if markdown:
-        return f"[{md_escape(title)}]({d.link(path)})"
+        return link(md_escape(title), d.link(path))
     return f"{title} <{d.link(path)}>"
 
 
@@ -200,7 +201,7 @@ def render_text(d: Digest, markdown: bool = True) -> str:
                    + (f" or write to {contact}." if contact else ".")))
     lines += ["", e(f"The {d.product} team")]
     if d.home:
-        lines.append(d.home)
+        lines.append(autolink(d.home) if markdown else d.home)
     return "\n".join(lines) + "\n"
 
 
@@ -273,30 +274,60 @@ def render_html(d: Digest, env: jinja2.Environment) -> str:
 def _date_header(today: date) -> datetime:
     """SOURCE_DATE_EPOCH's exact time when set, else midnight UTC of 'today' (reproducible)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = datetime.fromtimestamp(int(epoch), tz=UTC)
-        if stamp.date() == today:
-            return stamp
+    # isdigit() alone accepts "²", which int() refuses; twelve digits already reach past year 9999.
+    if epoch.isascii() and epoch.isdigit() and len(epoch) <= 12:
+        with suppress(OverflowError, OSError, ValueError):
+            stamp = datetime.fromtimestamp(int(epoch), tz=UTC)
+            if stamp.date() == today:
+                return stamp
     return datetime(today.year, today.month, today.day, tzinfo=UTC)
 
 
+def _sender(portal: Portal) -> str:
+    """The portal's contact address, when it is one an e-mail header can carry."""
+    contact = portal.contact.removeprefix("mailto:")
+    return contact if _ADDR_SPEC.fullmatch(contact) else PLACEHOLDER_FROM
+
+
 def _domain(portal: Portal) -> str:
-    if "@" in portal.contact and not portal.contact.startswith("http"):
-        return portal.contact.rsplit("@", 1)[1]
-    host = urlsplit(portal.base_url or "").hostname
-    return host or "portalgen.invalid"
+    sender = _sender(portal)
+    if sender != PLACEHOLDER_FROM:
+        return sender.rsplit("@", 1)[1]
+    host = _HOST.match(portal.base_url or "")
+    return host[1] if host else "portalgen.invalid"
+
+
+# An address as people type it: dot-atoms of ASCII on both sides of one @ (RFC 5322 without its
+# quoting and comments). The standard library's own parser fails on odd input in many different ways.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDR_SPEC = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+_HOST = re.compile(r"https?://([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?:[:/]|$)")
+# What would end a header line or hide in it: C0 and C1 controls, DEL, line and paragraph separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Header text on one line: a line break in a name or a title would start a header of its own."""
+    return " ".join(text.split())
 
 
 def parse_address(text: str | None, fallback_name: str = "", fallback_addr: str = PLACEHOLDER_TO) -> Address:
-    """'Name <addr>', a bare address, or a name alone (then the placeholder address)."""
+    """'Name <addr>', a bare address, or a name alone (then the placeholder address); UsageError otherwise."""
     if not text:
-        return Address(display_name=fallback_name, addr_spec=fallback_addr)
-    match = re.fullmatch(r"\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*", text)
-    if match:
-        return Address(display_name=match[1].strip('"'), addr_spec=match[2])
-    if re.fullmatch(r"[^\s@<>]+@[^\s@<>]+", text.strip()):
-        return Address(addr_spec=text.strip())
-    return Address(display_name=text.strip(), addr_spec=fallback_addr)
+        return _address(fallback_name, fallback_addr)
+    if _CONTROL.search(text):
+        raise UsageError(f"{text!r} is not one line of text: a recipient holds no line break or control character")
+    match = re.fullmatch(r"\s*(.*?)\s*<([^<>]*)>\s*", text)
+    name, addr = (match[1].strip('"'), match[2].strip()) if match else ("", text.strip())
+    if not match and ("@" not in addr or " " in addr):
+        return _address(addr, fallback_addr)  # a name alone
+    if not _ADDR_SPEC.fullmatch(addr):
+        raise UsageError(f"'{addr}' is not an e-mail address: write it like ana@example.com")
+    return _address(name, addr)
+
+
+def _address(name: str, addr: str) -> Address:
+    return Address(display_name=one_line(name), addr_spec=addr)
 
 
 def render_eml(d: Digest, env: jinja2.Environment, to: str | None = None) -> bytes:
@@ -304,10 +335,8 @@ def render_eml(d: Digest, env: jinja2.Environment, to: str | None = None) -> byt
     text = render_text(d, markdown=False)
     html = render_html(d, env)
     msg = EmailMessage(policy=policy.SMTP)
-    msg["Subject"] = d.subject
-    contact = d.portal.contact
-    sender = contact if "@" in contact and not contact.startswith(("http:", "https:")) else PLACEHOLDER_FROM
-    msg["From"] = Address(display_name=d.product, addr_spec=sender.removeprefix("mailto:"))
+    msg["Subject"] = one_line(d.subject)
+    msg["From"] = _address(d.product, _sender(d.portal))
     msg["To"] = parse_address(to, d.recipient)
     msg["Date"] = format_datetime(_date_header(d.today))
     digest = hashlib.sha256((msg["Subject"] + str(msg["To"]) + text + html).encode("utf-8")).hexdigest()

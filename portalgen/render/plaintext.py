@@ -7,25 +7,35 @@ tags, which decide where words break. The HTML given here is always the sanitise
 model/markdown.py: well-formed, attributes quoted, only a small allow-list of tags. So a regular
 expression can tokenise it, which is several times faster than html.parser, and excerpts are
 made for every record of every build.
+
+Markdown is written for tools we do not control, so its text, code and links go through
+render/markdown_safe.py: whatever the HTML held, no renderer makes HTML of it.
 """
 
 from __future__ import annotations
 
 import re
-from html import unescape
+
+from portalgen.content.charrefs import unescape
+from portalgen.render.markdown_safe import code_block, code_span, destination, md_escape, unmarked
 
 _BLOCKS = {"p", "ul", "ol", "li", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
            "dl", "dt", "dd", "hr"}
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _TOKEN = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>|([^<]+)")
 _ATTR = re.compile(r'([a-zA-Z][-a-zA-Z0-9]*)="([^"]*)"')
 _CELLS = ("td", "th")
-_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`"}
+_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}
+# What a browser makes of <ol start>: optional sign and digits, anything after them ignored. Longer
+# numbers are out of a browser's range (and past int()'s digit limit), so the list starts at 1.
+_START = re.compile(r"\s*([+-]?[0-9]{1,9})(?![0-9])")
+_MARKER_ONLY = re.compile(r"\s*(?:-|-?[0-9]+\.)\s*")
+_ITEM_MARKER = re.compile(r"( *)(- |-?[0-9]+\. )")
 
 
-def md_escape(text: str) -> str:
-    """Text that Markdown shows as written (no accidental emphasis, links or HTML)."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def list_start(value: str | None) -> int:
+    """The first number of an ordered list from its start attribute ("²", "", "9" * 5000: 1)."""
+    match = _START.match(value or "")
+    return int(match[1]) if match else 1
 
 
 class _Converter:
@@ -40,16 +50,24 @@ class _Converter:
         self.lists: list[list[int | None]] = []  # per open list: [next number or None for bullets]
         self.pre = 0
         self.quote = 0
-        self.links: list[str | None] = []
+        self.links: list[str | None] = []  # per open link: its Markdown destination, if "[" was written
+        self.code = 0  # open <code> elements outside <pre>
+        self.code_at = 0  # where in `current` the raw text of the open code span starts
+        self.span_at = -1  # where in `current` the last code span is, while nothing follows it
+        self.raw_span = ""  # that span's code as written
 
     # A block is finished text; blank lines separate blocks.
     def _flush(self) -> None:
+        if self.code:
+            self._close_span()
         text = "".join(self.current)
-        kind, self.kind = self.kind, "text"
-        self.current = []
-        if not self.pre:
-            indent = len(text) - len(text.lstrip(" ")) if kind.startswith("item") else 0
-            text = " " * indent + " ".join(text.split())
+        kind, self.kind = ("pre" if self.pre else self.kind), "text"
+        self.current, self.code_at, self.span_at = [], 0, -1
+        if kind == "pre":
+            if self.markdown:
+                text = code_block(text, self._before_code())
+        else:
+            text = self._one_line(text, kind)
         if kind == "row" and self.markdown and text:
             text = f"| {text} |"
             if self.header_row:
@@ -58,6 +76,17 @@ class _Converter:
             if self.quote:
                 text = "\n".join("> " + line for line in text.split("\n"))
             self.blocks.append((kind, text))
+
+    def _one_line(self, text: str, kind: str) -> str:
+        """A block's words on one line (a list item keeps its indent), in Markdown starting no new list."""
+        marker = _ITEM_MARKER.match(text) if kind.startswith("item") else None
+        head = " " * len(marker[1]) + marker[2] if marker else ""
+        words = " ".join(text[marker.end() if marker else 0:].split())
+        return (head + (unmarked(words) if self.markdown else words)).rstrip()
+
+    def _before_code(self) -> str | None:
+        """The last block that is not code: a list item stays open across the code blocks inside it."""
+        return next((text for kind, text in reversed(self.blocks) if kind != "pre"), None)
 
     def feed(self, html: str) -> None:
         for match in _TOKEN.finditer(html):
@@ -70,7 +99,7 @@ class _Converter:
                 self.handle_starttag(match[2].lower(), attrs)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
-        if tag in _BLOCKS:
+        if tag in _BLOCKS and not self._item_paragraph(tag):
             self._flush()
         if tag in ("ul", "ol"):
             self._open_list(tag, dict(attrs).get("start"))
@@ -81,7 +110,7 @@ class _Converter:
         elif tag == "li":
             self._open_item()
         elif tag == "pre":
-            self._open_pre()
+            self.pre += 1
         elif tag == "blockquote":
             self.quote += 1
         elif tag == "br":
@@ -90,14 +119,20 @@ class _Converter:
             self.blocks.append(("text", "---" if self.markdown else "----"))
         elif tag == "a":
             self._open_link(dict(attrs).get("href"))
+        elif tag == "code":
+            self._open_code()
         else:
             self._emphasis(tag)
+
+    def _item_paragraph(self, tag: str) -> bool:
+        """The first paragraph of a list item (a loose list) goes on the item's line, after its marker."""
+        return (tag == "p" and self.kind.startswith("item") and not self.pre
+                and bool(_MARKER_ONLY.fullmatch("".join(self.current))))
 
     def _open_list(self, tag: str, start: str | None) -> None:
         if not self.lists:
             self.list_number += 1
-        self.lists.append([int(start) if tag == "ol" and start and start.isdigit() else
-                           (1 if tag == "ol" else None)])
+        self.lists.append([list_start(start) if tag == "ol" else None])
 
     def _open_cell(self, tag: str) -> None:
         if self.cells:
@@ -116,36 +151,56 @@ class _Converter:
             state[0] += 1
         self.current.append("  " * depth + marker)
 
-    def _open_pre(self) -> None:
-        self.pre += 1
-        if self.markdown:
-            self.current.append("```\n")
-
     def _open_link(self, href: str | None) -> None:
-        self.links.append(href)
-        if self.markdown:
-            self.current.append("[")
+        """Markdown links only where Markdown has them: not in code, and to safe addresses."""
+        target = destination(href) if href and self.markdown and not (self.pre or self.code) else None
+        self.links.append(target if self.markdown else href)
+        if target:
+            if self.current and self.current[-1].endswith("!"):  # "![" would make the link an image
+                self.current[-1] = self.current[-1][:-1] + "\\!"
+            self._append("[")
+
+    def _open_code(self) -> None:
+        if not self.markdown or self.pre:
+            return
+        self.code += 1
+        if self.code == 1:
+            # Code right after code joins it: two spans side by side would run their backticks together.
+            if 0 <= self.span_at == len(self.current) - 1:
+                self.code_at = self.span_at
+                self.current[self.code_at] = self.raw_span
+            else:
+                self.code_at = len(self.current)
+            self.span_at = -1
+
+    def _close_span(self) -> None:
+        self.raw_span = "".join(self.current[self.code_at:])
+        self.current[self.code_at:] = [code_span(self.raw_span)]
+        self.span_at = self.code_at
 
     def _emphasis(self, tag: str) -> None:
-        """Markdown's marks for bold, italics and code, opening or closing alike."""
-        if self.markdown and not self.pre:
+        """Markdown's marks for bold and italics, opening or closing alike."""
+        if self.markdown and not (self.pre or self.code):
             mark = _EMPHASIS.get(tag)
             if mark:
-                self.current.append(mark)
+                self._append(mark)
+
+    def _append(self, text: str) -> None:
+        self.current.append(text)
+        self.span_at = -1
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a":
-            href = self.links.pop() if self.links else None
-            if self.markdown:
-                self.current.append(f"]({href})" if href else "]")
-            elif href and not href.startswith("#"):
-                self.current.append(f" <{href.removeprefix('mailto:')}>")
+            self._close_link()
+        elif tag == "code":
+            if self.code:
+                self.code -= 1
+                if not self.code:
+                    self._close_span()
         else:
             self._emphasis(tag)
         if tag == "pre":
-            self.current = ["".join(self.current).rstrip("\n")]
-            if self.markdown:
-                self.current.append("\n```")
+            self.current = ["".join(self.current).strip("\n")]
             self._flush()
             self.pre = max(0, self.pre - 1)
         elif tag in _BLOCKS:
@@ -155,18 +210,29 @@ class _Converter:
         elif tag == "blockquote":
             self.quote = max(0, self.quote - 1)
 
+    def _close_link(self) -> None:
+        href = self.links.pop() if self.links else None
+        if self.markdown:
+            if href:
+                self._append(f"]({href})")
+        elif href and not href.startswith("#"):
+            self.current.append(f" <{href.removeprefix('mailto:')}>")
+
     def handle_data(self, data: str) -> None:
-        if self.markdown and not self.pre:
-            data = md_escape(data)
-        self.current.append(data)
+        if self.markdown and not (self.pre or self.code):
+            self._append(md_escape(data))
+        elif data:
+            self.current.append(data)
+            if not self.code:
+                self.span_at = -1
 
     def result(self) -> list[tuple[str, str]]:
         self._flush()
         return self.blocks
 
 
-def html_blocks(html: str, markdown: bool = False) -> list[str]:
-    """Sanitised HTML as a list of text blocks (paragraphs, list items, code blocks)."""
+def html_kinds(html: str, markdown: bool = False) -> list[tuple[str, str]]:
+    """Sanitised HTML as (kind, text) blocks: kind "pre" for code, "item…" for lists, "row" for tables."""
     converter = _Converter("markdown" if markdown else "text")
     converter.feed(html)
     # Consecutive list items, and the rows of a table, read best as one block.
@@ -176,7 +242,12 @@ def html_blocks(html: str, markdown: bool = False) -> list[str]:
             merged[-1] = (kind, merged[-1][1] + "\n" + text)
         else:
             merged.append((kind, text))
-    return [text for _, text in merged]
+    return merged
+
+
+def html_blocks(html: str, markdown: bool = False) -> list[str]:
+    """Sanitised HTML as a list of text blocks (paragraphs, list items, code blocks)."""
+    return [text for _, text in html_kinds(html, markdown)]
 
 
 def html_to_text(html: str, markdown: bool = False) -> str:

@@ -9,8 +9,9 @@ import json
 from datetime import date
 from typing import Any
 
+from portalgen.content.problems import printable
 from portalgen.model.report import Asker, Report
-from portalgen.render.plaintext import md_escape
+from portalgen.render.markdown_safe import code_span, md_escape
 
 FORMATS = ("text", "md", "json")
 
@@ -82,7 +83,8 @@ def format_text(report: Report) -> str:
     lines.append(f"Drafts: {_counts(report.drafts)}")
     lines.append(f"Private records: {_counts(report.private)}")
     lines += ["", _verdict(report)]
-    return "\n".join(lines) + "\n"
+    # For a terminal: a title's line break or ESC is spelled out, so no record can redraw the report.
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def format_md(report: Report) -> str:
@@ -96,7 +98,7 @@ def format_md(report: Report) -> str:
         if not entries:
             lines.append("None.")
         for line, detail in entries:
-            lines.append(f"- {md_escape(line)}  \n  `{detail}`")
+            lines.append(f"- {md_escape(line)}  \n  {code_span(detail)}")
         lines.append("")
     lines += ["## Drafts and private records", "",
               f"- Drafts: {_counts(report.drafts)}", f"- Private records: {_counts(report.private)}", "",

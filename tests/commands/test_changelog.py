@@ -12,7 +12,7 @@ from portalgen.commands.export import export_changelog
 from portalgen.content.problems import ContentError
 from portalgen.content.records import Customer
 from portalgen.model.items import Credit
-from portalgen.render.plaintext import md_escape
+from portalgen.render.markdown_safe import md_escape
 from portalgen.render.wording import credit_words as credit_text
 
 

@@ -28,14 +28,14 @@ from typing import Any
 import html5lib
 import pytest
 import yaml
-from repo_paths import REPO, SHARED_CORPORA
+from corpora import corpus
+from repo_paths import REPO
 
 import portalgen
 from portalgen.content.problems import ContentError, Problem
 from portalgen.content.yamlread import read_yaml
 from portalgen.model.markdown import Renderer
 
-CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or SHARED_CORPORA)
 BATCHES = 12  # 6,613 payloads -> ~550 per build
 
 # Attributes whose value is a URL that a browser may fetch, navigate to or run.
@@ -53,14 +53,6 @@ THEME_SVG = {"svg", "g", "circle", "path", "rect", "line", "polyline", "polygon"
 THEME_SCRIPT = re.compile(r"(\.\./)*(static|search)/[a-z-]+\.js|(/[a-z0-9-]+)*/(static|search)/[a-z-]+\.js")
 LINK_RELS = {"stylesheet", "icon", "alternate", "canonical"}
 THEME_TEMPLATE = "feedback-card"  # the one <template> of the theme (feedback_list.html); content cannot make one
-
-
-def corpus(name: str) -> Path:
-    path = CORPORA / name
-    if not path.is_file():
-        pytest.skip(f"corpus {path} not found: the public test corpora are not part of the repository "
-                    "(set PORTALGEN_CORPORA to the folder holding them)")
-    return path
 
 
 # --- what a browser would see -----------------------------------------------------------------------
