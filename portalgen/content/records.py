@@ -16,6 +16,7 @@ class Portal:
     language: str = "en"
     credit_default: str = "anonymous"
     stale_after_days: int = 30
+    anonymity_threshold: int = 3
 
 
 @dataclass(frozen=True)
