@@ -103,7 +103,8 @@ CUSTOMER = (
           doc="Organisation name. Published only when the customer is `named`"),
     Field("segment", "text", help="used to credit anonymously ('a Healthcare customer')",
           doc='E.g. `Healthcare`, `Retail`. Anonymous customers are credited by segment ("2 customers in '
-              'Healthcare")', default='none: counted as "1 customer"', example='"Healthcare"'),
+              'Healthcare"), or as "customers in other segments" while the segment has fewer anonymous members '
+              "than `anonymity_threshold`", default='none: counted as "1 customer"', example='"Healthcare"'),
     Field("credit", "choice", choices=CREDITS, help="named (consent to be credited by name) or anonymous",
           doc="`named` means the customer agreed to be credited by name", default="`credit_default` from portal.yaml"),
     Field("url", "url", help="organisation web site (shown only when named)",
