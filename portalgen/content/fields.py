@@ -195,6 +195,13 @@ class FieldReader:
             return None
         return value
 
+    def _count(self, field: Field, value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(field.name, f"{value!r} is not a whole number of at least 1",
+                       f"write a whole number, e.g. {field.name}: 3 ({field.help})")
+            return None
+        return value
+
     def _any(self, field: Field, value: Any) -> Any:
         return value  # private data is checked for nothing; only what its field converts is kept
 

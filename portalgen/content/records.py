@@ -17,6 +17,7 @@ class Portal:
     credit_default: str = "anonymous"
     stale_after_days: int = 30
     allowed_phrases: tuple[str, ...] = ()
+    anonymity_threshold: int = 3
 
 
 @dataclass(frozen=True)

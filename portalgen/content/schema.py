@@ -31,8 +31,8 @@ class Field:
     """
 
     name: str
-    # text | texts | date | slug | slugs | tags | bool | choice | markdown | url | contact | int | people | any
-    # | language
+    # text | texts | date | slug | slugs | tags | bool | choice | markdown | url | contact | int | count | people
+    # | any | language
     type: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -110,6 +110,12 @@ PORTAL = (
           help="default 30: feedback with no decision older than this is awaiting an answer",
           doc='A feedback item still "heard" (no answer) for longer than this, counted up to the '
               "[as-of date](#dates-and-as-of), is marked as waiting too long", default="`30`"),
+    Field("anonymity_threshold", "count",
+          help="default 3: anonymous customers of a segment with fewer anonymous members are credited as "
+               "customers in other segments",
+          doc="How many anonymous customers a segment needs on the board before anonymous credits name it. "
+              'Those of a smaller segment are credited as "customers in other segments". `1` names every '
+              "segment. See [Credit](#credit)", default="`3`"),
 )
 
 CUSTOMER = (
@@ -121,7 +127,8 @@ CUSTOMER = (
           example='["Globex"]'),
     Field("segment", "text", help="used to credit anonymously ('a Healthcare customer')",
           doc='E.g. `Healthcare`, `Retail`. Anonymous customers are credited by segment ("2 customers in '
-              'Healthcare")', default='none: counted as "1 customer"', example='"Healthcare"'),
+              'Healthcare"), or as "customers in other segments" while the segment has fewer anonymous members '
+              "than `anonymity_threshold`", default='none: counted as "1 customer"', example='"Healthcare"'),
     Field("credit", "choice", choices=CREDITS, help="named (consent to be credited by name) or anonymous",
           doc="`named` means the customer agreed to be credited by name", default="`credit_default` from portal.yaml"),
     Field("url", "url", help="organisation web site (shown only when named)",
@@ -198,7 +205,8 @@ _DOC_TYPES = {
     "text": "text", "date": "date", "tags": "list of text", "texts": "list of text", "bool": "`true` / `false`",
     "markdown": "Markdown",
     "url": "`http(s)://` URL", "contact": "e-mail address or `http(s)://` URL", "int": "whole number, 1–36500",
-    "people": "list of people (below)", "any": "anything", "language": "language tag (`en`, `en-GB`, `pt-BR`)",
+    "count": "whole number, at least 1", "people": "list of people (below)", "any": "anything",
+    "language": "language tag (`en`, `en-GB`, `pt-BR`)",
 }
 
 

@@ -16,7 +16,8 @@ from portalgen.content.records import Portal, Records
 from portalgen.content.schema import PORTAL
 
 # The value a record keeps for an optional key that is not set, by field type.
-_EMPTY: dict[str, Any] = {"slugs": (), "tags": (), "texts": (), "people": (), "date": None, "int": None, "any": None}
+_EMPTY: dict[str, Any] = {"slugs": (), "tags": (), "texts": (), "people": (), "date": None, "int": None,
+                          "count": None, "any": None}
 
 
 def _portal(raw: RawRecord | None, problems: Problems) -> Portal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -38,17 +39,29 @@ def oldest_first(item: DatedItem) -> tuple[int, str]:
 
 @dataclass(eq=False)
 class Credit:
-    """Who to thank: named customers by name, anonymous ones counted by segment."""
+    """Who to thank: named customers by name, anonymous ones counted by segment.
+
+    An anonymous customer whose segment has too few anonymous members on the board to hide among
+    (portal.yaml's anonymity_threshold) is counted in other_segments: its segment is never shown.
+    """
 
     named: list[Customer]
-    anonymous: list[tuple[str, int]]  # (segment or "", count), sorted
+    anonymous: list[tuple[str, int]]  # (segment or "", count), sorted, "" last; only segments big enough
+    other_segments: int = 0  # anonymous customers of segments too small to name
+
+    @classmethod
+    def counted(cls, named: Iterable[Customer], segments: Mapping[str | None, int]) -> Credit:
+        """A credit from its named customers and anonymous counts by segment (None: other segments)."""
+        shown = [(s, n) for s, n in segments.items() if s is not None and n]
+        return cls(sorted(named, key=lambda c: (c.name.casefold(), c.slug)),
+                   sorted(shown, key=lambda kv: (kv[0] == "", kv[0].casefold())), segments.get(None, 0))
 
     @property
     def anonymous_total(self) -> int:
-        return sum(n for _, n in self.anonymous)
+        return sum(n for _, n in self.anonymous) + self.other_segments
 
     def __bool__(self) -> bool:
-        return bool(self.named or self.anonymous)
+        return bool(self.named or self.anonymous or self.other_segments)
 
 
 @dataclass(eq=False)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Records
 from portalgen.content.slugs import slugify
@@ -37,9 +38,21 @@ def _visible(record: Feedback | Decision | Change, drafts: bool) -> bool:
     return record.public and (drafts or not record.draft)
 
 
-def credit_for(slugs: Iterable[str], customers: dict[str, Customer]) -> Credit:
-    named: dict[str, Customer] = {}
-    segments: Counter[str] = Counter()
+def small_segments(customers: Mapping[str, Customer], threshold: int) -> frozenset[str]:
+    """Segments with fewer anonymous customers on the board than `threshold`: too few to hide among.
+
+    Counted over every customer on the board, not over who raised an item: board membership is
+    what an outsider may know, and a segment with one anonymous member names that member wherever
+    "1 customer in <segment>" appears. Spellings are counted apart, as credits show them apart.
+    """
+    counts = Counter(c.segment for c in customers.values() if not c.named and c.segment)
+    return frozenset(segment for segment, n in counts.items() if n < threshold)
+
+
+def credit_for(slugs: Iterable[str], customers: Mapping[str, Customer], small: frozenset[str]) -> Credit:
+    """Named customers by name; anonymous ones by segment, those of `small` segments as other segments."""
+    named: list[Customer] = []
+    segments: Counter[str | None] = Counter()
     seen: set[str] = set()
     for slug in slugs:
         if slug in seen or slug not in customers:
@@ -47,11 +60,14 @@ def credit_for(slugs: Iterable[str], customers: dict[str, Customer]) -> Credit:
         seen.add(slug)
         customer = customers[slug]
         if customer.named:
-            named[slug] = customer
+            named.append(customer)
         else:
-            segments[customer.segment] += 1
-    return Credit(sorted(named.values(), key=lambda c: (c.name.casefold(), c.slug)),
-                  sorted(segments.items(), key=lambda kv: (kv[0] == "", kv[0].casefold())))
+            segments[None if customer.segment in small else customer.segment] += 1
+    return Credit.counted(named, segments)
+
+
+# Credits for a list of customer slugs: credit_for with the board's customers and small segments.
+Crediting = Callable[[Iterable[str]], Credit]
 
 
 def _root(item: FeedbackItem) -> FeedbackItem:
@@ -89,13 +105,15 @@ def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date |
     groups = _duplicate_groups(fb)
     group_of = {id(m): group for group in groups for m in group.members}
     _link_decisions(dec, fb, group_of)
-    _link_changes(chg, dec, fb, group_of, records.customers)
+    small = small_segments(records.customers, records.portal.anonymity_threshold)
+    credit: Crediting = partial(credit_for, customers=records.customers, small=small)
+    _link_changes(chg, dec, fb, group_of, credit)
 
     dated: list[DatedItem] = [*fb.values(), *dec.values(), *chg.values()]
     as_of = as_of or max((i.record.date for i in dated), default=date(1970, 1, 1))
     for group in groups:
         _settle(group, dec, chg, as_of, records.portal.stale_after_days)
-        _credit_members(group, records.customers)
+        _credit_members(group, credit)
     for d in dec.values():
         d.changes.sort(key=oldest_first)
 
@@ -132,7 +150,7 @@ def _link_decisions(dec: dict[str, DecisionItem], fb: dict[str, FeedbackItem], g
 
 
 def _link_changes(chg: dict[str, ChangeItem], dec: dict[str, DecisionItem], fb: dict[str, FeedbackItem],
-                  group_of: dict[int, _Group], customers: dict[str, Customer]) -> None:
+                  group_of: dict[int, _Group], credit: Crediting) -> None:
     """A change answers the items it names and those of the decisions it delivers, duplicates included."""
     for c in chg.values():
         c.decisions = [dec[s] for s in c.record.decisions if s in dec]
@@ -147,7 +165,7 @@ def _link_changes(chg: dict[str, ChangeItem], dec: dict[str, DecisionItem], fb: 
             for m in group.members:
                 members[id(m)] = m
         c.feedback = sorted(members.values(), key=newest_first)
-        c.credit = credit_for((s for m in c.feedback for s in m.record.customers), customers)
+        c.credit = credit(s for m in c.feedback for s in m.record.customers)
 
 
 def _settle(group: _Group, dec: dict[str, DecisionItem], chg: dict[str, ChangeItem], as_of: date,
@@ -173,14 +191,13 @@ def _settle(group: _Group, dec: dict[str, DecisionItem], chg: dict[str, ChangeIt
             m.stale = m.days_waiting > stale_after
 
 
-def _credit_members(group: _Group, customers: dict[str, Customer]) -> None:
+def _credit_members(group: _Group, credit: Crediting) -> None:
     """Each item credits who raised it, and who else asked for the same thing through a duplicate."""
     for m in group.members:
-        m.credit = credit_for(m.record.customers, customers)
+        m.credit = credit(m.record.customers)
         own = set(m.record.customers)
-        m.also_asked = credit_for(
-            (s for other in group.members if other is not m for s in other.record.customers if s not in own),
-            customers)
+        m.also_asked = credit(
+            s for other in group.members if other is not m for s in other.record.customers if s not in own)
 
 
 def stats(items: list[FeedbackItem]) -> Stats:

@@ -88,6 +88,17 @@ def median_days(items: Iterable[FeedbackItem]) -> int | None:
 # customer is worked out from the credits the model already has (every item's and every change's).
 # It is exact whenever the credits determine it; a customer whose segment cannot be determined is
 # counted without a segment ("1 customer"). Only counts and segments come out, never a name.
+# Customers the credits count in other segments (too few to name) are solved as other segments
+# (None), so a quarter never shows a segment that no item shows.
+
+Counts = Counter[str | None]
+
+
+def _counts(credit: Credit) -> Counts:
+    counts: Counts = Counter(dict(credit.anonymous))
+    if credit.other_segments:
+        counts[None] = credit.other_segments
+    return counts
 
 
 class CreditIndex:
@@ -95,15 +106,15 @@ class CreditIndex:
 
     def __init__(self, model: Model):
         self.named: dict[str, Customer] = {}
-        constraints: list[tuple[list[str], Counter[str]]] = []
+        constraints: list[tuple[list[str], Counts]] = []
         for item in model.feedback:
             for customer in item.credit.named:
                 self.named[customer.slug] = customer
         for item in model.feedback:
-            constraints.append((self._anonymous_slugs(item.record.customers), Counter(dict(item.credit.anonymous))))
+            constraints.append((self._anonymous_slugs(item.record.customers), _counts(item.credit)))
         for change in model.changes:
             slugs = [s for i in change.feedback for s in i.record.customers]
-            constraints.append((self._anonymous_slugs(slugs), Counter(dict(change.credit.anonymous))))
+            constraints.append((self._anonymous_slugs(slugs), _counts(change.credit)))
         self.segment_of = _solve(constraints)
 
     def _anonymous_slugs(self, slugs: Iterable[str]) -> list[str]:
@@ -111,22 +122,18 @@ class CreditIndex:
 
     def credit(self, items: Iterable[FeedbackItem]) -> Credit:
         slugs = {s for item in items for s in item.record.customers}
-        named = sorted((self.named[s] for s in slugs if s in self.named), key=lambda c: (c.name.casefold(), c.slug))
-        segments: Counter[str] = Counter()
-        for slug in slugs:
-            if slug not in self.named:
-                segments[self.segment_of.get(slug, "")] += 1
-        return Credit(named, sorted(segments.items(), key=lambda kv: (kv[0] == "", kv[0].casefold())))
+        segments: Counts = Counter(self.segment_of.get(slug, "") for slug in slugs if slug not in self.named)
+        return Credit.counted((self.named[s] for s in slugs if s in self.named), segments)
 
 
-def _solve(constraints: list[tuple[list[str], Counter[str]]]) -> dict[str, str]:
+def _solve(constraints: list[tuple[list[str], Counts]]) -> dict[str, str | None]:
     """Segments of anonymous customers from (customers, segment counts) facts about groups of them."""
     usable = [(slugs, counts) for slugs, counts in constraints if slugs and sum(counts.values()) == len(slugs)]
-    known: dict[str, str] = {}
+    known: dict[str, str | None] = {}
     changed = True
     while changed:
         changed = False
-        candidates: dict[str, set[str]] = {}
+        candidates: dict[str, set[str | None]] = {}
         for slugs, counts in usable:
             unknown = [s for s in slugs if s not in known]
             if not unknown:

@@ -11,10 +11,14 @@ from portalgen.render.feeds import absolute
 
 
 def _credit(model: Model, credit: Credit) -> dict[str, Any]:
+    anonymous: list[dict[str, Any]] = [{"segment": s, "count": n} for s, n in credit.anonymous if s]
+    if credit.other_segments:  # in the order the credit sentence reads: after the segments it names
+        anonymous.append({"segment": None, "other_segments": True, "count": credit.other_segments})
+    anonymous += [{"segment": None, "count": n} for s, n in credit.anonymous if not s]
     return {
         "named": [{"slug": c.slug, "name": c.name, "url": absolute(model, urls.record("customer", c.slug))}
                   for c in credit.named],
-        "anonymous": [{"segment": segment or None, "count": count} for segment, count in credit.anonymous],
+        "anonymous": anonymous,
     }
 
 

@@ -41,17 +41,28 @@ def join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+OTHER_SEGMENTS = "other segments"
+
+
+def customer_count(count: int, segment: str = "") -> str:
+    """'1 customer', '2 customers in Healthcare', '2 customers in other segments'."""
+    return f"{count} {plural(count, 'customer')}" + (f" in {segment}" if segment else "")
+
+
 def credit_words(credit: Credit, name: Callable[[Customer], str] = lambda c: c.name,
                  text: Callable[[str], str] = lambda s: s) -> str:
     """'Acme, Globex and 2 customers in Healthcare': named customers by name, anonymous ones by segment.
 
     `name` writes a named customer (as a link, say) and `text` escapes the words around them, so
     the same sentence serves HTML, Markdown and plain text. A Credit never holds an anonymous
-    customer's name, so only public information goes in.
+    customer's name, so only public information goes in. Customers of segments too small to name
+    are 'in other segments', after the named segments and before customers without one.
     """
     names = [name(c) for c in credit.named]
-    anonymous = [f"{count} {plural(count, 'customer')}" + (f" in {text(segment)}" if segment else "")
-                 for segment, count in credit.anonymous]
+    anonymous = [customer_count(count, text(segment)) for segment, count in credit.anonymous if segment]
+    if credit.other_segments:
+        anonymous.append(customer_count(credit.other_segments, OTHER_SEGMENTS))
+    anonymous += [customer_count(count) for segment, count in credit.anonymous if not segment]
     if names and anonymous:
         return ", ".join(names) + " and " + join(anonymous)
     return join(names or anonymous)

@@ -41,8 +41,8 @@ def test_versions_newest_first_dated_by_their_latest_change(project: Path) -> No
 def test_entries_text_dates_and_credits(project: Path) -> None:
     lines = {entries(line)[0]: line for line in export_changelog(project).splitlines() if line.startswith("- **")}
     assert lines["Dark mode is here"] == (
-        "- **Dark mode is here**: Switch it on in **Settings**. Thanks to Acme Health and 1 customer in Retail. "
-        "[More](https://feedback.example.com/changes/dark-mode-shipped/)")
+        "- **Dark mode is here**: Switch it on in **Settings**. Thanks to Acme Health and 1 customer in other "
+        "segments. [More](https://feedback.example.com/changes/dark-mode-shipped/)")
     # A change dated before its version's date says when it shipped; no credit when nobody asked.
     assert lines["Tidier menus"].startswith("- **Tidier menus** (2026-02-20): Menus are *shorter*. [More](")
     assert "Thanks" not in lines["Tidier menus"]
@@ -50,7 +50,8 @@ def test_entries_text_dates_and_credits(project: Path) -> None:
     assert "Search is faster: twice as fast; fewer timeouts." in lines["Faster search"]
     assert "Text columns now keep their zeros: `0042` stays `0042`." in lines["Exports keep leading zeros"]
     assert "More detail here" not in lines["Exports keep leading zeros"]
-    assert "Thanks to 1 customer in Healthcare." in lines["Exports keep leading zeros"]
+    # The board's only anonymous Healthcare customer: its segment would name it.
+    assert "Thanks to 1 customer in other segments." in lines["Exports keep leading zeros"]
 
 
 def test_no_anonymous_customer_named(project: Path) -> None:
@@ -68,7 +69,9 @@ def test_example_changelog_names_no_anonymous_customer(tmp_path: Path) -> None:
     for name in names:
         assert name.lower() not in text.lower(), name
     assert headings(text)[:2] == ["[5.0] - 2026-10-06", "[4.5] - 2026-07-07"]
-    assert "Thanks to Copperline Outfitters and 1 customer in Retail." in text
+    # The example names Fintech (two anonymous members, anonymity_threshold: 2), not Retail (one).
+    assert "Thanks to Copperline Outfitters and 1 customer in other segments." in text
+    assert "customer in Fintech" in text and "in Retail" not in text
 
 
 def test_without_base_url_no_links(project: Path) -> None:
@@ -98,6 +101,9 @@ def test_credit_wording_matches_the_portal() -> None:
     assert credit_text(Credit([named("Acme")], [("Healthcare", 2)])) == "Acme and 2 customers in Healthcare"
     assert (credit_text(Credit([named("A"), named("B")], [("Health", 1), ("Retail", 2), ("", 1)]))
             == "A, B and 1 customer in Health, 2 customers in Retail and 1 customer")
+    assert (credit_text(Credit([named("A")], [("Retail", 3), ("", 1)], 2))
+            == "A and 3 customers in Retail, 2 customers in other segments and 1 customer")
+    assert credit_text(Credit([], [], 1)) == "1 customer in other segments"
     assert credit_text(Credit([named("A_b*")], []), lambda c: md_escape(c.name), md_escape) == r"A\_b\*"
 
 

@@ -66,7 +66,7 @@ def test_portal_defaults(project):
     records, problems = project.check()
     assert problems == []
     p = records.portal
-    assert (p.language, p.credit_default, p.stale_after_days) == ("en", "anonymous", 30)
+    assert (p.language, p.credit_default, p.stale_after_days, p.anonymity_threshold) == ("en", "anonymous", 30, 3)
     assert (p.description, p.product, p.contact) == ("", "", "")
 
 
@@ -176,6 +176,26 @@ def test_stale_after_days_rejects_others(project, value):
     assert "is not a positive whole number of days" in p.message
     assert p.line == line_of(text, "stale_after_days")
     assert p.hint == "e.g. stale_after_days: 30"
+
+
+@pytest.mark.parametrize("value", ["1", "3", "250"])
+def test_anonymity_threshold_accepts_whole_numbers_from_one(project, value):
+    project.write(PORTAL_PATH, portal(anonymity_threshold=value))
+    records, problems = project.check()
+    assert problems == []
+    assert records.portal.anonymity_threshold == int(value)
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "'3'", "2.5", "true", "three", "[3]"])
+def test_anonymity_threshold_rejects_others(project, value):
+    text = portal(anonymity_threshold=value)
+    project.write(PORTAL_PATH, text)
+    p = one(project.errors(), "'anonymity_threshold':", PORTAL_PATH)
+    assert p.message.endswith("is not a whole number of at least 1"), p.message
+    assert p.line == line_of(text, "anonymity_threshold")
+    assert p.hint.startswith("write a whole number, e.g. anonymity_threshold: 3 (")
+    assert "customers in other segments" in p.hint
+    assert p.format().startswith(f"{PORTAL_PATH}:{p.line}: error: 'anonymity_threshold': ")
 
 
 @pytest.mark.parametrize(("value", "guess"), [("name", "named"), ("anonymus", "anonymous"),

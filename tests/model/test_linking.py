@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 
 from portalgen.model.items import Model
-from portalgen.model.linking import credit_for
+from portalgen.model.linking import credit_for, small_segments
 from portalgen.model.urls import record as page_path
 
 try:  # tests/ as a plain folder on sys.path, or as a package
-    from helpers_content import Project, change, decision, feedback
+    from helpers_content import PORTAL, Project, change, decision, feedback
 except ModuleNotFoundError:  # pragma: no cover
-    from tests.helpers_content import Project, change, decision, feedback
+    from tests.helpers_content import PORTAL, Project, change, decision, feedback
 
 CUSTOMERS = {
     "acme": "name: Acme Health\nsegment: Healthcare\ncredit: named\n"
@@ -29,7 +29,9 @@ CUSTOMERS = {
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.empty(tmp_path)
+    # Every segment credited by name, so the credit tests below see which customers each path
+    # reaches; the anonymity threshold has tests of its own (test_small_segments_*).
+    p = Project.empty(tmp_path, PORTAL + "anonymity_threshold: 1\n")
     for slug, text in CUSTOMERS.items():
         p.write(f"content/customers/{slug}.yaml", text)
     return p
@@ -329,10 +331,49 @@ def test_draft_feedback_credits_nobody_unless_drafts(project):
 
 def test_credit_for_ignores_unknown_and_repeated_slugs(project):
     records, _ = project.check()
-    credit = credit_for(["acme", "acme", "ghost", "globex", "globex"], records.customers)
+    credit = credit_for(["acme", "acme", "ghost", "globex", "globex"], records.customers, frozenset())
     assert names(credit) == ["Acme Health"]
     assert credit.anonymous == [("Retail", 1)]
-    assert not credit_for([], records.customers)
+    assert not credit_for([], records.customers, frozenset())
+
+
+def threshold(project: Project, value: int) -> None:
+    project.write("content/portal.yaml", PORTAL + f"anonymity_threshold: {value}\n")
+
+
+def test_small_segments_are_counted_over_the_board_not_per_item(project):
+    """Healthcare has two anonymous members (initech, hush), Retail one (globex); acme is named."""
+    records, _ = project.check()
+    assert small_segments(records.customers, 1) == frozenset()
+    assert small_segments(records.customers, 2) == {"Retail"}
+    assert small_segments(records.customers, 3) == {"Retail", "Healthcare"}  # acme, named, hides nobody
+    threshold(project, 2)
+    fb(project, "x", who="[initech]")  # one Healthcare customer on the item, two on the board
+    fb(project, "y", who="[globex, nosegment, acme]")
+    model = project.link()
+    assert item(model, "x").credit.anonymous == [("Healthcare", 1)]
+    y = item(model, "y").credit
+    assert (names(y), y.anonymous, y.other_segments, y.anonymous_total) == (["Acme Health"], [("", 1)], 1, 2)
+
+
+def test_small_segments_default_threshold_is_three(project):
+    project.write("content/portal.yaml", PORTAL)
+    fb(project, "x", who="[initech, hush, globex]")
+    chg(project, "release", "2026-03-01", "feedback: [x]\n")
+    model = project.link()
+    assert model.portal.anonymity_threshold == 3
+    for credit in (item(model, "x").credit, model.changes[0].credit):
+        assert (credit.anonymous, credit.other_segments, bool(credit)) == ([], 3, True)
+
+
+def test_small_segments_reach_also_asked_and_grow_with_the_board(project):
+    threshold(project, 3)
+    fb(project, "original", who="[acme]")
+    fb(project, "dup", who="[hush]", extra="duplicate_of: original\n")
+    assert item(project.link(), "original").also_asked.other_segments == 1
+    project.write("content/customers/third.yaml", "name: Third Clinic\nsegment: Healthcare\n")
+    also = item(project.link(), "original").also_asked  # a third anonymous Healthcare member joined
+    assert (also.anonymous, also.other_segments) == ([("Healthcare", 1)], 0)
 
 
 # --- tags ---------------------------------------------------------------------------------------

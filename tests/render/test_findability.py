@@ -93,6 +93,16 @@ def _anonymous(content: dict[str, dict[str, dict]]) -> dict[str, dict]:
     return {slug: c for slug, c in content["customers"].items() if (c.get("credit") or default) != "named"}
 
 
+def _credited_segment(content: dict[str, dict[str, dict]], slug: str) -> str | None:
+    """The segment a customer is credited by: an anonymous customer's only when enough share it."""
+    segment = content["customers"][slug].get("segment")
+    anonymous = _anonymous(content)
+    if slug not in anonymous:
+        return segment
+    threshold = yaml.safe_load((CONTENT / "portal.yaml").read_text(encoding="utf-8")).get("anonymity_threshold", 3)
+    return segment if sum(c.get("segment") == segment for c in anonymous.values()) >= threshold else None
+
+
 def _resolve(page: str, href: str) -> str:
     """Site-relative file a relative link on page points at (folder links → index.html)."""
     assert not urlsplit(href).scheme and not href.startswith("/"), f"{page}: {href!r} is not relative"
@@ -217,7 +227,7 @@ def test_search_index_matches_the_content(built: Built, content) -> None:
         assert {index["tags"][t][1].casefold() for t in row[6]} == {t.casefold() for t in record.get("tags") or []}
         named = {content["customers"][c]["name"] for c in record["from"] if c not in anonymous}
         assert set(filter(None, row[8].split(", "))) == named, slug
-        segments = {content["customers"][c].get("segment") for c in record["from"]} - {None, ""}
+        segments = {_credited_segment(content, c) for c in record["from"]} - {None, ""}
         assert {index["segs"][s][1] for s in row[7]} == segments, slug
     for slug, record in content["decisions"].items():
         if _published(record):

@@ -85,10 +85,14 @@ def test_quarter_credit_matches_credit_rules_on_example(tmp_path: Path) -> None:
     records, _ = building.check(copy_example(tmp_path / "example"))
     html = markdown.render_records(records)
     model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""))
+    small = linking.small_segments(records.customers, records.portal.anonymity_threshold)
+    assert small and small != {c.segment for c in records.customers.values()}  # both kinds of credit on show
     for summary in quarters.summaries(model):
-        expected = linking.credit_for([s for i in summary.heard for s in i.record.customers], records.customers)
+        expected = linking.credit_for([s for i in summary.heard for s in i.record.customers], records.customers,
+                                      small)
         assert [c.slug for c in summary.heard_from.named] == [c.slug for c in expected.named]
         assert summary.heard_from.anonymous == expected.anonymous, summary.quarter.label
+        assert summary.heard_from.other_segments == expected.other_segments, summary.quarter.label
 
 
 # --- quarter pages ---------------------------------------------------------------------------------
@@ -112,8 +116,8 @@ def test_quarter_page_said_decided_did(site: Path) -> None:
     values = {text_of(div.find("dt")): text_of(div.find("dd")) for div in numbers.iter("div")}
     assert values == {"Heard": "4", "From customers": "4", "Decisions taken": "3", "Requests answered": "4",
                       "Median days to an answer": "22", "Changes shipped": "3", "Requests delivered": "1"}
-    assert ("We heard from Acme Health, Umbrella Corp and 1 customer in Healthcare and 1 customer in Retail."
-            in text_of(numbers))
+    # One anonymous customer each in Healthcare and Retail: too few on the board to name either segment.
+    assert "We heard from Acme Health, Umbrella Corp and 2 customers in other segments." in text_of(numbers)
 
 
 def test_quarter_page_only_published_records(site: Path) -> None:

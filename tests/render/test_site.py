@@ -104,12 +104,22 @@ class Expected:
         return {d["outcome"] for d in decisions if d["date"] == latest}
 
     def credit(self, feedback_slugs: set[str]) -> tuple[dict[str, str], Counter[str]]:
-        """(named slug -> name, anonymous count per segment) for the customers behind feedback."""
+        """(named slug -> name, anonymous count per segment as credited) for the customers behind feedback.
+
+        A segment with fewer anonymous members on the board than anonymity_threshold is credited
+        as "other segments".
+        """
         customers = {c for s in feedback_slugs for c in self.feedback[s]["from"]}
         named = {c: self.content.customers[c]["name"] for c in customers if self.content.customer_named(c)}
-        anonymous = Counter(self.content.customers[c].get("segment") or "" for c in customers
-                            if not self.content.customer_named(c))
+        anonymous = Counter(self.credited_segment(c) for c in customers if not self.content.customer_named(c))
         return named, anonymous
+
+    def credited_segment(self, customer: str) -> str:
+        segment = self.content.customers[customer].get("segment") or ""
+        board = Counter(c.get("segment") for s, c in self.content.customers.items()
+                        if not self.content.customer_named(s))
+        too_few = board[segment] < self.content.portal.get("anonymity_threshold", 3)
+        return "other segments" if segment and too_few else segment
 
 
 @pytest.fixture(scope="session")
@@ -403,7 +413,8 @@ def check_change_credits(expected: Expected, pages: dict[str, ET.Element], data:
 
         credits = json_changes[change]["credits"]
         assert sorted(c["slug"] for c in credits["named"]) == sorted(named)
-        assert {(a["segment"] or "", a["count"]) for a in credits["anonymous"]} == set(anonymous.items())
+        assert {("other segments" if a.get("other_segments") else a["segment"] or "", a["count"])
+                for a in credits["anonymous"]} == set(anonymous.items())
     return named_seen, anonymous_seen
 
 
@@ -421,7 +432,8 @@ def write_credit_project(root: Path) -> Path:
     """One change reaching the same customers by every route: directly, via a decision, via a duplicate."""
     content = root / "content"
     files = {
-        "portal.yaml": 'title: "Credit test"\nbase_url: "https://credit.example/"\n',
+        # anonymity_threshold 1: segments are credited by name, so the counts show who each route reached.
+        "portal.yaml": 'title: "Credit test"\nbase_url: "https://credit.example/"\nanonymity_threshold: 1\n',
         "customers/named-a.yaml": 'name: "Named Alpha"\nsegment: Retail\ncredit: named\n',
         "customers/anon-b.yaml": 'name: "Secret Bravo"\nsegment: Healthcare\ncredit: anonymous\n',
         "customers/anon-c.yaml": 'name: "Secret Charlie"\nsegment: Healthcare\ncredit: anonymous\n',
@@ -656,7 +668,10 @@ def test_portal_json(example_site: Path, portal_json, base_url: str, expected: E
         for named in credits["named"]:
             assert {"slug", "name"} <= set(named)
         for anonymous in credits["anonymous"]:
-            assert set(anonymous) == {"segment", "count"}
+            if anonymous.get("other_segments"):  # customers of segments too small to name: never named
+                assert anonymous == {"segment": None, "other_segments": True, "count": anonymous["count"]}
+            else:
+                assert set(anonymous) == {"segment", "count"}
             assert isinstance(anonymous["count"], int) and anonymous["count"] > 0
 
 

@@ -239,9 +239,11 @@ def write_batch(root: Path, batch: list[tuple[int, str]], skip: set[str]) -> Non
         shutil.rmtree(content)
     for folder in ("customers", "feedback", "decisions", "changes"):
         (content / folder).mkdir(parents=True)
+    # anonymity_threshold 1: every anonymous customer's hostile segment reaches the credits.
     (content / "portal.yaml").write_text(_dump({
         "title": batch[0][1], "description": batch[-1][1], "product": batch[1 % len(batch)][1],
-        "base_url": "https://portal.example.org/cab/", "contact": "cab@example.org"}), encoding="utf-8")
+        "base_url": "https://portal.example.org/cab/", "contact": "cab@example.org", "anonymity_threshold": 1}),
+        encoding="utf-8")
 
     def md(front: dict[str, Any], body: str) -> str:
         return f"---\n{_dump(front)}---\n{body}\n"
@@ -425,7 +427,8 @@ def every_field_project(root: Path) -> Path:
     p = PAYLOAD
     files = {
         "portal.yaml": {"title": p, "description": p, "product": p, "base_url": "https://portal.example.org/cab/",
-                        "contact": f"cab{p.replace(' ', '').replace(chr(0x2028), '')}@example.org"},
+                        "contact": f"cab{p.replace(' ', '').replace(chr(0x2028), '')}@example.org",
+                        "anonymity_threshold": 1},  # the anonymous customer's segment is credited, so escaped
         "customers/named.yaml": {"name": p, "segment": p, "credit": "named",
                                  "url": "https://named.example/\"><script>alert(1)</script>",
                                  "people": [{"name": p, "role": p, "credit": "named"}]},

@@ -1,12 +1,12 @@
 """Any sequence of edits, then an incremental build: byte for byte what a cold build makes.
 
 A hypothesis state machine edits a small portal the way authors and theme writers do (records of
-every kind added, changed, renamed and deleted; drafts and private records; a customer's credit;
-portal.yaml; template overrides, one that reads `model` and one that prints the page's path; a
-static file) and after every step compares with a cold build both the CLI's incremental build and
-the dev server's engine (a Session kept in memory, told only which paths changed, as the watcher
-tells it). When the cold build refuses the content, both must refuse it too. The default run tries a few
-sequences; `-m slow` runs many more.
+every kind added, changed, renamed and deleted; drafts and private records; a customer's credit
+and segment; portal.yaml, its anonymity threshold included; template overrides, one that reads
+`model` and one that prints the page's path; a static file) and after every step compares with a
+cold build both the CLI's incremental build and the dev server's engine (a Session kept in
+memory, told only which paths changed, as the watcher tells it). When the cold build refuses the
+content, both must refuse it too. The default run tries a few sequences; `-m slow` runs many more.
 """
 
 from __future__ import annotations
@@ -185,11 +185,14 @@ class EditAndRebuild(RuleBasedStateMachine):
     def customer_segment(self, n: int) -> None:
         self.set_key(self.pick("customers", n), "segment", ["Retail", "Energy", "Healthcare"][n % 3])
 
-    @rule(title=st.sampled_from(["Board portal", "Our customers said", "Bench"]), stale=st.integers(1, 400))
-    def portal_settings(self, title: str, stale: int) -> None:
+    @rule(title=st.sampled_from(["Board portal", "Our customers said", "Bench"]), stale=st.integers(1, 400),
+          threshold=st.integers(1, 4))
+    def portal_settings(self, title: str, stale: int, threshold: int) -> None:
+        """anonymity_threshold moves anonymous credits between their segment and "other segments"."""
         path = self.content / "portal.yaml"
         self.set_key(path, "title", title)
         self.set_key(path, "stale_after_days", str(stale))
+        self.set_key(path, "anonymity_threshold", str(threshold))
 
     # --- theme edits -----------------------------------------------------------------------------
 
