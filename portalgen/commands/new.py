@@ -14,7 +14,7 @@ import yaml
 
 from portalgen.commands.authoring import Refused, clean_text, yaml_text
 from portalgen.commands.console import display_path, print_problems, print_refusal
-from portalgen.content.fields import did_you_mean
+from portalgen.content.fields import choice_hint, did_you_mean
 from portalgen.content.files import discover
 from portalgen.content.kinds import CUSTOMER, DECISION, Kind, find_kind
 from portalgen.content.kinds import KINDS as KIND_REGISTRY
@@ -26,6 +26,7 @@ from portalgen.output.writing import WriteError
 from portalgen.pipeline import building
 
 REVISIT_AFTER_DAYS = 91
+_OUTCOME = next(f for f in DECISION.fields if f.name == "outcome")
 
 
 @dataclass
@@ -203,9 +204,8 @@ def _options(kind: str, given: Given) -> Given:
     if kind == "decision":
         options.outcome = (options.outcome or "under-review").strip()
         if options.outcome not in OUTCOMES:
-            guess = did_you_mean(options.outcome, OUTCOMES)
-            raise UsageError(f"--outcome '{options.outcome}' is not allowed: " + (f"{guess} " if guess else "")
-                             + "one of: " + ", ".join(OUTCOMES))
+            hint = choice_hint(_OUTCOME, options.outcome, "--feedback " + ",".join(options.feedback))
+            raise UsageError(f"--outcome '{options.outcome}' is not allowed: {hint}")
     return options
 
 
@@ -240,7 +240,7 @@ def _dangling(kind: str, rel: str, text: str, options: Given, existing: dict[str
                 problems.error(rel, line, f"'{key}': {ref!r} is not a slug",
                                "use record file names without extension, e.g. acme-health")
             elif ref not in known:
-                problems.error(rel, line, *unknown_reference(key, f.target, ref, set(known)))
+                problems.error(rel, line, *unknown_reference(f, ref, existing, KIND_REGISTRY[kind]))
     return problems.items
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+import yaml
+
 from portalgen.content.files import strip_controls
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.problems import Problems
@@ -24,6 +26,38 @@ MAX_TAGS = 20
 def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def shown(value: Any) -> str:
+    """A value in a message as YAML writes it (null, true, 2026-03-31, [a, b]), not as Python prints it."""
+    if isinstance(value, str):
+        return repr(value)
+    try:
+        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000)
+    except yaml.YAMLError:
+        return str(value)
+    return text.strip().removesuffix("...").strip()
+
+
+def _squashed(word: str) -> str:
+    """A word as authors spell it many ways: "Won't do", "wont-do" and "wontdo" are one."""
+    return re.sub(r"[^a-z0-9]", "", word.lower())
+
+
+def choice_hint(field: Field, value: Any, ship: str) -> str:
+    """The fix for a value a choice key does not allow: the choice the author meant where we can
+    tell (a synonym, a spelling, or the yes/no YAML turned into a boolean), then the choices.
+    `ship` ends the `portalgen new change` command that the "done" synonyms point to."""
+    word = ("yes" if value else "no") if isinstance(value, bool) else value
+    choices = "one of: " + ", ".join(field.choices)
+    if not isinstance(word, str):
+        return choices
+    meant = dict(field.synonyms).get(_squashed(word)) or next(
+        (c for c in field.choices if _squashed(c) == _squashed(word)), None)
+    if meant is not None and meant not in field.choices:
+        return meant.format(ship=ship) + "; " + choices
+    guess = f"did you mean '{meant}'?" if meant else did_you_mean(word, field.choices)
+    return (guess + " " if guess else "") + choices
 
 
 class FieldReader:
@@ -88,15 +122,21 @@ class FieldReader:
                     return date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.error(field.name, f"{value!r} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-31")
+        self.error(field.name, f"{shown(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2026-03-31")
         return None
 
     def _slug(self, field: Field, value: Any) -> str | None:
         if not isinstance(value, str) or not SLUG_RE.fullmatch(value):
-            self.error(field.name, f"{value!r} is not a slug",
+            self.error(field.name, f"{shown(value)} is not a slug",
                        "use the other record's file name without extension, e.g. dark-mode")
             return None
         return value
+
+    def _empty_entry(self, field: Field, item: Any, what: str) -> bool:
+        """An entry YAML read as null (`[null]`, `[a, ]`, a bare `-`): reported as such, not as Python's None."""
+        if item is None:
+            self.error(field.name, "has an empty entry (null)", f"remove it, or write {what} there")
+        return item is None
 
     def _listed(self, field: Field, value: Any, what: str, example: str) -> list[Any] | None:
         """The value as a list: one item may be written without brackets."""
@@ -113,8 +153,10 @@ class FieldReader:
             return None
         out: list[str] = []
         for item in value:
+            if self._empty_entry(field, item, "a slug"):
+                continue
             if not isinstance(item, str) or not SLUG_RE.fullmatch(item):
-                self.error(field.name, f"{item!r} is not a slug",
+                self.error(field.name, f"{shown(item)} is not a slug",
                            "use record file names without extension, e.g. acme-health")
                 continue
             if item in out:
@@ -143,11 +185,13 @@ class FieldReader:
             return None
         out: list[str] = []
         for item in value:
+            if self._empty_entry(field, item, "a tag"):
+                continue
             if isinstance(item, (int, float)) and not isinstance(item, bool):
                 item = str(item)
             text = " ".join(strip_controls(item).split()) if isinstance(item, str) else ""
             if not text:
-                self.error(field.name, f"{item!r} is not a tag", "each tag is a short piece of text")
+                self.error(field.name, f"{shown(item)} is not a tag", "each tag is a short piece of text")
                 continue
             if len(text) > 60:
                 self.error(field.name, f"tag '{text[:30]}…' is longer than 60 characters",
@@ -159,21 +203,21 @@ class FieldReader:
 
     def _bool(self, field: Field, value: Any) -> bool | None:
         if not isinstance(value, bool):
-            self.error(field.name, f"must be true or false, not {value!r}", f"write {field.name}: true")
+            self.error(field.name, f"must be true or false, not {shown(value)}", f"write {field.name}: true")
             return None
         return value
 
     def _choice(self, field: Field, value: Any) -> str | None:
-        if not isinstance(value, str) or value not in field.choices:
-            guess = did_you_mean(str(value), field.choices) if isinstance(value, str) else ""
-            hint = (guess + " " if guess else "") + "one of: " + ", ".join(field.choices)
-            self.error(field.name, f"{value!r} is not allowed", hint)
-            return None
-        return value
+        if isinstance(value, str) and value in field.choices:
+            return value
+        message = (f"YAML read this as the boolean {shown(value)}, which is not allowed" if isinstance(value, bool)
+                   else f"{shown(value)} is not allowed")
+        self.error(field.name, message, choice_hint(field, value, f"--decisions {self.raw.slug}"))
+        return None
 
     def _url(self, field: Field, value: Any) -> str | None:
         if not isinstance(value, str) or not URL_RE.fullmatch(value.strip()) or not _parses(value.strip()):
-            self.error(field.name, f"{value!r} is not an absolute http(s) URL",
+            self.error(field.name, f"{shown(value)} is not an absolute http(s) URL",
                        "write it like https://example.com/")
             return None
         return value.strip()
@@ -185,13 +229,13 @@ class FieldReader:
 
     def _language(self, field: Field, value: Any) -> str | None:
         if not isinstance(value, str) or not _LANG_RE.fullmatch(value):
-            self.error(field.name, f"{value!r} is not a BCP 47 language tag", "e.g. en, en-GB, de")
+            self.error(field.name, f"{shown(value)} is not a BCP 47 language tag", "e.g. en, en-GB, de")
             return None
         return value
 
     def _int(self, field: Field, value: Any) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 36500:
-            self.error(field.name, f"{value!r} is not a positive whole number of days", f"e.g. {field.name}: 30")
+            self.error(field.name, f"{shown(value)} is not a positive whole number of days", f"e.g. {field.name}: 30")
             return None
         return value
 
@@ -211,11 +255,13 @@ class FieldReader:
             return None
         out: list[str] = []
         for item in value:
+            if self._empty_entry(field, item, "the text"):
+                continue
             if isinstance(item, (int, float)) and not isinstance(item, bool):
                 item = str(item)
             text = " ".join(strip_controls(item).split()) if isinstance(item, str) else ""
             if not text:
-                self.error(field.name, f"{item!r} is not text", "each entry is a short piece of text, in quotes")
+                self.error(field.name, f"{shown(item)} is not text", "each entry is a short piece of text, in quotes")
             elif text not in out:
                 out.append(text)
         return tuple(out)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from portalgen.content.kinds import BY_FOLDER, Kind
-from portalgen.content.problems import Problems
+from portalgen.content.problems import UNREADABLE, Problems
 from portalgen.content.slugs import SLUG_RE, slugify
 
 MAX_FILE_BYTES = 1024 * 1024  # a record is a page of text; anything bigger is a mistake
@@ -68,28 +68,29 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     except OSError as exc:
         if path.is_symlink():
             problems.error(rel, None, "symlink points to nothing (it is broken, or loops back on itself)",
-                           "remove the link, or copy the file it should point to into content/")
+                           "remove the link, or copy the file it should point to into content/", code=UNREADABLE)
         else:
-            problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
+            problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions",
+                           code=UNREADABLE)
         return None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             problems.error(rel, None, "not a regular file (a pipe, socket or device)",
-                           "replace it with a plain text file")
+                           "replace it with a plain text file", code=UNREADABLE)
             return None
         if info.st_size > MAX_FILE_BYTES:
             problems.error(rel, None, f"file is {info.st_size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} "
-                           "KiB limit for one record", "split it or remove pasted data")
+                           "KiB limit for one record", "split it or remove pasted data", code=UNREADABLE)
             return None
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             problems.error(rel, None, f"file is over the {MAX_FILE_BYTES // 1024} KiB limit for one record",
-                           "split it or remove pasted data")
+                           "split it or remove pasted data", code=UNREADABLE)
             return None
     except OSError as exc:
-        problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions")
+        problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions", code=UNREADABLE)
         return None
     finally:
         os.close(fd)
@@ -98,10 +99,11 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.error(rel, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
-                       "save the file as UTF-8 in your editor")
+                       "save the file as UTF-8 in your editor", code=UNREADABLE)
         return None
     if "\x00" in text:
-        problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text")
+        problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text",
+                       code=UNREADABLE)
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL.search(text)
@@ -120,7 +122,7 @@ def _check_name(path: Path, rel: str, kind_folder: str, problems: Problems) -> b
     suggestion = slugify(stem) or "a-name"
     problems.error(rel, None, f"file name '{path.name}' is not a valid slug (lowercase a-z, 0-9 and '-', "
                    "starting with a letter or digit, at most 80 characters)",
-                   f"rename it to {kind_folder}/{suggestion}{path.suffix}")
+                   f"rename it to {kind_folder}/{suggestion}{path.suffix}", code=UNREADABLE)
     return False
 
 
@@ -213,7 +215,7 @@ def _is_record_file(path: Path, folder_name: str, kind: Kind, root: Path, proble
     rel = relative_path(path, root)
     link = link_problem(path, root)
     if link:
-        problems.error(rel, None, *link)
+        problems.error(rel, None, *link, code=UNREADABLE)
         return False
     allowed = sorted(kind.suffixes)
     if path.suffix not in allowed:

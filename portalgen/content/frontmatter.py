@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from portalgen.content.problems import Problem, Problems
+from portalgen.content.problems import UNREADABLE, Problem, Problems
 from portalgen.content.yamlread import read_yaml
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
@@ -30,15 +30,17 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, in
     """Return (yaml, yaml_first_line_offset, body, body_line) or None with a problem recorded."""
     if not text.startswith("---") or text[3:4] not in ("\n", " ", "\t", ""):
         problems.error(rel, 1, "missing front matter: the file must start with a '---' line",
-                       "add '---', the YAML keys, then '---' before the Markdown body")
+                       "add '---', the YAML keys, then '---' before the Markdown body", code=UNREADABLE)
         return None
     first_nl = text.find("\n")
     if first_nl == -1 or text[3:first_nl].strip():
-        problems.error(rel, 1, "the first line must be exactly '---'", "put the YAML keys on the next lines")
+        problems.error(rel, 1, "the first line must be exactly '---'", "put the YAML keys on the next lines",
+                       code=UNREADABLE)
         return None
     end = _FRONT_MATTER_END.search(text, first_nl + 1)
     if not end:
-        problems.error(rel, 1, "front matter is not closed", "add a line with '---' after the YAML keys")
+        problems.error(rel, 1, "front matter is not closed", "add a line with '---' after the YAML keys",
+                       code=UNREADABLE)
         return None
     yaml_text = text[first_nl + 1 : end.start()]
     body_start = text.find("\n", end.end())
@@ -51,7 +53,7 @@ def _parse_mapping(yaml_text: str, offset: int, rel: str,
                    problems: Problems) -> tuple[dict[str, Any] | None, dict[str, int]]:
     result = read_yaml(yaml_text, offset)
     for line, message, hint in result.errors:
-        problems.error(rel, line, message, hint)
+        problems.error(rel, line, message, hint, code=UNREADABLE)
     if result.errors:
         return None, {}
     data = result.data
@@ -59,11 +61,12 @@ def _parse_mapping(yaml_text: str, offset: int, rel: str,
         data = {}
     if not isinstance(data, dict):
         problems.error(rel, offset + 1, f"expected 'key: value' lines, found a YAML {type(data).__name__}",
-                       "write the front matter as a mapping of keys to values")
+                       "write the front matter as a mapping of keys to values", code=UNREADABLE)
         return None, {}
     bad = [k for k in data if not isinstance(k, str)]
     for key in bad:
-        problems.error(rel, None, f"key {key!r} is not text", "keys are names like 'title' or 'date'")
+        problems.error(rel, None, f"key {key!r} is not text", "keys are names like 'title' or 'date'",
+                       code=UNREADABLE)
     if bad:
         return None, {}
     return data, result.key_lines

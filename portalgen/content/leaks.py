@@ -33,17 +33,27 @@ class Protected:
     slug: str  # the customer's
     what: str  # "anonymous customer", "person who has not consented to be named"
     path: str  # the customer's file
+    consent: str = ""  # how they are named, if they agreed: the credit the lint's hint asks for
 
 
 def protected(records: Records) -> list[Protected]:
     """Every string that names someone we promised not to name."""
     found: list[Protected] = []
     for slug, customer in sorted(records.customers.items()):
+        where = f"in {customer.path}"
         if not customer.named:
-            found += [Protected(text, slug, "anonymous customer", customer.path) for text in _names_of(customer)]
+            found += [Protected(text, slug, "anonymous customer", customer.path, f"set credit: named {where}")
+                      for text in _names_of(customer)]
         for person in customer.people:
-            if not customer.named or person.credit != "named":
-                found.append(Protected(person.name, slug, "person who has not consented to be named", customer.path))
+            if customer.named and person.credit != "named":
+                consent = f"set credit: named on {person.name} (under people:) {where}"
+            elif not customer.named:  # a person is named only where the organisation is too
+                consent = ("set credit: named on the organisation " if person.credit == "named" else
+                           f"set credit: named on the organisation and on {person.name} (under people:) ") + where
+            else:
+                continue
+            found.append(Protected(person.name, slug, "person who has not consented to be named", customer.path,
+                                   consent))
     kept: dict[tuple[str, str], Protected] = {}
     for name in found:  # a slug or a host that reads as the name is the same name: reported once
         if len(name.text.strip()) >= 2:
@@ -149,7 +159,7 @@ def lint(records: Records, memo: Memo | None = None, read: Callable[[str], str |
             reported.add((path, name.slug, words(name.text), line))
             article = "an" if name.what.startswith("anonymous") else "a"
             problems.error(path, line, f"'{field}' names '{name.text}', {article} {name.what} (customer '{name.slug}')",
-                           f"remove the name or describe them by segment; or set credit: named in {name.path} "
+                           f"remove the name or describe them by segment; or {name.consent} "
                            "if they agreed to be named; or, if this is not them, list the phrase under "
                            f"allowed_phrases in {PORTAL_FILE}")
     return problems

@@ -6,6 +6,7 @@ The keys that name other records, and which kind they name, come from the schema
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,24 @@ from portalgen.content.schema import Field
 Raws = dict[tuple[str, str], RawRecord]
 
 
-def unknown_reference(key: str, kind: str, slug: str, known: set[str]) -> tuple[str, str]:
-    """Message and fix for a reference to a record that does not exist (shared with `new`)."""
-    guess = did_you_mean(slug, sorted(known))
-    target = KINDS[kind]
-    return (f"'{key}': no {kind} '{slug}'",
+_A = {"customer": "a customer", "feedback": "a feedback item", "decision": "a decision", "change": "a change"}
+
+
+def unknown_reference(field: Field, slug: str, known: Mapping[str, Collection[str]], referrer: Kind) -> tuple[str, str]:
+    """Message and fix for a reference to a record that does not exist (shared with `new`). A slug
+    that names a record of another kind says so, and where the referring record lists those."""
+    target = KINDS[field.target]
+    others = [name for name in KINDS if name != field.target and slug in known.get(name, ())]
+    homes = {f.target: f.name for f in referrer.references if f.type == "slugs"}
+    if others:
+        other = next((name for name in others if name in homes), others[0])
+        guess = did_you_mean(slug, sorted(known.get(field.target, ())))
+        hint = (f"list it under {homes[other]}:" if other in homes
+                else f"'{field.name}' names {_A[field.target]}: a file name in content/{target.folder}/"
+                + (f"; {guess}" if guess else ""))
+        return f"'{field.name}': '{slug}' is {_A[other]}, not {_A[field.target]}", hint
+    guess = did_you_mean(slug, sorted(known.get(field.target, ())))
+    return (f"'{field.name}': no {field.target} '{slug}'",
             (guess + " " if guess else "") + f"create content/{target.folder}/{slug}{target.suffixes[0]} "
             "or fix the slug")
 
@@ -36,13 +50,17 @@ class Memo:
     found: dict[int, tuple[Any, list[Problem]]] = field(default_factory=dict)
 
 
-def check_references(records: Records, raws: Raws, problems: Problems, memo: Memo | None = None) -> None:
-    """Every slug named under a reference key exists; a published record pointing at a draft warns."""
-    known = {name: {slug for (k, slug) in raws if k == name} for name in KINDS}
+def check_references(records: Records, raws: Raws, problems: Problems, memo: Memo | None = None,
+                     claimed: Collection[tuple[str, str]] = ()) -> None:
+    """Every slug named under a reference key exists; a published record pointing at a draft warns.
+
+    `claimed`: (kind, slug) of the files that could not be read. They are reported on their own;
+    a reference to one is not another error."""
+    known = {name: {slug for (k, slug) in [*raws, *claimed] if k == name} for name in KINDS}
     if memo is not None:
         names = frozenset((kind.name, slug, bool(getattr(r, "draft", False)))
                           for kind in KINDS.values() for slug, r in kind.table(records).items()) | frozenset(
-            (kind, slug, False) for kind, slug in raws)
+            (kind, slug, False) for kind, slug in [*raws, *claimed])
         if names != memo.names:  # a record added, removed or drafted: every reference is checked again
             memo.names, memo.found = names, {}
     for kind in KINDS.values():
@@ -61,12 +79,13 @@ def _check_record(records: Records, raws: Raws, kind: Kind, record: Any, known: 
     raw = raws[(kind.name, record.slug)]
     published = getattr(record, "public", False) and not getattr(record, "draft", False)
     for key in kind.references:
-        _check_field(records, raw, record, key, known[key.target], published, found)
+        _check_field(records, raw, (kind, record), key, known, published, found)
     return found.items
 
 
-def _check_field(records: Records, raw: RawRecord, record: Any, field: Field, known: set[str],
-                 published: bool, problems: Problems) -> None:
+def _check_field(records: Records, raw: RawRecord, referrer: tuple[Kind, Any], field: Field,
+                 known: dict[str, set[str]], published: bool, problems: Problems) -> None:
+    kind, record = referrer
     value = getattr(record, field.attribute)
     slugs: tuple[str, ...] = (value,) if isinstance(value, str) else value
     line = raw.key_lines.get(field.name)
@@ -78,8 +97,8 @@ def _check_field(records: Records, raw: RawRecord, record: Any, field: Field, kn
     for slug in slugs:
         if not slug:
             continue
-        if slug not in known:
-            problems.error(raw.path, line, *unknown_reference(field.name, field.target, slug, known))
+        if slug not in known[field.target]:
+            problems.error(raw.path, line, *unknown_reference(field, slug, known, kind))
             continue
         target = targets.get(slug)
         if published and target is not None and getattr(target, "draft", False):

@@ -17,6 +17,15 @@ PRIORITIES = ("must", "should", "could", "wont")
 CREDITS = ("named", "anonymous")
 VISIBILITIES = ("public", "private")
 
+_RECORD_A_CHANGE = 'record a change instead: portalgen new change "…" {ship}, and keep the outcome that was decided'
+
+OUTCOME_SYNONYMS = (
+    *((word, "declined") for word in ("rejected", "wontdo", "wontfix", "no", "refused", "denied")),
+    *((word, "planned") for word in ("accepted", "yes", "approved")),
+    *((word, "deferred") for word in ("postponed", "later", "notnow")),
+    *((word, _RECORD_A_CHANGE) for word in ("done", "shipped", "completed", "released", "delivered")),
+)
+
 URL_RE = re.compile(r"https?://[^\s/$.?#][^\s]*")  # an absolute http(s) URL, as portal.yaml and `init` take it
 
 
@@ -44,6 +53,9 @@ class Field:
     doc_type: str = ""
     default: str = ""
     example: str = ""  # what `new` writes, commented out, for an optional key
+    # Other words authors use for a choice, squashed to a-z0-9: the choice they mean, or a hint
+    # ("{ship}" in it is how the `portalgen new change` command it suggests ends).
+    synonyms: tuple[tuple[str, str], ...] = ()
 
     @property
     def attribute(self) -> str:
@@ -175,7 +187,7 @@ DECISION = (
     Field("date", "date", True, help="when decided", doc="When it was decided"),
     Field("feedback", "slugs", True, target="feedback", help="feedback slugs this answers (at least one)",
           doc="The feedback this decision answers"),
-    Field("outcome", "choice", True, choices=OUTCOMES, doc="The decision"),
+    Field("outcome", "choice", True, choices=OUTCOMES, doc="The decision", synonyms=OUTCOME_SYNONYMS),
     Field("priority", "choice", choices=PRIORITIES, help="must, should, could or wont (MoSCoW)",
           doc_type="`must`, `should`, `could` or `wont` (MoSCoW)",
           doc='Shown as "priority: must have", …, "won\'t have this time"', example="should"),

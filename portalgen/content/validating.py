@@ -9,7 +9,7 @@ from typing import Any
 from portalgen.content import references
 from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
-from portalgen.content.kinds import KINDS, Kind
+from portalgen.content.kinds import BY_FOLDER, KINDS, Kind
 from portalgen.content.loading import LoadResult
 from portalgen.content.problems import Problem, Problems
 from portalgen.content.records import Portal, Records
@@ -116,8 +116,10 @@ def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Pro
             tables[raw.kind][raw.slug] = record
 
     records = Records(portal, **{kind.folder: tables[name] for name, kind in KINDS.items()})
-    references.check_references(records, raws, problems, memo.references if memo is not None else None)
-    if loaded.portal is not None and not portal.base_url:
+    # A file that could not be read still holds its slug: what refers to it is not wrong, the file is.
+    claimed = {(BY_FOLDER[folder].name, slug) for folder, slug in loaded.problems.claimed() if folder in BY_FOLDER}
+    references.check_references(records, raws, problems, memo.references if memo is not None else None, claimed)
+    if loaded.portal is not None and loaded.portal.data.get("base_url") in (None, ""):  # not a wrong one
         problems.warn(loaded.portal.path, None, "no base_url: sitemap.xml is skipped and the feed uses "
                       "relative links", "add base_url: https://where.the.site.is/")
     return records, problems
@@ -134,21 +136,22 @@ def _check_rules(kind: Kind, raw: RawRecord, v: dict[str, Any], problems: Proble
         if not v[key]:
             problems.error(raw.path, raw.key_lines.get(key), message, hint)
     if kind.name == "decision":
-        _check_decision(raw, v, raw.body.strip("\n"), problems)
+        _check_decision(raw, v, problems)
 
 
-def _check_decision(raw: RawRecord, v: dict[str, Any], body: str, problems: Problems) -> None:
+def _check_decision(raw: RawRecord, v: dict[str, Any], problems: Problems) -> None:
     outcome = v["outcome"]
-    if outcome in ("declined", "deferred") and not _has_text(body):
+    empty = not _has_text(raw.body)
+    if outcome in ("declined", "deferred") and empty:
         problems.error(raw.path, raw.body_line - 1 if raw.body_line > 1 else None,
                        f"a {outcome} decision needs its reasoning in the body",
                        "write below the front matter why we said "
                        + ("no" if outcome == "declined" else "not now")
                        + " — a No is never published without its reason")
-    if outcome == "already-available" and not _has_text(body):
+    if outcome == "already-available" and empty:
         problems.warn(raw.path, None, "an already-available decision needs a body saying how to do it today",
                       "describe the steps below the front matter")
-    if outcome == "deferred" and v["revisit"] is None:
+    if outcome == "deferred" and raw.data.get("revisit") is None:  # a wrong date is an error already
         problems.warn(raw.path, raw.key_lines.get("outcome"), "a deferred decision has no 'revisit' date",
                       "add revisit: YYYY-MM-DD, when we will look again")
     if outcome == "declined" and not v["workaround"]:

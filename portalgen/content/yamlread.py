@@ -80,10 +80,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlResult:
                         str(key_node.value), key_node.start_mark.line + 1 + line_offset
                     )
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
-        result.errors.append((line, f"YAML syntax error: {what}", _yaml_hint(what)))
+        result.errors.append(_syntax_error(text, exc, line_offset))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         result.errors.append((None, f"YAML error: {exc}", "check the YAML syntax"))
     except RecursionError:
@@ -95,13 +92,48 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlResult:
     return result
 
 
+def _syntax_error(text: str, exc: yaml.MarkedYAMLError, line_offset: int) -> tuple[int | None, str, str]:
+    """(line, message, hint) for a YAML syntax error, in the author's terms where we can tell the cause."""
+    mark = exc.problem_mark or exc.context_mark
+    what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
+    if mark is None:
+        return None, f"YAML syntax error: {what}", _yaml_hint(what)
+    lines = text.split("\n")
+    # YAML's own words for a tab ("found character that cannot start any token", "mapping values are
+    # not allowed") never say "tab": name it, at the line where it is.
+    tabbed = _tab_indented(lines, mark.line, "tab" in what)
+    if tabbed is not None:
+        line = tabbed + 1 + line_offset
+        return (line, f"the file uses a tab to indent line {line}; YAML allows only spaces there",
+                "indent with spaces instead of the tab")
+    line = mark.line + 1 + line_offset
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    here = source[mark.column:mark.column + 1]
+    if "cannot start any token" in what and here in ("@", "`"):
+        key, _, value = source.partition(":")
+        example = f'{key.strip()}: "{value.strip()}"' if value.strip().startswith(here) else f'"{here}..."'
+        return (line, f"YAML syntax error: a value cannot start with '{here}' unless it is quoted",
+                f"quote it: {example}")
+    return line, f"YAML syntax error: {what}", _yaml_hint(what)
+
+
+def _tab_indented(lines: list[str], index: int, said_tab: bool) -> int | None:
+    """The index of the line whose indentation holds a tab: the error's own line, or (when YAML
+    said "tab") the nearest such line above it."""
+    def tabbed(i: int) -> bool:
+        return 0 <= i < len(lines) and "\t" in lines[i][: len(lines[i]) - len(lines[i].lstrip(" \t"))]
+    if tabbed(index):
+        return index
+    if said_tab:
+        return next((i for i in range(min(index, len(lines) - 1), -1, -1) if tabbed(i)), None)
+    return None
+
+
 def _yaml_hint(what: str) -> str:
     if "is not a real date" in what:
         return "write a date that exists as YYYY-MM-DD, e.g. 2026-02-28"
     if "mapping values are not allowed" in what:
         return "quote values that contain ': ' (e.g. title: \"Exports: CSV\")"
-    if "found character '\\t'" in what or "tab" in what:
-        return "indent with spaces, not tabs"
     if "could not find expected ':'" in what:
         return "each line of front matter is 'key: value'; quote values that span lines"
     return "check quoting and indentation on that line"
