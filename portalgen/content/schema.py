@@ -203,8 +203,9 @@ CHANGE = (
     Field("title", "text", True),
     Field("date", "date", True, help="when it shipped"),
     Field("version", "text", help="release or version label",
-          doc='Release or version label. Quote it: `version: "4.10"`. Consecutive changes with the same label are '
-              "grouped on the changelog", default='none: the change goes under "Other changes"', example='"1.2"'),
+          doc='Release or version label. Quote it: `version: "4.10"`. Changes with the same label are grouped '
+              "together on each page of the changelog", default='none: the change goes under "Other changes"',
+          example='"1.2"'),
     Field("decisions", "slugs", target="decision", help="decision slugs this change delivers",
           doc="Decisions this change delivers"),
     Field("feedback", "slugs", target="feedback", help="feedback slugs this change answers directly",

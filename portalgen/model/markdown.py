@@ -24,6 +24,8 @@ from portalgen.content.loading import Mapper, serial_map, text_key
 from portalgen.content.problems import Problems
 from portalgen.content.records import Records
 from portalgen.model.budget import TooSlow, Watchdog, check_weight
+from portalgen.model.fragment import well_formed
+from portalgen.model.headings import outline
 
 Field = tuple[str, str, str]  # (kind, slug, field name)
 
@@ -51,10 +53,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 # Version of the Markdown pipeline; part of the build cache key.
-PIPELINE_VERSION = (f"3:Python-Markdown {version('markdown')}:{','.join(EXTENSIONS)}:"
+PIPELINE_VERSION = (f"4:Python-Markdown {version('markdown')}:{','.join(EXTENSIONS)}:"
                     f"nh3 {getattr(nh3, '__version__', '')}")
-
-_HEADING = re.compile(r"<(/?)h([1-6])\b")
 
 
 def sanitise(html: str) -> str:
@@ -66,6 +66,11 @@ def sanitise(html: str) -> str:
     return strip_controls(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                                     url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
                                     strip_comments=True))
+
+
+def clean(html: str) -> str:
+    """Sanitised, then well-formed wherever it lands (model/fragment.py): what a page may hold."""
+    return well_formed(sanitise(html))
 
 
 # HTML nested deeper than this is never prose, and costs the sanitiser (html5ever) time that
@@ -95,7 +100,7 @@ def too_deep(html: str, limit: int = MAX_NESTING) -> bool:
 
 
 class Renderer:
-    """Markdown text -> sanitised HTML with headings shifted below the page's own h1 and h2.
+    """Markdown text -> sanitised HTML, its headings an outline below the page's h1 and h2.
 
     One Markdown instance, reset between documents (building one per document is slow).
     Raises TooSlow when a document exceeds the time budget.
@@ -124,9 +129,11 @@ class Renderer:
             raise TooSlow(f"nests HTML more than {MAX_NESTING} levels deep", "quotes, lists or tags nested "
                           "that deep are never prose: flatten them")
         check_weight(html)
-        clean = sanitise(html)
-        # Bodies sit under the page's h1 and a section h2, so their headings start at h3.
-        return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + self._shift)}", clean)
+        safe = sanitise(html)
+        # Making it well-formed is Python code again, so it runs on a budget too. Bodies sit under
+        # the page's h1 and a section h2, so their headings start at h3.
+        with self._watchdog.budget(self._budget):
+            return outline(well_formed(safe), self._shift + 1)
 
 
 _WORKER_RENDERER: list[Renderer] = []
@@ -175,7 +182,7 @@ def render_texts(texts: Mapping[Field, str], trusted: Mapping[str, str], store: 
     keys = {field: text_key(text) for field, text in texts.items()}
     need = {keys[f]: t for f, t in texts.items() if t.strip() and keys[f] not in trusted}
     known = store.html if store is not None else {}
-    fresh = {key: sanitise(known[key]) for key in need if key in known}
+    fresh = {key: clean(known[key]) for key in need if key in known}
     missing = sorted((key, text) for key, text in need.items() if key not in fresh)
     results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]), strict=True))
     rendered = {k: html for k, html in results.items() if isinstance(html, str)}

@@ -24,14 +24,15 @@ WHY_NOT = ("declined", "deferred")
 
 
 def _group_by_version(changes: Sequence[ChangeItem]) -> list[tuple[str, list[ChangeItem]]]:
-    groups: list[tuple[str, list[ChangeItem]]] = []
+    """One section per version, in the order of its newest change: a page never has two sections of one name.
+
+    Screen readers list sections by name, so a version split by a change of another (or of none)
+    would show twice.
+    """
+    groups: dict[str, list[ChangeItem]] = {}
     for change in changes:
-        version = change.record.version
-        if groups and groups[-1][0] == version:
-            groups[-1][1].append(change)
-        else:
-            groups.append((version, [change]))
-    return groups
+        groups.setdefault(change.record.version, []).append(change)
+    return list(groups.items())
 
 
 def _is_current(decision: DecisionItem) -> bool:

@@ -9,6 +9,7 @@ import jinja2
 from markupsafe import Markup
 
 from portalgen.model import urls
+from portalgen.model.headings import place_under
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import wording
 from portalgen.render.tracking import TrackingEnvironment
@@ -44,9 +45,14 @@ def make_environment(project: Path) -> TrackingEnvironment:
                        quarter_months=wording.quarter_months)
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = wording.longdate
-    env.filters["html"] = Markup  # only ever applied to HTML that markup.py has sanitised
+    env.filters["html"] = prose  # only ever applied to HTML that markup.py has sanitised
     env.filters["plural"] = wording.plural
     return env
+
+
+def prose(html: str, under: int = 2) -> Markup:
+    """Sanitised HTML for a place below an h`under`: its headings start one level lower."""
+    return Markup(place_under(html, under))
 
 
 def template_fingerprint(env: jinja2.Environment, name: str) -> str:
