@@ -99,6 +99,10 @@ def too_deep(html: str, limit: int = MAX_NESTING) -> bool:
     return False
 
 
+def _parser() -> markdown.Markdown:
+    return markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+
+
 class Renderer:
     """Markdown text -> sanitised HTML, its headings an outline below the page's h1 and h2.
 
@@ -107,7 +111,7 @@ class Renderer:
     """
 
     def __init__(self, heading_shift: int = 2, budget: float = TIME_BUDGET):
-        self._md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+        self._md = _parser()
         self._shift = heading_shift
         self._budget = budget
         self._watchdog = Watchdog()
@@ -115,11 +119,17 @@ class Renderer:
     def to_html(self, text: str) -> str:
         """Markdown to HTML, raw HTML kept (not yet safe)."""
         self._md.reset()
-        with self._watchdog.budget(self._budget):
-            try:
-                return self._md.convert(text)
-            except RecursionError as exc:
-                raise TooSlow from exc
+        try:
+            with self._watchdog.budget(self._budget):
+                try:
+                    return self._md.convert(text)
+                except RecursionError as exc:
+                    raise TooSlow from exc
+        except BaseException:
+            # An interrupted conversion leaves the block parser's state behind (inside a list,
+            # say), which reset() keeps: every later text would lose its paragraphs and links.
+            self._md = _parser()
+            raise
 
     def __call__(self, text: str) -> str:
         if not text.strip():

@@ -76,3 +76,14 @@ def test_a_fence_of_ampersands_is_refused_before_the_sanitiser() -> None:
     with pytest.raises(TooSlow, match="special characters"):
         Renderer()("```\n" + "&" * 900_000 + "\n```\n")
     assert time.process_time() - started < 20  # it took the sanitiser 10 s on its own
+
+
+def test_a_text_stopped_by_the_budget_leaves_nothing_behind_for_the_next() -> None:
+    """One Markdown instance renders every text of a process (and of `serve`, for its life): a list
+    it was inside when the budget stopped it must not turn the next text's paragraphs into bare text."""
+    render = Renderer(budget=0.2)
+    for unit in ("1. ", "- a\n\n", "> - a\n"):
+        with pytest.raises(TooSlow):
+            render(unit * 200_000)
+        assert render("Words.\n\nSee [x](https://example.com/).\n") == (
+            '<p>Words.</p>\n<p>See <a href="https://example.com/" rel="noopener noreferrer nofollow">x</a>.</p>')
