@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import functools
 import http.server
-import json
 import os
 import re
 import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,7 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import judges
 import pytest
+from judges import describe_axe, nu_messages, run_axe
 from repo_paths import REPO
 
 import portalgen
@@ -38,7 +38,6 @@ import portalgen
 CONTENT = REPO / "content"
 ARTIFACTS = REPO / "tests" / "artifacts"
 DOCS_SCREENSHOT = REPO / "docs" / "screenshot-home.png"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]
 WIDTHS = (360, 1280)
 SCHEMES = ("light", "dark")
 
@@ -60,11 +59,6 @@ PAGE_TYPES: dict[str, str] = {
     "tag": r"tags/[^/]+/index\.html",
     "404": "404.html",
 }
-
-
-def node_modules() -> Path:
-    env = os.environ.get("PORTALGEN_NODE_MODULES")
-    return Path(env) if env else REPO / "tests" / "node_modules"
 
 
 # --- the site, served on 127.0.0.1 ----------------------------------------------------------------
@@ -119,20 +113,11 @@ BROKEN_HTML = ("<!doctype html><html lang=en><head><meta charset=utf-8><title>br
 
 
 def test_nu_html_checker_finds_no_errors_on_any_page(built_site: Path, tmp_path: Path) -> None:
-    jar = node_modules() / "vnu-jar" / "build" / "dist" / "vnu.jar"
-    java = shutil.which("java")
-    if not jar.is_file():
-        pytest.skip(f"npm vnu-jar is not installed ({jar} missing): run scripts/test")
-    if not java:
-        pytest.skip("java is not installed (apt-get install default-jre-headless)")
     canary = tmp_path / "broken-on-purpose.html"
     canary.write_text(BROKEN_HTML, encoding="utf-8")
     pages = sorted(str(p) for p in built_site.rglob("*.html"))
     css = sorted(str(p) for p in built_site.rglob("*.css"))
-    out = subprocess.run([java, "-jar", str(jar), "--errors-only", "--also-check-css", "--format", "json",
-                          str(canary), *pages, *css], capture_output=True, text=True, timeout=600, check=False)
-    report = json.loads(out.stderr or out.stdout)
-    errors = [m for m in report["messages"] if m.get("type") in ("error", "non-document-error")]
+    errors = nu_messages([canary, *pages, *css], "--also-check-css")
     own = [m for m in errors if not m.get("url", "").endswith("broken-on-purpose.html")]
     canary_errors = [m for m in errors if m.get("url", "").endswith("broken-on-purpose.html")]
     assert canary_errors, "vnu found nothing wrong with a page broken on purpose: is it really checking?"
@@ -146,10 +131,7 @@ def test_nu_html_checker_finds_no_errors_on_any_page(built_site: Path, tmp_path:
 
 @pytest.fixture(scope="module")
 def axe_path() -> Path:
-    path = node_modules() / "axe-core" / "axe.min.js"
-    if not path.is_file():
-        pytest.skip(f"npm axe-core is not installed ({path} missing): run scripts/test")
-    return path
+    return judges.axe_path()
 
 
 @dataclass
@@ -188,19 +170,6 @@ def _watch_page(page: Any, watch: Watch) -> None:
             if urlsplit(req.url).hostname == "127.0.0.1" and "ERR_ABORTED" not in (req.failure or "") else None)
 
 
-def _run_axe(page: Any, axe_path: Path) -> list[dict[str, Any]]:
-    page.add_script_tag(path=str(axe_path))
-    result = page.evaluate("""async (tags) => {
-        const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-        return r.violations.map(v => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' — ' + n.failureSummary)}));
-    }""", AXE_TAGS)
-    return result
-
-
-def _describe(violations: list[dict[str, Any]]) -> str:
-    return "\n".join(f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
 
 
 def _shot(page: Any, name: str, full_page: bool = True) -> Path:
@@ -221,11 +190,11 @@ def test_axe_finds_no_violations(browser: Any, served: Served, axe_path: Path, k
         page = context.new_page()
         page.goto(served.url + served.pages[kind])
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
-        violations = _run_axe(page, axe_path)
+        violations = run_axe(page, axe_path)
         if scheme == "dark":
             _shot(page, f"{kind}-1280-dark")
         where = f"{served.pages[kind]} ({scheme})"
-        assert not violations, f"axe: {len(violations)} violations on {where}:\n" + _describe(violations)
+        assert not violations, f"axe: {len(violations)} violations on {where}:\n" + describe_axe(violations)
     finally:
         context.close()
 
@@ -241,15 +210,15 @@ def test_axe_finds_no_violations_in_open_search_and_filters(browser: Any, served
         page.locator("#site-search-q").press_sequentially("export")
         page.wait_for_selector("#site-search-results [role=option]")
         page.keyboard.press("ArrowDown")
-        violations = _run_axe(page, axe_path)
+        violations = run_axe(page, axe_path)
         _shot(page, f"search-open-1280-{scheme}", full_page=False)
-        assert not violations, f"axe, search open ({scheme}):\n" + _describe(violations)
+        assert not violations, f"axe, search open ({scheme}):\n" + describe_axe(violations)
         page.keyboard.press("Escape")
         page.select_option("#filter-status", "shipped")
         page.wait_for_selector("#filter-results:not([hidden]) li.card")
         page.evaluate("document.querySelectorAll('script[src*=axe]').forEach(s => s.remove())")
-        violations = _run_axe(page, axe_path)
-        assert not violations, f"axe, filtered list ({scheme}):\n" + _describe(violations)
+        violations = run_axe(page, axe_path)
+        assert not violations, f"axe, filtered list ({scheme}):\n" + describe_axe(violations)
     finally:
         context.close()
 
@@ -261,7 +230,7 @@ def test_axe_catches_a_page_broken_on_purpose(browser: Any, axe_path: Path) -> N
         page.set_content("<!doctype html><html><head><title>x</title></head><body>"
                          "<img src='data:,'><p style='color:#777;background:#888'>low contrast</p>"
                          "<input type=text></body></html>")
-        ids = {v["id"] for v in _run_axe(page, axe_path)}
+        ids = {v["id"] for v in run_axe(page, axe_path)}
         assert {"image-alt", "color-contrast", "html-has-lang", "label"} <= ids, ids
     finally:
         page.close()
