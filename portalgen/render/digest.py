@@ -33,6 +33,7 @@ from markupsafe import Markup
 from portalgen.content.problems import UsageError
 from portalgen.content.records import Customer, Portal, Records
 from portalgen.model import urls
+from portalgen.model.headings import place_under
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import theme
@@ -258,8 +259,10 @@ _TAG = re.compile(r"<(" + "|".join(BODY_STYLES) + r")(?=[\s>])")
 
 
 def email_body(html: str) -> Markup:
-    """Sanitised body HTML with inline styles added (it carries no style attributes of its own)."""
-    return Markup(_TAG.sub(lambda m: f'<{m[1]} style="{BODY_STYLES[m[1]]}"', html))
+    """Sanitised body HTML with inline styles added (it carries no style attributes of its own).
+
+    Bodies sit under an event's h3, so their headings start at h4."""
+    return Markup(_TAG.sub(lambda m: f'<{m[1]} style="{BODY_STYLES[m[1]]}"', place_under(html, 3)))
 
 
 def render_html(d: Digest, env: jinja2.Environment) -> str:

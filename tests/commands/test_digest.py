@@ -213,3 +213,14 @@ def test_cli_stdout_since_and_source_date_epoch(project: Path) -> None:
     assert "1 private feedback item" in result.stderr
     unknown = run_cli("digest", "nobody", project)
     assert unknown.returncode == 2 and "no customer 'nobody'" in unknown.stderr
+
+
+def test_author_headings_sit_under_the_event_heading(project: Path) -> None:
+    """A body's own headings land under the event's h3 in the e-mail, and no level is skipped."""
+    decision = project / "content" / "decisions" / "no-sso.md"
+    decision.write_text(decision.read_text(encoding="utf-8").replace(
+        "Sorry.\n", "# Why not\n\nInsecure.\n\n##### Details\n\nSorry.\n"), encoding="utf-8")
+    html = render(project, make(project, "initech-secretive"), "html").decode("utf-8")
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
+    assert "<h4" in html and max(levels) == 5
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
