@@ -18,7 +18,8 @@ from portalgen.content.fields import choice_hint, did_you_mean
 from portalgen.content.files import discover
 from portalgen.content.kinds import CUSTOMER, DECISION, Kind, find_kind
 from portalgen.content.kinds import KINDS as KIND_REGISTRY
-from portalgen.content.problems import Problem, Problems, UsageError
+from portalgen.content.placeholders import MARKER, fill_in, fill_in_comment
+from portalgen.content.problems import PLACEHOLDER, Problem, Problems, Severity, UsageError
 from portalgen.content.references import unknown_reference
 from portalgen.content.schema import OUTCOMES
 from portalgen.content.slugs import SLUG_RE, slugify
@@ -54,7 +55,8 @@ class NewRecord:
     kind: str
     slug: str
     todo: list[str] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    # What `check` says of the new file: its warnings, and each placeholder left to fill in.
+    problems: list[Problem] = field(default_factory=list)
 
 
 def parse_kind(word: str) -> str:
@@ -128,18 +130,19 @@ def _render(kind_name: str, title: str, today: date, options: Given) -> tuple[st
 
 
 def _outcome_placeholders(outcome: str, today: date, given: dict[str, str], body: str) -> tuple[str, list[str]]:
-    """What an outcome needs before it may publish, as TODOs the author must replace."""
+    """What an outcome needs before it may publish, as placeholders the author must replace:
+    `check` and `build` refuse the record until they are gone."""
     if outcome == "declined":
-        given["workaround"] = '"TODO: what customers can do instead."'
-        return "TODO: explain why we said no. A No is never published without its reason.", [
+        given["workaround"] = yaml_text(fill_in("what customers can do instead"))
+        return fill_in("why we said no, in words the customer will understand"), [
             "workaround", "the reasoning in the body"]
     if outcome == "deferred":
         revisit = today + timedelta(days=REVISIT_AFTER_DAYS)
-        given["revisit"] = f"{revisit.isoformat()}   # TODO: when we will look at this again"
-        return "TODO: explain why not now, and what would change our mind.", ["revisit date",
-                                                                             "the reasoning in the body"]
+        given["revisit"] = f"{revisit.isoformat()}   " + fill_in_comment(
+            "when we will look at this again; the date is only a suggestion")
+        return fill_in("why not now, and what would change our mind"), ["revisit date", "the reasoning in the body"]
     if outcome == "already-available":
-        return "TODO: say how to do this today, step by step.", ["the body"]
+        return fill_in("how to do this today, step by step"), ["the body"]
     return body, []
 
 
@@ -181,8 +184,8 @@ def new_record(project: Path, kind: str, title: str, given: Given | None = None,
     if problems:
         raise Refused(problems)
     _create(target, rel, text, kind, slug)
-    warnings = _verify_with_check(project, target, rel, text, kind, slug) if verify else []
-    return NewRecord(target, kind, slug, todo, warnings)
+    found = _verify_with_check(project, target, rel, text, kind, slug) if verify else []
+    return NewRecord(target, kind, slug, todo, found)
 
 
 def _options(kind: str, given: Given) -> Given:
@@ -262,18 +265,21 @@ def _verify_with_check(project: Path, target: Path, rel: str, text: str, kind: s
     later, or an anonymous customer's new name found in existing text, is caught here too).
 
     One check when the project is healthy; when it already had errors, the file is taken away
-    to tell its own errors from those that were there before. Returns the new file's warnings.
+    to tell its own errors from those that were there before. Returns the new file's warnings
+    and placeholders.
     """
     _, after = building.check(project)
-    if after.errors:
+    # The placeholders `new` wrote are meant to fail check until the author replaces them.
+    errors = [p for p in after.errors if not (p.path == rel and p.code == PLACEHOLDER)]
+    if errors:
         target.unlink()
         _, before = building.check(project)
-        introduced = sorted(set(after.errors) - set(before.errors),
+        introduced = sorted(set(errors) - set(before.errors),
                             key=lambda p: (p.path != rel, p.path, p.line or 0, p.message))
         if introduced:
             raise Refused(introduced)
         _create(target, rel, text, kind, slug)
-    return [p for p in after.warnings if p.path == rel]
+    return [p for p in after.sorted() if p.path == rel and (p.severity is Severity.WARNING or p.code == PLACEHOLDER)]
 
 
 @click.command()
@@ -305,7 +311,8 @@ def new(kind: str, title: str, project: Path | None, **options: Any) -> None:
     except Refused as exc:
         print_refusal(exc.problems)
     click.echo(display_path(made.path))
-    print_problems(made.warnings)
+    print_problems(made.problems)
     if made.todo:
-        click.secho(f"Fill in the TODO lines ({', '.join(made.todo)}) before publishing.", fg="yellow",
-                    err=True)
+        until = ("before you publish it" if options.get("draft")
+                 else "until then check and build refuse the record (or make it a draft: draft: true)")
+        click.secho(f'Fill in what is marked "{MARKER}" ({", ".join(made.todo)}): {until}.', fg="yellow", err=True)

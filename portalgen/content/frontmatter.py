@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from portalgen.content.placeholders import Mark, marks
 from portalgen.content.problems import UNREADABLE, Problem, Problems
 from portalgen.content.yamlread import read_yaml
 
@@ -24,6 +25,7 @@ class RawRecord:
     key_lines: dict[str, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
+    marks: tuple[Mark, ...] = ()  # each placeholder left to fill in
 
 
 def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, int, str, int] | None:
@@ -86,6 +88,6 @@ def parse_record(kind: str, rel: str, slug: str, text: str) -> tuple[RawRecord |
         data, key_lines = _parse_mapping(yaml_text, offset, rel, problems)
     if data is None:
         return None, problems.items
-    return RawRecord(kind, slug, rel, data, key_lines, body, body_line), problems.items
+    return RawRecord(kind, slug, rel, data, key_lines, body, body_line, marks(text)), problems.items
 
 

@@ -26,6 +26,7 @@ class Severity(StrEnum):
 
 # What some problems are, for those who treat them apart (`Problem.code`; most problems have none).
 UNREADABLE = "unreadable"  # a record file that could not be read or parsed: it comes first, as the cause
+PLACEHOLDER = "placeholder"  # text left for the author to write: `new` writes these on purpose
 
 
 @dataclass(frozen=True, order=True)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from portalgen.content import references
+from portalgen.content import placeholders, references
 from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import BY_FOLDER, KINDS, Kind
@@ -24,6 +24,7 @@ def _portal(raw: RawRecord | None, problems: Problems) -> Portal:
     if raw is None:
         return Portal(title="Portal")
     v = read_fields(raw, PORTAL, problems)
+    placeholders.report(raw, placeholders.find(raw, {}), True, problems)
     if v["base_url"] and not v["base_url"].endswith("/"):
         v["base_url"] += "/"
     given = {f.attribute: v[f.name] for f in PORTAL if v[f.name] not in (None, "")}
@@ -75,7 +76,11 @@ def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
     v = read_fields(raw, kind.fields, problems)
     if _required_missing(kind, v):
         return None, problems.items
-    _check_rules(kind, raw, v, problems)
+    texts = {name: raw.body if name == "body" else v.get(name) or "" for name in kind.markdown}
+    found = placeholders.find(raw, texts)
+    reason = v["outcome"] if kind.name == "decision" and v["outcome"] in ("declined", "deferred") else ""
+    placeholders.report(raw, found, placeholders.published(kind.name, v, portal.credit_default), problems, reason)
+    _check_rules(kind, raw, v, problems, {f.field for f in found})
     return _record(kind, raw, v, portal), problems.items
 
 
@@ -125,8 +130,9 @@ def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Pro
     return records, problems
 
 
-def _check_rules(kind: Kind, raw: RawRecord, v: dict[str, Any], problems: Problems) -> None:
-    """The rules of one kind beyond the types of its keys."""
+def _check_rules(kind: Kind, raw: RawRecord, v: dict[str, Any], problems: Problems, unfinished: set[str]) -> None:
+    """The rules of one kind beyond the types of its keys. `unfinished`: the fields that hold a
+    placeholder, reported already."""
     lists = {"feedback": ("from", "'from': must list at least one customer",
                           "add the slug of the customer who said it"),
              "decision": ("feedback", "'feedback': must list at least one item",
@@ -136,12 +142,12 @@ def _check_rules(kind: Kind, raw: RawRecord, v: dict[str, Any], problems: Proble
         if not v[key]:
             problems.error(raw.path, raw.key_lines.get(key), message, hint)
     if kind.name == "decision":
-        _check_decision(raw, v, problems)
+        _check_decision(raw, v, problems, "body" in unfinished)
 
 
-def _check_decision(raw: RawRecord, v: dict[str, Any], problems: Problems) -> None:
+def _check_decision(raw: RawRecord, v: dict[str, Any], problems: Problems, unfinished: bool) -> None:
     outcome = v["outcome"]
-    empty = not _has_text(raw.body)
+    empty = not unfinished and not _has_text(raw.body)  # a placeholder is reported as one, not also as empty
     if outcome in ("declined", "deferred") and empty:
         problems.error(raw.path, raw.body_line - 1 if raw.body_line > 1 else None,
                        f"a {outcome} decision needs its reasoning in the body",
