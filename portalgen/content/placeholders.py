@@ -73,7 +73,9 @@ def only_placeholder(text: str) -> str | None:
         return None
     words = " ".join(_NOT_WORD.sub(" ", _TAG.sub(" ", shown).lower()).split())
     # A mark or two ("?", "…", "-") stands for words to come; a long run of symbols is something else.
-    if (not words and len(shown) <= _MARKS) or words in _WORDS or _TAGGED.match(shown):
+    # Markup alone ("<b></b>", an attack that the sanitiser empties) is not a placeholder.
+    marks_only = not words and len(shown) <= _MARKS and not _TAG.search(shown)
+    if marks_only or words in _WORDS or _TAGGED.match(shown):
         return _short(" ".join(shown.split()))
     return None
 

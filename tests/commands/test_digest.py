@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import itertools
 import re
 from datetime import date
 from email import policy
@@ -223,4 +224,4 @@ def test_author_headings_sit_under_the_event_heading(project: Path) -> None:
     html = render(project, make(project, "initech-secretive"), "html").decode("utf-8")
     levels = [int(n) for n in re.findall(r"<h([1-6])\b", html)]
     assert "<h4" in html and max(levels) == 5
-    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels

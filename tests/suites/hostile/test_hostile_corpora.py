@@ -32,7 +32,8 @@ from corpora import corpus
 from repo_paths import REPO
 
 import portalgen
-from portalgen.content.problems import ContentError, Problem
+from portalgen.content.placeholders import only_placeholder
+from portalgen.content.problems import PLACEHOLDER, ContentError, Problem
 from portalgen.content.yamlread import read_yaml
 from portalgen.model.markdown import Renderer
 
@@ -308,7 +309,11 @@ def test_xss_payloads_in_every_field(index: int, xss_batches, tmp_path: Path) ->
         pytest.skip("fewer batches")
     batch = xss_batches[index]
     site, rejected = build_batch(tmp_path / "portal", batch)
-    assert len(rejected) < len(batch) // 20, [p.format() for p in rejected][:20]
+    # A payload that reads only "XXX" is a placeholder in every field it fills: count it once.
+    unfinished = {re.sub(r"\D", "", p.path) for p in rejected if p.code == PLACEHOLDER}
+    others = [p for p in rejected if p.code != PLACEHOLDER]
+    assert len(unfinished) < len(batch) // 20, sorted(unfinished)[:20]
+    assert len(others) < len(batch) // 20, [p.format() for p in others][:20]
     doc = json.loads((site / "api" / "portal.json").read_text(encoding="utf-8"))
     assert len(doc["feedback"]) >= len(batch) - len(rejected)
     # Pages that repeat what the feedback pages show are sampled, a different eighth in each batch.
@@ -350,8 +355,14 @@ def test_commonmark_spec_examples_render_safely() -> None:
 
 
 def test_commonmark_examples_build_as_bodies(tmp_path: Path) -> None:
-    """All 652 examples as bodies of real records: the build succeeds and every page is safe."""
+    """All 652 examples as bodies of real records: the build succeeds and every page is safe.
+
+    Examples that are only marks ("***", "```", "> > >") read as text still to be written, which
+    never publishes (tests/commands/test_placeholders.py): they are left out, and they are few."""
     examples = json.loads(corpus("commonmark_spec.json").read_text(encoding="utf-8"))
+    unfinished = [e for e in examples if only_placeholder(e["markdown"]) is not None]
+    assert len(unfinished) < 40
+    examples = [e for e in examples if only_placeholder(e["markdown"]) is None]
     content = tmp_path / "content"
     for folder in ("customers", "feedback", "decisions"):
         (content / folder).mkdir(parents=True)
@@ -366,7 +377,7 @@ def test_commonmark_examples_build_as_bodies(tmp_path: Path) -> None:
             f"workaround: {json.dumps(e['markdown'])}\n---\n{e['markdown']}\nBecause.\n", encoding="utf-8")
     site = portalgen.build(tmp_path, use_cache=False).output
     pages, found = check_site(site)
-    assert pages > 1300
+    assert pages > 1250
     assert found == []
 
 
