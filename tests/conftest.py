@@ -36,6 +36,13 @@ import portalgen
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
+# The day every build in the tests is made on (2026-11-30 UTC, after every date in the example
+# portal). The public site counts days waiting up to its build date, so an unpinned test would give
+# another answer tomorrow. Set before any test runs, so child processes inherit it too; tests of the
+# clock itself unset it (monkeypatch.delenv) and inject the day (portalgen.pipeline.clock.system_date).
+PINNED_EPOCH = "1795996800"
+os.environ["SOURCE_DATE_EPOCH"] = PINNED_EPOCH
+
 EXAMPLE_CONTENT = REPO / "content"
 KIND_FOLDERS = {"customer": "customers", "feedback": "feedback", "decision": "decisions", "change": "changes"}
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*$\n?(.*)\Z", re.DOTALL | re.MULTILINE)

@@ -24,7 +24,7 @@ def export_changelog(project: Path | str | None = None) -> str:
     records, problems = building.check(root)
     if problems.errors:
         raise ContentError(problems.sorted())
-    model = link_published(records, building.source_date(),
+    model = link_published(records, building.build_date(),
                            bodies={("change", slug) for slug in records.changes})
     return render_changelog(model)
 

@@ -25,4 +25,4 @@ TODAY = click.option("--today", type=DATE, metavar="YYYY-MM-DD", callback=as_dat
 
 def today(override: date | None = None) -> date:
     """'Today' for reports and digests: the --today option, else SOURCE_DATE_EPOCH, else the clock."""
-    return override or building.source_date() or date.today()
+    return override or building.build_date()

@@ -15,7 +15,7 @@ from pathlib import Path
 from portalgen.content.problems import ContentError, Problem, Severity, UsageError
 from portalgen.output import writing
 from portalgen.output.writing import WriteError
-from portalgen.pipeline.building import find_project, source_date
+from portalgen.pipeline.building import find_project
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.parallel import default_jobs
@@ -55,8 +55,7 @@ class SessionRebuild:
         self.output = output
         self.drafts = drafts
         self.waiting = waiting  # called when a rebuild waits for a `portalgen build` of the project
-        self.session = Session(project, output, drafts, default_jobs(), BuildCache.open(project), persist=False,
-                               today=source_date)
+        self.session = Session(project, output, drafts, default_jobs(), BuildCache.open(project), persist=False)
         self._started = False
 
     def __call__(self, changed: set[str], first: Collection[str] = (), on_first: Ready | None = None) -> Outcome:

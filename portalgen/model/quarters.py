@@ -190,7 +190,10 @@ def _newest_first_on(dated: list[tuple[date, FeedbackItem]]) -> list[FeedbackIte
 
 
 def summaries(model: Model) -> list[QuarterSummary]:
-    """One summary per quarter from the first published record to the last, oldest first."""
+    """One summary per quarter from the first published record to the build date's, oldest first.
+
+    Quarters after the last record are listed too: a quarter in which customers heard nothing is
+    news the portal must not hide."""
     dated: list[DatedItem] = [*model.feedback, *model.decisions, *model.changes]
     dates = [r.record.date for r in dated]
     if not dates:
@@ -212,7 +215,7 @@ def summaries(model: Model) -> list[QuarterSummary]:
     for change in model.changes:
         shipped.setdefault(Quarter.of(change.record.date), []).append(change)
     result = []
-    for q in quarter_range(min(dates), max(dates)):
+    for q in quarter_range(min(dates), max(*dates, model.as_of)):
         items = sorted(heard.get(q, []), key=newest_first)
         first_answers = _newest_first_on(answered.get(q, []))
         result.append(QuarterSummary(

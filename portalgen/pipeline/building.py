@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
@@ -16,11 +14,11 @@ from portalgen.content.records import Records
 from portalgen.output import writing
 from portalgen.pipeline import parallel
 from portalgen.pipeline.cache import BuildCache
-from portalgen.pipeline.clock import Progress
+from portalgen.pipeline.clock import Progress, build_date, source_date
 from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.session import BuildResult, Session
 
-__all__ = ["BuildResult", "Progress", "build", "check", "find_project", "source_date"]
+__all__ = ["BuildResult", "Progress", "build", "build_date", "check", "find_project", "source_date"]
 
 
 def find_project(path: Path | None) -> Path:
@@ -34,18 +32,6 @@ def find_project(path: Path | None) -> Path:
         raise UsageError(f"no content/ folder in {root}: run portalgen in a portal project, or pass its path "
                          "(portalgen init creates one)")
     return root
-
-
-def source_date() -> date | None:
-    """SOURCE_DATE_EPOCH (reproducible-builds.org) pins 'today'; otherwise dates come from content."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not (value.isascii() and value.isdigit()):  # isdigit() alone accepts "²", which int() refuses
-        return None
-    try:
-        return datetime.fromtimestamp(int(value), tz=UTC).date()
-    except (OverflowError, OSError, ValueError) as exc:  # past year 9999, or too many digits for int()
-        raise UsageError(f"SOURCE_DATE_EPOCH={value[:24]}{'…' if len(value) > 24 else ''} is not a time "
-                         "portalgen can use: give seconds since 1970 up to the end of year 9999") from exc
 
 
 def check(project: Path, cache: BuildCache | None = None, jobs: int = 1) -> tuple[Records, Problems]:
@@ -81,5 +67,5 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     writing.check_output(out, root)
     with build_lock(root, waiting):
         cache = BuildCache.open(root) if use_cache else None
-        session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache, today=source_date)
+        session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache)
         return session.run(strict=strict, progress=progress)

@@ -63,9 +63,9 @@ def reworded(old: Records, new: Records) -> list[tuple[str, Any]] | None:
 
 
 def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str, str], str],
-          today: date | None) -> list[Item] | None:
+          today: date) -> list[Item] | None:
     """Put the reworded records into the model; the items changed, or None if the day moved on."""
-    if today is not None and today != model.as_of:
+    if today != model.as_of:
         return None  # days waiting count to a new day: link again
     items: dict[tuple[str, str], Item] = {}
     for group, kind in ((model.feedback, "feedback"), (model.decisions, "decision"), (model.changes, "change")):

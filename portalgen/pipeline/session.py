@@ -11,7 +11,6 @@ what a cold build makes, because a cold build is a fresh session.
 from __future__ import annotations
 
 import functools
-import os
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from portalgen.model.items import Model
 from portalgen.output import writing
 from portalgen.pipeline import guarding, inputs, parallel, patch, reload
 from portalgen.pipeline.cache import BuildCache, code_digest
-from portalgen.pipeline.clock import Clock, Progress
+from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
 from portalgen.pipeline.output_state import OutputState
 from portalgen.render import pages, plan, theme
@@ -141,11 +140,12 @@ class Plan:
 
 class Session:
     def __init__(self, root: Path, out: Path, drafts: bool = False, jobs: int = 1,
-                 cache: BuildCache | None = None, persist: bool = True, today: Callable[[], date | None] | None = None):
+                 cache: BuildCache | None = None, persist: bool = True, today: Callable[[], date] = build_date):
         self.root, self.out, self.drafts, self.jobs = root, out, drafts, jobs
         self.cache = cache
         self.persist = persist  # save the cache after each run (the CLI); serve keeps it in memory
-        self.source_date = today
+        self.today = today  # asked once per run: a session kept over midnight builds for the new day
+        self.as_of = date.min  # the day of the current run
         self.loaded: LoadResult | None = None
         self._kept = KeptRecords(cache)  # the parsed records, for a later reload of everything
         self._checked = validating.Memo()
@@ -201,7 +201,7 @@ class Session:
                 for field, text in texts.items()}
         self._forget(set(map(text_key, texts.values())))
         model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
-                             drafts=self.drafts, as_of=self.source_date() if self.source_date else None)
+                             drafts=self.drafts, as_of=self.as_of)
         clock.lap("link")
         return model
 
@@ -235,7 +235,7 @@ class Session:
 
         model = self.plan.model
         statuses = patch.outcome_changed(self._records, changed)
-        items = patch.apply(model, changed, html, self.source_date() if self.source_date else None)
+        items = patch.apply(model, changed, html, self.as_of)
         if items is None:
             return None
         if statuses:
@@ -306,8 +306,9 @@ class Session:
         clock = Clock(progress)
         state = OutputState(self.out, self.cache)
         digest = ""
+        self.as_of = self.today()
         if self.persist:  # the dev server knows what changed; a CLI build looks at everything
-            settings = f"{code_digest()}|{self.drafts}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+            settings = f"{code_digest()}|{self.drafts}|{self.as_of.isoformat()}"  # the next day is not up to date
             digest = inputs.input_digest(self.root, theme.theme_dirs(self.root), settings)
             clock.lap("digest")
             if state.up_to_date(digest):

@@ -125,6 +125,8 @@ def test_init_gitignore_readme_and_workflow(run: Run, tmp_path: Path) -> None:
     workflow = yaml.safe_load((root / ".github/workflows/portal.yml").read_text())
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    # Rebuilt every day, so days waiting keep counting on the published site when nobody publishes.
+    assert triggers["schedule"] == [{"cron": "17 3 * * *"}]
     jobs = workflow["jobs"]
     check_job, build_job, deploy_job = jobs["check"], jobs["build"], jobs["deploy"]
     assert "pull_request" in check_job["if"] and "!=" in build_job["if"]

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 import portalgen
-from portalgen.pipeline.building import source_date
 from portalgen.pipeline.session import Session
 
 
@@ -22,7 +21,7 @@ def tree(root: Path) -> dict[str, bytes]:
 def session(tmp_path: Path, helpers, monkeypatch: pytest.MonkeyPatch) -> tuple[Session, Path]:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
     project = helpers.copy_example(tmp_path / "portal")
-    served = Session(project, tmp_path / "served", persist=False, today=source_date)
+    served = Session(project, tmp_path / "served", persist=False)
     served.run()
     return served, project
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 import portalgen
-from portalgen.pipeline.building import source_date
 from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.session import Session
 
@@ -73,7 +72,7 @@ def test_two_builds_at_once_both_succeed_and_leave_a_complete_site(project: Path
 def test_a_kept_session_does_not_reuse_pages_another_build_wrote(project: Path, tmp_path: Path) -> None:
     """`serve` keeps what it knows of the site it wrote. A `portalgen build --drafts` of the same
     project replaces that site meanwhile: its next rebuild must not copy drafts out of it."""
-    served = Session(project, project / "site", persist=False, today=source_date)
+    served = Session(project, project / "site", persist=False)
     served.run()
     portalgen.build(project, drafts=True, jobs=1)
     assert tree(project / "site") == cold(project, tmp_path, drafts=True)

@@ -19,6 +19,8 @@ from portalgen.model.quarters import Quarter
 from portalgen.pipeline import building
 from portalgen.render.wording import quarter_months
 
+LAST_RECORD = "1778112000"  # 2026-05-07 UTC, the day of the test project's last record
+
 
 def parse(path: Path) -> ET.Element:
     """Parsed like a browser; SVG elements lose their namespace so tests can say "svg", "rect"."""
@@ -56,7 +58,9 @@ def table_rows(table: ET.Element) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = write_project(tmp_path_factory.mktemp("quarters") / "portal")
-    return portalgen.build(project).output
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", LAST_RECORD)  # built on the day of the last record
+        return portalgen.build(project).output
 
 
 # --- bucketing ------------------------------------------------------------------------------------
@@ -234,6 +238,17 @@ def test_no_anonymous_customer_named_anywhere_in_the_site(site: Path) -> None:
             data = path.read_bytes().decode("utf-8", "replace").lower()
             for name in ANONYMOUS_NAMES:
                 assert name.lower() not in data, (rel, name)
+
+
+def test_quarters_reach_the_build_date(tmp_path: Path) -> None:
+    """Built in November (the tests' pinned day), the quarters after the last record are there, empty:
+    a quarter in which customers heard nothing is shown, not hidden."""
+    site = portalgen.build(write_project(tmp_path / "p")).output
+    rows = table_rows(parse(site / "quarters/index.html").find(".//table"))
+    assert [row[0] for row in rows] == ["Q4 2026 (so far)", "Q3 2026", "Q2 2026", "Q1 2026", "Q4 2025"]
+    assert rows[0][1:] == ["0", "0", "0", "0", "0"]
+    assert "This quarter is not over yet: the numbers are as of 30 November 2026." in text_of(
+        parse(site / "quarters/2026-q4/index.html").find(".//main"))
 
 
 def test_empty_portal(tmp_path: Path) -> None:

@@ -24,7 +24,6 @@ from repo_paths import REPO
 
 import portalgen
 from portalgen.content.problems import ContentError
-from portalgen.pipeline.building import source_date
 from portalgen.pipeline.session import Session
 
 EPOCH = "1795996800"  # 2026-11-30: after every date the generator writes
@@ -65,7 +64,7 @@ class EditAndRebuild(RuleBasedStateMachine):
         self.content = self.project / "content"
         build(self.project)
         self.served = self.root / "served"
-        self.session = Session(self.project, self.served, persist=False, today=source_date)
+        self.session = Session(self.project, self.served, persist=False)
         self.session.run()
 
     # --- helpers -----------------------------------------------------------------------------
