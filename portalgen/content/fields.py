@@ -98,6 +98,8 @@ class FieldReader:
             self.error(field.name, f"YAML read this as the boolean {str(value).lower()}",
                        f"quote the text: {field.name}: \"...\"")
             return None
+        if isinstance(value, (int, float)) and not self._as_written(field, value):
+            return None
         if isinstance(value, (int, float, date)):
             value = value.isoformat() if isinstance(value, date) else str(value)
         if not isinstance(value, str):
@@ -110,6 +112,16 @@ class FieldReader:
         return text
 
     _markdown = _text
+
+    def _as_written(self, field: Field, value: int | float) -> bool:
+        """Whether an unquoted number publishes as the author wrote it; an error when YAML changed it
+        (4.10 is the number 4.1, 010 is 8): the text would silently differ from the file."""
+        written = None if self.where else self.raw.numbers.get(field.name)
+        if written is None or written == str(value):
+            return True
+        self.error(field.name, f"YAML read {written} as the number {value}",
+                   f'quote it: {field.name}: "{written}"')
+        return False
 
     def _date(self, field: Field, value: Any) -> date | None:
         if isinstance(value, datetime):
@@ -234,6 +246,10 @@ class FieldReader:
         return value
 
     def _int(self, field: Field, value: Any) -> int | None:
+        written = None if self.where else self.raw.numbers.get(field.name)
+        if written is not None and written.isdigit() and int(written) != value:  # 030 is octal: 24
+            self.error(field.name, f"YAML read {written} as the number {value}", f"write {field.name}: {int(written)}")
+            return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 36500:
             self.error(field.name, f"{shown(value)} is not a positive whole number of days", f"e.g. {field.name}: 30")
             return None

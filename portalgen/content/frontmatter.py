@@ -11,7 +11,7 @@ from typing import Any
 
 from portalgen.content.placeholders import Mark, marks
 from portalgen.content.problems import UNREADABLE, Problem, Problems
-from portalgen.content.yamlread import read_yaml
+from portalgen.content.yamlread import YamlResult, read_yaml
 
 _FRONT_MATTER_END = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
@@ -26,6 +26,7 @@ class RawRecord:
     body: str = ""
     body_line: int = 1
     marks: tuple[Mark, ...] = ()  # each placeholder left to fill in
+    numbers: dict[str, str] = field(default_factory=dict)  # unquoted numbers as written (yamlread.py)
 
 
 def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, int, str, int] | None:
@@ -51,43 +52,43 @@ def split_front_matter(text: str, rel: str, problems: Problems) -> tuple[str, in
     return yaml_text, 1, body, body_line
 
 
-def _parse_mapping(yaml_text: str, offset: int, rel: str,
-                   problems: Problems) -> tuple[dict[str, Any] | None, dict[str, int]]:
+def _parse_mapping(yaml_text: str, offset: int, rel: str, problems: Problems) -> YamlResult | None:
     result = read_yaml(yaml_text, offset)
     for line, message, hint in result.errors:
         problems.error(rel, line, message, hint, code=UNREADABLE)
     if result.errors:
-        return None, {}
+        return None
+    if result.data is None:
+        result.data = {}
     data = result.data
-    if data is None:
-        data = {}
     if not isinstance(data, dict):
         problems.error(rel, offset + 1, f"expected 'key: value' lines, found a YAML {type(data).__name__}",
                        "write the front matter as a mapping of keys to values", code=UNREADABLE)
-        return None, {}
+        return None
     bad = [k for k in data if not isinstance(k, str)]
     for key in bad:
         problems.error(rel, None, f"key {key!r} is not text", "keys are names like 'title' or 'date'",
                        code=UNREADABLE)
     if bad:
-        return None, {}
-    return data, result.key_lines
+        return None
+    return result
 
 
 def parse_record(kind: str, rel: str, slug: str, text: str) -> tuple[RawRecord | None, list[Problem]]:
     """Front matter and body of one file's text. Pure, so it can run in a worker process."""
     problems = Problems()
     if rel.endswith((".yaml", ".yml")):
-        data, key_lines = _parse_mapping(text, 0, rel, problems)
+        parsed = _parse_mapping(text, 0, rel, problems)
         body, body_line = "", 1
     else:
         parts = split_front_matter(text, rel, problems)
         if parts is None:
             return None, problems.items
         yaml_text, offset, body, body_line = parts
-        data, key_lines = _parse_mapping(yaml_text, offset, rel, problems)
-    if data is None:
+        parsed = _parse_mapping(yaml_text, offset, rel, problems)
+    if parsed is None:
         return None, problems.items
-    return RawRecord(kind, slug, rel, data, key_lines, body, body_line, marks(text)), problems.items
+    return RawRecord(kind, slug, rel, parsed.data, parsed.key_lines, body, body_line, marks(text),
+                     parsed.numbers), problems.items
 
 

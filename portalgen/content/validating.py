@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from portalgen.content import placeholders, references
+from portalgen.content import dates, placeholders, references
 from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import BY_FOLDER, KINDS, Kind
@@ -93,10 +94,11 @@ def _checked(kind: Kind, raw: RawRecord, portal: Portal, memo: Memo | None) -> C
     return found[1]
 
 
-def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Problems]:
+def validate(loaded: LoadResult, memo: Memo | None = None, today: date | None = None) -> tuple[Records, Problems]:
     """Check every rule of the content model; return typed records and all problems.
 
     With `memo`, a raw record (the same object as last time) is not checked on its own again.
+    With `today` (the build date), nothing may be dated after it (content/dates.py).
     """
     problems = Problems()
     problems.extend(loaded.problems)
@@ -124,6 +126,8 @@ def validate(loaded: LoadResult, memo: Memo | None = None) -> tuple[Records, Pro
     # A file that could not be read still holds its slug: what refers to it is not wrong, the file is.
     claimed = {(BY_FOLDER[folder].name, slug) for folder, slug in loaded.problems.claimed() if folder in BY_FOLDER}
     references.check_references(records, raws, problems, memo.references if memo is not None else None, claimed)
+    if today is not None:
+        dates.check_dates(records, raws, today, problems)
     if loaded.portal is not None and loaded.portal.data.get("base_url") in (None, ""):  # not a wrong one
         problems.warn(loaded.portal.path, None, "no base_url: sitemap.xml is skipped and the feed uses "
                       "relative links", "add base_url: https://where.the.site.is/")

@@ -34,10 +34,17 @@ MAX_NODES = 20_000
 MAX_DEPTH = 64
 
 
+# Tags of the scalars YAML turns into numbers: 4.10 becomes 4.1, 010 becomes 8.
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
 @dataclass
 class YamlResult:
     data: Any = None
     key_lines: dict[str, int] = field(default_factory=dict)
+    # key -> the text of an unquoted number as written, for the keys of the top mapping: a text key
+    # given `4.10` must be able to say what the author wrote, since the number is 4.1
+    numbers: dict[str, str] = field(default_factory=dict)
     # (line, message, hint) relative to the file, 1-based lines
     errors: list[tuple[int | None, str, str]] = field(default_factory=list)
 
@@ -74,11 +81,7 @@ def read_yaml(text: str, line_offset: int = 0) -> YamlResult:
             return result
         result.data = loader.construct_document(node)
         if isinstance(node, yaml.MappingNode):
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    result.key_lines.setdefault(
-                        str(key_node.value), key_node.start_mark.line + 1 + line_offset
-                    )
+            _key_facts(node, line_offset, result)
     except yaml.MarkedYAMLError as exc:
         result.errors.append(_syntax_error(text, exc, line_offset))
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
@@ -127,6 +130,17 @@ def _tab_indented(lines: list[str], index: int, said_tab: bool) -> int | None:
     if said_tab:
         return next((i for i in range(min(index, len(lines) - 1), -1, -1) if tabbed(i)), None)
     return None
+
+
+def _key_facts(node: yaml.MappingNode, line_offset: int, result: YamlResult) -> None:
+    """The line of each top-level key, and the written text of each unquoted number under one."""
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            key = str(key_node.value)
+            result.key_lines.setdefault(key, key_node.start_mark.line + 1 + line_offset)
+            # Plain style is None from the pure-Python loader and '' from the C one.
+            if isinstance(value_node, yaml.ScalarNode) and value_node.tag in _NUMBER_TAGS and not value_node.style:
+                result.numbers[key] = value_node.value
 
 
 def _yaml_hint(what: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
@@ -34,17 +35,18 @@ def find_project(path: Path | None) -> Path:
     return root
 
 
-def check(project: Path, cache: BuildCache | None = None, jobs: int = 1) -> tuple[Records, Problems]:
-    """Load and validate everything; never raises for content problems."""
-    return _validate(loading.load(project, cache, _mapper(jobs)), project)
+def check(project: Path, cache: BuildCache | None = None, jobs: int = 1,
+          today: date | None = None) -> tuple[Records, Problems]:
+    """Load and validate everything against the build date (default: today's); never raises for content problems."""
+    return _validate(loading.load(project, cache, _mapper(jobs)), project, today or build_date())
 
 
 def _mapper(jobs: int) -> Mapper:
     return functools.partial(parallel.pmap, jobs=jobs) if jobs > 1 else serial_map
 
 
-def _validate(loaded: loading.LoadResult, project: Path) -> tuple[Records, Problems]:
-    records, problems = validating.validate(loaded)
+def _validate(loaded: loading.LoadResult, project: Path, today: date) -> tuple[Records, Problems]:
+    records, problems = validating.validate(loaded, today=today)
     problems.extend(leaks.lint(records, read=source_reader(project)))
     return records, problems
 

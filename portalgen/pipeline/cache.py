@@ -184,11 +184,11 @@ class BuildCache:
 
     def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
         entry = self.records.get(f"{rel}\0{text_hash}")
-        if not isinstance(entry, list) or len(entry) != 8:
+        if not isinstance(entry, list) or len(entry) != 9:
             return None
-        kind, slug, path, data, key_lines, body, body_line, marks = entry
+        kind, slug, path, data, key_lines, body, body_line, marks, numbers = entry
         return RawRecord(kind, slug, path, _decode(data), dict(key_lines), body, body_line,
-                         tuple((line, text, indented) for line, text, indented in marks))
+                         tuple((line, text, indented) for line, text, indented in marks), dict(numbers))
 
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
         try:
@@ -196,7 +196,8 @@ class BuildCache:
         except TypeError:
             return
         self.records[f"{raw.path}\0{text_hash}"] = [raw.kind, raw.slug, raw.path, data, raw.key_lines,
-                                                   raw.body, raw.body_line, [list(m) for m in raw.marks]]
+                                                   raw.body, raw.body_line, [list(m) for m in raw.marks],
+                                                   raw.numbers]
         self.dirty = True
 
     def put_html(self, key: str, html: str) -> None:

@@ -183,7 +183,7 @@ class Session:
         return self.loaded
 
     def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
-        records, problems = validating.validate(loaded, self._checked)
+        records, problems = validating.validate(loaded, self._checked, self.as_of)
         problems.extend(leaks.lint(records, self._names, source_reader(self.root)))
         clock.lap("validate")
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
