@@ -29,10 +29,10 @@ def build_report(project: Path | str | None = None, as_of: date | None = None) -
 @PROJECT
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--fail-on-stale", is_flag=True,
-              help="Exit 1 if any feedback is stale, a revisit date has passed or a customer has had no news.")
+              help="Exit 1 if any feedback is stale, a revisit date has passed or a customer is due a check-in.")
 @TODAY
 def report(path: Path | None, fmt: str, fail_on_stale: bool, today: date | None) -> None:
-    """Internal report: stale feedback, overdue revisits, declined without workaround, quiet customers.
+    """Internal report: stale feedback, overdue revisits, declined without workaround, check-ins due.
 
     Printed to stdout, never written into site/: it names anonymous customers.
     """

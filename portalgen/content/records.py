@@ -16,6 +16,7 @@ class Portal:
     language: str = "en"
     credit_default: str = "anonymous"
     stale_after_days: int = 30
+    checkin_days: int = 90
     allowed_phrases: tuple[str, ...] = ()
     anonymity_threshold: int = 3
 

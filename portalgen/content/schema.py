@@ -128,6 +128,11 @@ PORTAL = (
           doc="How many anonymous customers a segment needs on the board before anonymous credits name it. "
               'Those of a smaller segment are credited as "customers in other segments". `1` names every '
               "segment. See [Credit](#credit)", default="`3`"),
+    Field("checkin_days", "int",
+          help="default 90: report lists customers with no news for longer than this as due a check-in",
+          doc="`portalgen report` lists a customer as due a check-in when nothing happened to what they raised "
+              "(no decision, no change) for longer than this. See "
+              "[closing the loop](closing-the-loop.md#portalgen-report)", default="`90`"),
 )
 
 CUSTOMER = (

@@ -6,7 +6,7 @@ The report lists, as of "today":
   asked (anonymous customers by name too: this report is for the team, not for publication);
 - deferred decisions past their revisit date;
 - declined decisions without a workaround;
-- customers with no news in 90 days;
+- customers due a check-in: no news in portal.yaml's checkin_days (default 90);
 - how many drafts and private records there are.
 
 Choices (see docs/closing-the-loop.md):
@@ -19,9 +19,10 @@ Choices (see docs/closing-the-loop.md):
 - Deferred and declined decisions are listed only while they are the latest word on some item
   that has not shipped; a superseded "not now" needs no revisit. Private ones are included, marked.
 - "No news" covers every customer on the board, named or anonymous (anonymous members deserve news
-  just as much); each entry says which. News is any feedback from them (draft or private included:
-  we heard from them), or any decision or change, published or private, on what they raised. The
-  date they joined counts as news, so new members are not flagged in their first 90 days.
+  just as much); each entry says which. News is what we told them: a decision or a change,
+  published or private, on something they raised. Feedback from them is not news to them: a
+  customer who keeps asking and never hears back is the silence this report exists to show. The
+  date they joined counts as news, so new members are not due in their first checkin_days.
 - --fail-on-stale fails on stale feedback, overdue revisits and customers without news. Declined
   decisions without a workaround and the draft/private counts are reported but never fail.
 
@@ -41,8 +42,6 @@ from portalgen.content.records import Change, Customer, Decision, Feedback, Reco
 from portalgen.model import linking
 from portalgen.model import markdown as markup
 from portalgen.model.items import DecisionItem, FeedbackItem, Model
-
-QUIET_AFTER_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,8 @@ def make_report(records: Records, as_of: dt.date, content_errors: int = 0) -> Re
     internal = link_published(internal_records(records), as_of, bodies=False)
     draft_answers = _draft_answers(records)
     private_feedback = {s for s, r in records.feedback.items() if not r.public}
-    report = Report(records.portal.title, as_of, records.portal.stale_after_days, QUIET_AFTER_DAYS, content_errors)
+    report = Report(records.portal.title, as_of, records.portal.stale_after_days, records.portal.checkin_days,
+                    content_errors)
 
     stale = [i for i in public.feedback if i.stale]
     stale += [i for i in internal.feedback if i.stale and i.record.slug in private_feedback]
@@ -210,7 +210,7 @@ def make_report(records: Records, as_of: dt.date, content_errors: int = 0) -> Re
     report.overdue_revisits.sort(key=lambda d: (d.revisit, d.slug))
     report.declined_without_workaround.sort(key=lambda d: (d.date, d.slug))
 
-    report.quiet_customers = _quiet_customers(records, internal, as_of)
+    report.quiet_customers = _quiet_customers(records, internal, as_of, records.portal.checkin_days)
 
     for name, kind in (("feedback", records.feedback), ("decisions", records.decisions),
                        ("changes", records.changes)):
@@ -221,12 +221,9 @@ def make_report(records: Records, as_of: dt.date, content_errors: int = 0) -> Re
     return report
 
 
-def _quiet_customers(records: Records, internal: Model, as_of: dt.date) -> list[QuietCustomer]:
+def _quiet_customers(records: Records, internal: Model, as_of: dt.date, checkin_days: int) -> list[QuietCustomer]:
+    """Customers due a check-in: nothing decided or shipped on what they raised for `checkin_days`."""
     news: dict[str, list[dt.date]] = {slug: [] for slug in records.customers}
-    for fb in records.feedback.values():  # hearing from them is news too, drafts and private included
-        for slug in fb.customers:
-            if slug in news:
-                news[slug].append(fb.date)
     for item in internal.feedback:
         answers = [d.record.date for d in item.decisions] + [c.record.date for c in item.changes]
         for slug in item.record.customers:
@@ -239,6 +236,6 @@ def _quiet_customers(records: Records, internal: Model, as_of: dt.date) -> list[
             dates.append(customer.joined)
         last = max(dates, default=None)
         days = None if last is None else (as_of - last).days
-        if days is None or days > QUIET_AFTER_DAYS:
+        if days is None or days > checkin_days:
             quiet.append(QuietCustomer(slug, customer.name, customer.named, customer.path, last, days))
     return sorted(quiet, key=lambda q: (q.last_news is not None, q.last_news or dt.date.min, q.name.casefold(), q.slug))

@@ -43,7 +43,7 @@ def _sections(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
         (f"Waiting for an answer for more than {_plural(report.stale_after_days, 'day')}, oldest first", stale),
         ("Deferred decisions past their revisit date", overdue),
         ("Declined decisions without a workaround", declined),
-        (f"Customers with no news in {report.quiet_after_days} days", quiet),
+        (f"Customers due a check-in: no news in {report.quiet_after_days} days", quiet),
     ]
 
 

@@ -17,7 +17,9 @@ from portalgen.render import report as report_formats
 TODAY = "2026-06-15"
 
 STALE = ["csv-export", "pricing", "api-limits"]  # oldest first
-QUIET = ["hooli-quiet", "stark-hidden", "wayne-enterprises"]  # longest without news first
+# Due a check-in, longest without news first. Globex and Umbrella asked again since (pricing, api-limits)
+# but heard nothing back for more than 90 days: asking is not news.
+QUIET = ["hooli-quiet", "stark-hidden", "wayne-enterprises", "globex-retail", "umbrella-corp"]
 
 
 @pytest.fixture
@@ -68,11 +70,33 @@ def test_revisit_not_yet_due(project: Path) -> None:
 
 def test_quiet_customers(report: report_model.Report) -> None:
     assert [q.slug for q in report.quiet_customers] == QUIET
-    hooli, stark, wayne = report.quiet_customers
+    hooli, stark, wayne, globex, umbrella = report.quiet_customers
     assert (hooli.last_news, hooli.named) == (date(2025, 1, 1), True)  # joined, then nothing
     assert (stark.last_news, stark.named) == (date(2025, 6, 1), False)
     assert wayne.last_news == date(2026, 1, 5)  # the decision on their item
     assert wayne.days_quiet == (date(2026, 6, 15) - date(2026, 1, 5)).days
+    assert (globex.last_news, globex.days_quiet) == (date(2026, 3, 1), 106)  # dark mode shipped; pricing unanswered
+    assert (umbrella.last_news, umbrella.days_quiet) == (date(2026, 3, 10), 97)  # the No on the item they echoed
+
+
+def test_checkin_days_from_portal_yaml(project: Path) -> None:
+    portal = project / "content" / "portal.yaml"
+    portal.write_text(portal.read_text("utf-8") + "checkin_days: 100\n", "utf-8")
+    report = reporting.build_report(project, date.fromisoformat(TODAY))
+    assert [q.slug for q in report.quiet_customers] == QUIET[:4]  # umbrella: 97 days, not yet due
+    text = report_formats.render(report, "text")
+    assert "Customers due a check-in: no news in 100 days (4)\n" in text
+    assert "  last news 2026-03-01 · 106 days ago · Globex Retail (anonymous)\n" in text
+    assert json.loads(report_formats.render(report, "json"))["quiet_after_days"] == 100
+
+
+def test_news_is_what_we_told_them(project: Path) -> None:
+    """A customer who asked again yesterday, and has heard nothing back for longer than checkin_days, is due."""
+    portal = project / "content" / "portal.yaml"
+    portal.write_text(portal.read_text("utf-8") + "checkin_days: 30\n", "utf-8")
+    report = reporting.build_report(project, date(2026, 5, 2))  # umbrella-corp raised api-limits on 2026-05-01
+    umbrella = [q for q in report.quiet_customers if q.slug == "umbrella-corp"]
+    assert [(q.last_news, q.days_quiet) for q in umbrella] == [(date(2026, 3, 10), 53)]
 
 
 def test_counts_of_drafts_and_private_records(report: report_model.Report) -> None:
