@@ -56,12 +56,8 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def write_output(data: bytes, output: Path | None, root: Path) -> None:
-    """Write to -o FILE (never inside the project's site/, which build replaces) or to stdout."""
-    if output is None or str(output) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
+def outside_site(output: Path, root: Path) -> Path:
+    """-o FILE or DIR, resolved; a UsageError when it is inside the project's site/, which build replaces."""
     # Resolved, links and '..' included: a link beside the project that points into site/ would
     # otherwise publish a private digest with the next deploy.
     try:
@@ -72,6 +68,16 @@ def write_output(data: bytes, output: Path | None, root: Path) -> None:
     if target == site or site in target.parents:
         raise UsageError(f"{output} is inside {site}, which is published and replaced by every build; "
                          "write it somewhere else")
+    return target
+
+
+def write_output(data: bytes, output: Path | None, root: Path) -> None:
+    """Write to -o FILE (never inside the project's site/, which build replaces) or to stdout."""
+    if output is None or str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    target = outside_site(output, root)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     say(f"✓ wrote {output}", "green")

@@ -15,6 +15,7 @@ from portalgen.commands.authoring import Refused, clean_text, yaml_text
 from portalgen.commands.console import display_path, print_refusal, say
 from portalgen.content.problems import Problem, Problems, UsageError
 from portalgen.output.writing import WriteError
+from portalgen.pipeline.clock import build_date
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 DEFAULT_TITLE = "You said, we did"
@@ -52,7 +53,7 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
     Refuses (writing nothing) if any of those files already exists.
     """
     directory = directory.absolute()
-    today = today or date.today()
+    today = today or build_date()  # the example content is dated up to the day check holds it to
     title = clean_text(title, "the title") if title is not None else DEFAULT_TITLE
     base_url = _checked_base_url(base_url or DEFAULT_BASE_URL)
     if directory.exists() and not directory.is_dir():

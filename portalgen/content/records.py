@@ -41,6 +41,7 @@ class Customer:
     body: str
     other_names: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()  # from `private`: never published
+    addresses: tuple[str, ...] = ()  # `private.email`, where its digest goes: never published
 
     @property
     def named(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.utils import formataddr, getaddresses
 from typing import Any
 
 OUTCOMES = ("under-review", "planned", "in-progress", "declined", "deferred", "already-available")
@@ -49,6 +50,7 @@ class Field:
     target: str = ""
     attr: str | None = None
     convert: Callable[[Any], Any] | None = None  # from the checked value (None when unset) to the attribute
+    also: tuple[tuple[str, Callable[[Any], Any]], ...] = ()  # more attributes made from the value: (name, convert)
     doc: str = ""
     doc_type: str = ""
     default: str = ""
@@ -74,6 +76,19 @@ def _emails_in(value: Any) -> list[str]:
     if isinstance(value, list):
         return [e for item in value for e in _emails_in(item)]
     return []
+
+
+def contact_addresses(private: Any) -> tuple[str, ...]:
+    """The addresses under a customer's `private.email` (one, a list, or "A <a@x>, B <b@x>"), each as
+    'Name <address>' or 'address': where `portalgen digest` sends their news."""
+    given = private.get("email") if isinstance(private, dict) else None
+    texts = [given] if isinstance(given, str) else [t for t in given if isinstance(t, str)] \
+        if isinstance(given, list) else []
+    found = []
+    for name, address in getaddresses(texts):
+        if _EMAIL.fullmatch(address):
+            found.append(formataddr((name, address)) if name else address)
+    return tuple(dict.fromkeys(found))
 
 
 def _public(visibility: str | None) -> bool:
@@ -155,10 +170,12 @@ CUSTOMER = (
     Field("people", "people", help="list of {name, role, credit}", doc="Contacts at the organisation",
           example='\n  - {name: "Ana Ruiz", role: "CTO", credit: anonymous}'),
     Field("private", "any", attr="emails", convert=lambda value: tuple(sorted(set(_emails_in(value)))),
+          also=(("addresses", contact_addresses),),
           help="anything; never published",
-          doc="Internal notes, never published. E-mail addresses in it (`email: ana@globex.example`) "
-              "are where the customer's news goes; when the customer is anonymous, their domains are "
-              "protected like its name", default="—", example='\n  email: ""'),
+          doc="Internal notes, never published. `email:` under it (`ana@globex.example`, `\"Ana Ruiz "
+              "<ana@globex.example>\"` or a list of them) is where `portalgen digest` sends the customer's news. "
+              "When the customer is anonymous, every e-mail address in it, and its domain, is protected like "
+              "its name", default="—", example='\n  email: ""'),
 )
 
 PERSON = (

@@ -44,6 +44,7 @@ def _record(kind: Kind, raw: RawRecord, v: dict[str, Any], portal: Portal) -> An
         elif value is None:
             value = _EMPTY.get(f.type, "")
         values[f.attribute] = value
+        values.update((attribute, derive(v[f.name])) for attribute, derive in f.also)
     if kind.name == "customer":
         values["name"] = values["name"] or raw.slug
         values["credit"] = values["credit"] or portal.credit_default

@@ -126,7 +126,8 @@ class Digest:
         return text
 
     @property
-    def summary(self) -> str:
+    def news(self) -> str:
+        """'1 decision and 2 shipped changes', or 'nothing new'."""
         decisions = sum(1 for e in self.events if e.kind == "decision")
         changes = len(self.events) - decisions
         parts = []
@@ -134,11 +135,14 @@ class Digest:
             parts.append(f"{decisions} {'decision' if decisions == 1 else 'decisions'}")
         if changes:
             parts.append(f"{changes} shipped {'change' if changes == 1 else 'changes'}")
+        return " and ".join(parts) if parts else "nothing new"
+
+    @property
+    def summary(self) -> str:
         raised, still_open = len(self.raised), len(self.still_open)
-        news = " and ".join(parts) if parts else "nothing new"
         return (f"{self.customer.name} raised {raised} {'item' if raised == 1 else 'items'} with us, and "
                 f"{still_open} {'is' if still_open == 1 else 'are'} still open. "
-                f"{self.period[0].upper()}{self.period[1:]}: {news}.")
+                f"{self.period[0].upper()}{self.period[1:]}: {self.news}.")
 
 
 def make_digest(records: Records, model: Model, customer: Customer, today: date, since: date | None = None,
@@ -161,8 +165,15 @@ def make_digest(records: Records, model: Model, customer: Customer, today: date,
         if slug in fb.customers and fb.slug not in published:
             reason = "private" if not fb.public else "draft"
             hidden[reason] = hidden.get(reason, 0) + 1
-    return Digest(model.portal, customer, recipient or customer.name, today, since, raised, ordered, still_open,
+    return Digest(model.portal, customer, recipient or _greeted(customer), today, since, raised, ordered, still_open,
                   hidden)
+
+
+def _greeted(customer: Customer) -> str:
+    """Who the greeting names: the person of the customer's one address, else the organisation."""
+    if len(customer.addresses) == 1:
+        return parse_address(customer.addresses[0]).display_name or customer.name
+    return customer.name
 
 
 # --- text and Markdown -----------------------------------------------------------------------------
@@ -286,16 +297,10 @@ def _date_header(today: date) -> datetime:
     return datetime(today.year, today.month, today.day, tzinfo=UTC)
 
 
-def _sender(portal: Portal) -> str:
-    """The portal's contact address, when it is one an e-mail header can carry."""
-    contact = portal.contact.removeprefix("mailto:")
-    return contact if _ADDR_SPEC.fullmatch(contact) else PLACEHOLDER_FROM
-
-
 def _domain(portal: Portal) -> str:
-    sender = _sender(portal)
-    if sender != PLACEHOLDER_FROM:
-        return sender.rsplit("@", 1)[1]
+    address = sender(portal)
+    if address is not None:
+        return address.rsplit("@", 1)[1]
     host = _HOST.match(portal.base_url or "")
     return host[1] if host else "portalgen.invalid"
 
@@ -333,14 +338,27 @@ def _address(name: str, addr: str) -> Address:
     return Address(display_name=one_line(name), addr_spec=addr)
 
 
+def sender(portal: Portal) -> str | None:
+    """The portal's `contact` when it is an e-mail address a header can carry: who a digest is from."""
+    contact = portal.contact.removeprefix("mailto:")
+    return contact if _ADDR_SPEC.fullmatch(contact) else None
+
+
+def recipients(d: Digest, to: str | None) -> list[Address]:
+    """--to, else the customer's own addresses (private.email), else the placeholder with their name."""
+    if to or not d.customer.addresses:
+        return [parse_address(to, d.recipient)]
+    return [parse_address(address) for address in d.customer.addresses]
+
+
 def render_eml(d: Digest, env: jinja2.Environment, to: str | None = None) -> bytes:
     """A complete RFC 5322 message: multipart/alternative with a text/plain and a text/html part."""
     text = render_text(d, markdown=False)
     html = render_html(d, env)
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = one_line(d.subject)
-    msg["From"] = _address(d.product, _sender(d.portal))
-    msg["To"] = parse_address(to, d.recipient)
+    msg["From"] = _address(d.product, sender(d.portal) or PLACEHOLDER_FROM)
+    msg["To"] = recipients(d, to)
     msg["Date"] = format_datetime(_date_header(d.today))
     digest = hashlib.sha256((msg["Subject"] + str(msg["To"]) + text + html).encode("utf-8")).hexdigest()
     msg["Message-ID"] = f"<digest.{digest[:32]}@{_domain(d.portal)}>"

@@ -17,10 +17,9 @@ from portalgen import __version__
 from portalgen.commands.cli import main
 from portalgen.content.problems import Severity
 from portalgen.content.schema import OUTCOMES
-from portalgen.pipeline.building import build
+from portalgen.pipeline.building import build, build_date
 from portalgen.pipeline.building import check as check_project
 
-TODAY = date.today().isoformat()
 INIT_FILES = {
     ".gitignore", "README.md", ".github/workflows/portal.yml", "content/portal.yaml",
     "content/customers/example-customer.yaml", "content/feedback/export-reports-to-csv.md",
@@ -235,7 +234,7 @@ def test_new_feedback(run: Run, example: Path) -> None:
     assert result.out == "content/feedback/dark-mode-please.md\n"
     path = example / "content/feedback/dark-mode-please.md"
     data = front_matter(path)
-    assert data == {"title": "Dark mode, please!", "date": date.today(),
+    assert data == {"title": "Dark mode, please!", "date": build_date(),
                     "from": ["meridian-health", "city-of-eastbrook"]}
     assert problems_of(example) == before  # no new problem of any kind
     assert "TODO" not in path.read_text()  # feedback needs no body: the prompt is a comment
@@ -252,7 +251,7 @@ def test_new_decision_for_every_outcome_passes_strict_check(run: Run, example: P
     path = example / result.out.strip()
     assert path == example / f"content/decisions/our-answer-{outcome}.md"
     data = front_matter(path)
-    assert data["outcome"] == outcome and data["feedback"] == ["dark-mode"] and data["date"] == date.today()
+    assert data["outcome"] == outcome and data["feedback"] == ["dark-mode"] and data["date"] == build_date()
     body = path.read_text().split("---\n", 2)[2]
     added = [p for p in check_project(example)[1].sorted() if p.format() not in before]
     if outcome in ("declined", "deferred", "already-available"):
@@ -264,7 +263,7 @@ def test_new_decision_for_every_outcome_passes_strict_check(run: Run, example: P
     if outcome == "declined":
         assert data["workaround"].startswith("<!-- fill in: ")
     if outcome == "deferred":
-        assert data["revisit"] > date.today()
+        assert data["revisit"] > build_date()
 
 
 def test_new_decision_defaults_to_under_review(run: Run, example: Path) -> None:
@@ -279,7 +278,7 @@ def test_new_change(run: Run, example: Path) -> None:
                  "--feedback", "dark-mode", cwd=example)
     assert result.code == 0, result.err
     data = front_matter(example / "content/changes/dark-theme.md")
-    assert data == {"title": "Dark theme", "date": date.today(), "decisions": ["defer-mobile-dashboards"],
+    assert data == {"title": "Dark theme", "date": build_date(), "decisions": ["defer-mobile-dashboards"],
                     "feedback": ["dark-mode"]}
     assert problems_of(example) == before
     result = run("new", "change", "Small fixes", cwd=example)  # references are optional
@@ -292,7 +291,7 @@ def test_new_customer(run: Run, example: Path) -> None:
     assert result.code == 0
     assert result.out == "content/customers/acme-health-ltd.yaml\n"
     data = front_matter(example / "content/customers/acme-health-ltd.yaml")
-    assert data == {"name": "Acme Health Ltd.", "credit": "anonymous", "joined": date.today()}
+    assert data == {"name": "Acme Health Ltd.", "credit": "anonymous", "joined": build_date()}
     assert problems_of(example) == before
 
 
@@ -455,7 +454,7 @@ def test_new_reference_messages_equal_checks(run: Run, example: Path, tmp_path: 
     given = {"--from": [], "--feedback": [], "--decisions": []}
     for i in range(0, len(options), 2):
         given[options[i]] = split_slugs([options[i + 1]])
-    text, _ = _render(kind, "Same words", date.today(), Given(given["--from"], given["--feedback"],
+    text, _ = _render(kind, "Same words", build_date(), Given(given["--from"], given["--feedback"],
                                                               given["--decisions"], "under-review"))
     folder = {"feedback": "feedback", "decision": "decisions", "change": "changes"}[kind]
     (copy / "content" / folder / "same-words.md").write_text(text, "utf-8")
