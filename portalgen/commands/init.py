@@ -53,7 +53,7 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
     Refuses (writing nothing) if any of those files already exists.
     """
     directory = directory.absolute()
-    today = today or build_date()  # the example content is dated up to the day check holds it to
+    today = today or build_date()  # the example content may not be dated after the day check holds it to
     title = clean_text(title, "the title") if title is not None else DEFAULT_TITLE
     base_url = _checked_base_url(base_url or DEFAULT_BASE_URL)
     if directory.exists() and not directory.is_dir():

@@ -178,7 +178,7 @@ def new_record(project: Path, kind: str, title: str, given: Given | None = None,
     target = project / "content" / KIND_REGISTRY[kind].folder / f"{slug}{KIND_REGISTRY[kind].suffixes[0]}"
     rel = target.relative_to(project).as_posix()
     existing = _existing(project / "content", project)
-    text, todo = _render(kind, title, today or building.build_date(), options)  # the day check will hold it to
+    text, todo = _render(kind, title, today or building.build_date(), options)  # check refuses a later date
     _verify(text, kind, title)
     problems = _clash(project, kind, slug, target, existing) + _dangling(kind, rel, text, options, existing)
     if problems:
