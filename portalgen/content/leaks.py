@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from portalgen.content.kinds import KINDS
+from portalgen.content.markupwords import markup_text
 from portalgen.content.namefinder import NameFinder, skeletal
 from portalgen.content.problems import Problems
 from portalgen.content.readertext import without_markup, words
@@ -86,9 +87,9 @@ def finder(records: Records) -> NameFinder[Protected]:
 def views(text: str) -> tuple[str, ...]:
     """The folded forms a text is read in: as shown (tags and comments removed, Markdown's
     emphasis marks kept as separators, then removed too, as `Glo**bex**` shows "Globex"), and
-    whole, markup included (attribute values, link targets)."""
+    whole, markup included (attribute values, link targets; not HTML's own words, markupwords.py)."""
     shown = without_markup(text)
-    return words(shown), words(_EMPHASIS.sub("", shown)), words(text)
+    return words(shown), words(_EMPHASIS.sub("", shown)), words(markup_text(text))
 
 
 _EMPHASIS = re.compile(r"[*_~`\\]+")

@@ -184,6 +184,21 @@ def test_the_guard_reads_whole_words(data: bytes) -> None:
     assert guard().check_file("page/index.html", data) == []
 
 
+def test_html_words_are_not_names_but_what_a_tag_carries_is() -> None:
+    """A customer called Next or Summary is not named by `rel="next"` or `<summary>`; attribute
+    values, comments and made-up tag or attribute names are still read."""
+    people = {slug: Customer(slug, f"content/customers/{slug}.yaml", name, "Retail", "anonymous", "", None, (), "")
+              for slug, name in (("next", "Next"), ("summary", "Summary"), ("globex", "Globex"))}
+    check = Guard(leaks.finder(Records(Portal(title="P"), people, {}, {}, {}))).check_file
+    keywords = (b'<!DOCTYPE html><link rel="next" href="../2026-q4/"><a rel="prev next" href="x">Older</a>'
+                b'<details><summary>Open</summary></details><meta name="description" content="ok">')
+    assert check("quarters/2026-q3/index.html", keywords) == []
+    for carried in (b'<a rel="next globex" href="x">x</a>', b'<p title="Globex">x</p>', b"<!-- globex -->",
+                    b"<globex-card></globex-card>", b'<p data-globex="1">x</p>', b'<a href="/c/summary/">x</a>',
+                    b'<div class="next">x</div>'):
+        assert check("index.html", carried), carried
+
+
 # --- the output guard in a build ------------------------------------------------------------------
 
 
