@@ -52,10 +52,10 @@ def build_digest(project: Path | str | None, customer: str, since: date | None =
                  recipient: str | None = None) -> tuple[Digest, Path]:
     """Load, validate (errors raise ContentError: nothing half-checked goes to a customer) and digest."""
     root = building.find_project(Path(project) if project else None)
-    records, problems = building.check(root)
+    when = options.today(today)
+    records, problems = building.check(root, today=when)
     if problems.errors:
         raise ContentError(problems.sorted())
-    when = options.today(today)
     who = find_customer(records, customer)
     # Render only the Markdown this digest shows: on a big portal, rendering everything is the slow part.
     outline = make_digest(records, link_published(records, when, bodies=False), who, when, since)
@@ -78,10 +78,10 @@ def build_checkin(project: Path | str | None, since: date | None = None,
                   today: date | None = None) -> tuple[Checkin, Path]:
     """Every customer's digest, or why they get none; ContentError when the content has errors."""
     root = building.find_project(Path(project) if project else None)
-    records, problems = building.check(root)
+    when = options.today(today)
+    records, problems = building.check(root, today=when)
     if problems.errors:
         raise ContentError(problems.sorted())
-    when = options.today(today)
     outline = checkin(records, link_published(records, when, bodies=False), when, since)
     shown = {(e.kind, e.item.record.slug) for d in outline.messages for e in d.events}
     return checkin(records, link_published(records, when, bodies=shown), when, since), root

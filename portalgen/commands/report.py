@@ -21,8 +21,9 @@ from portalgen.render.report import FORMATS, render
 def build_report(project: Path | str | None = None, as_of: date | None = None) -> Report:
     """Load and validate the project, then report on it (content errors are counted, not raised)."""
     root = building.find_project(Path(project) if project else None)
-    records, problems = building.check(root)
-    return make_report(records, options.today(as_of), len(problems.errors))
+    when = options.today(as_of)
+    records, problems = building.check(root, today=when)
+    return make_report(records, when, len(problems.errors))
 
 
 @click.command()

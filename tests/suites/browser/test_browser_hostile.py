@@ -22,6 +22,7 @@ import yaml
 from repo_paths import SHARED_CORPORA
 
 import portalgen
+from portalgen.content.placeholders import only_placeholder
 
 CORPORA = Path(os.environ.get("PORTALGEN_CORPORA") or SHARED_CORPORA)
 
@@ -66,7 +67,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[s
     content = root / "content"
     for folder in ("customers", "feedback", "decisions"):
         (content / folder).mkdir(parents=True)
-    payloads = OWN + sample_payloads()
+    # A payload that says only "XXX" is a placeholder, which never publishes (test_placeholders.py).
+    payloads = [p for p in OWN + sample_payloads() if only_placeholder(p) is None]
     (content / "portal.yaml").write_text(_dump({"title": payloads[0], "description": payloads[1]}), encoding="utf-8")
     for n, p in enumerate(payloads):
         (content / "customers" / f"c-{n}.yaml").write_text(_dump({"name": p, "segment": p[:60], "credit": "named"}),

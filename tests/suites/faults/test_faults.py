@@ -66,7 +66,7 @@ def manifest(site: Path) -> str:
     return digest.hexdigest()
 
 
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795996800"}  # the same "today" (2026-11-30) for every build, after the content
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795996800"}  # one "today" (2026-11-30), after the content
 
 
 def file_hashes(site: Path) -> dict[str, str]:
