@@ -20,6 +20,8 @@ What each holds:
   organisation and its monthly spend their (private) weight;
 - votes (`/votes/list`, optional): `post{id}, voter{id, name, email, companies[]}`.
 
+The category and the tags become tags; so does the board, when the posts are on more than one.
+
 Statuses: open, under review, planned, in progress, complete (completed), closed (declined); any
 other (a custom status) is read as open, with a note. A post merged into another
 (`mergeHistory` of the one that stayed) is its duplicate, and its author and voters vote for the
@@ -73,8 +75,10 @@ def read(path: Path) -> Reading:
     companies = _companies(lists["companies"])
     ideas: dict[str, Idea] = {}
     posts: list[tuple[str, dict[str, Any]]] = []
+    # A board is a product area only when there are several: most portals have one, "Feature Requests".
+    boards = len({_name(_obj(post).get("board")) for post in lists["posts"]} - {""}) > 1
     for number, post in enumerate(lists["posts"], 1):
-        idea = _idea(post, number, companies, notes)
+        idea = _idea(post, number, companies, boards, notes)
         if idea is None:
             continue
         if idea.id in ideas:
@@ -170,13 +174,17 @@ def _person(user: Any, companies: Companies) -> Person | None:
     return Person(key=key, name=name, organisation=organisation, email=email, weight=weight)
 
 
-def _idea(post: Any, number: int, companies: Companies, notes: cells.Notes) -> Idea | None:
+def _name(value: Any) -> str:
+    return cells.one_line(cells.text(_obj(value).get("name")))
+
+
+def _idea(post: Any, number: int, companies: Companies, boards: bool, notes: cells.Notes) -> Idea | None:
     if not isinstance(post, dict):
-        notes.append((f"post {number}", "not an object: left out"))
+        notes.append((f"posts item {number}", "not an object: left out"))
         return None
     post_id = _id(post)
     if not post_id:
-        notes.append((f"post {number}", "no id"))
+        notes.append((f"posts item {number}", "no id"))
         return None
     where = f"post {post_id}"
     title = cells.one_line(cells.text(post.get("title")))
@@ -188,7 +196,7 @@ def _idea(post: Any, number: int, companies: Companies, notes: cells.Notes) -> I
     if status is None:
         notes.append((where, f"status {cells.shown(written)} read as open"))
         status = "open"
-    tags = [cells.one_line(cells.text(_obj(post.get(key)).get("name"))) for key in ("board", "category")]
+    tags = [_name(post.get("board")) if boards else "", _name(post.get("category"))]
     listed = post.get("tags")
     tags += [cells.one_line(cells.text(_obj(tag).get("name") if isinstance(tag, dict) else tag))
              for tag in (listed if isinstance(listed, list) else [])]
