@@ -50,6 +50,8 @@ FIDER_IDEAS = [
     fider_idea("9", "Merge me", "Finn", date(2025, 5, 6), votes=1),
     fider_idea("10", "Weird status", "Gus", date(2025, 5, 7), votes=1),
     fider_idea("15", "Spaced title", "Lea", None),
+    fider_idea("16", "Copy of a copy", "Max", date(2025, 5, 12), votes=1),
+    fider_idea("17", "Status from a template", "Ned", date(2025, 5, 13), votes=1),
 ]
 FIDER_UNMAPPED = [
     ("post #8", "votes_count 'many' is not a number: left empty"),
@@ -61,6 +63,8 @@ FIDER_UNMAPPED = [
     ("row 14", "post #1 again (first in row 2): left out"),
     ("row 15", "number 'abc' is not a post number"),
     ("post #15", "created_at '2025-13-45' is not a date: left empty"),
+    ("post #16", "duplicate of '---': read as open"),
+    ("post #17", "status '{{ status }}' read as open"),
 ]
 
 
@@ -196,6 +200,7 @@ CANNY_UNMAPPED = [
     ("post p9", "score 'lots' is not a number: left empty"),
     ("post p10", "no title"),
     ("posts item 10", "not an object: left out"),
+    ("posts item 13", "id '../../etc/passwd' is not a Canny id"),
     ("post p1", "in posts twice: the second left out"),
     ("vote 5", "for 'gone', which is not among the posts: left out"),
     ("status change 5", "created 'sometime' is not a date: read as the oldest"),
@@ -271,7 +276,7 @@ def test_canny_refuses_a_json_file_without_posts(tmp_path: Path) -> None:
 # UserVoice
 
 def uv_person(email: str, name: str, organisation: str = "") -> Person:
-    return Person(key=email.casefold() or name, name=name, organisation=organisation, email=email)
+    return Person(key=cells.email_key(email) if email else name, name=name, organisation=organisation, email=email)
 
 
 def uv_idea(idea_id: str, title: str, created: date | None, **fields: object) -> Idea:
@@ -283,7 +288,7 @@ USERVOICE_IDEAS = [
     uv_idea("101", "Dark mode", date(2025, 1, 10), body="Too bright at night.",
             author=uv_person("ana@acme.example", "Ana Lima", "Acme"),  # the account of her own vote's row
             voters=(uv_person("bruno@globex.example", "Bruno Costa", "Globex"),
-                    Person(key="chen@acme.example", name="Chen Wei", organisation="Acme", email="CHEN@acme.example")),
+                    uv_person("CHEN@acme.example", "Chen Wei", "Acme")),
             tags=("Web app", "UI", "accessibility"), votes=3, status="completed", response="Shipped in 4.2",
             responded=date(2025, 6, 2)),
     uv_idea("102", "Export to Excel", date(2025, 2, 1), body="We need xlsx.",
@@ -300,7 +305,7 @@ USERVOICE_IDEAS = [
     uv_idea("105", "Audit log", date(2025, 4, 5), body="Who changed what.",
             author=uv_person("finn@umbrella.example", "Finn"), tags=("Admin",), votes=1, status="under-review"),
     uv_idea("106", "key: value ---", None, body=HOSTILE_BODY,
-            author=Person(key="x@example.com", name="{{ user }} <script>", email="X@Example.COM"),
+            author=uv_person("X@Example.COM", "{{ user }} <script>"),
             voters=(uv_person("voter@example.com", "<b>{{ voter }}</b>", "key: value"),),
             tags=("---", "<script>", "{{ tag }}"), response="- a\n---\nb: c"),
     uv_idea("108", "Bulk edit", date(2025, 5, 1), author=uv_person("hal@hooli.example", "Hal"),
@@ -309,6 +314,7 @@ USERVOICE_IDEAS = [
 ]
 USERVOICE_UNMAPPED = [
     ("row 14", "no ideaId"),
+    ("row 15", "ideaId '<script>' is not an idea number"),
     ("idea 106", "status 'Gathering feedback' read as open"),
     ("idea 106", "createdTimestamp '31/12/2024' is not a date: left empty"),
     ("idea 106", "votersCount '12 votes' is not a number: left empty"),
@@ -375,6 +381,14 @@ def test_what_is_not_a_date(written: str) -> None:
     notes: cells.Notes = []
     assert cells.date_cell(written, "row 2", "created", notes) is None
     assert notes == ([] if not written else [("row 2", f"created {written!r} is not a date: left empty")])
+
+
+def test_an_email_key_holds_no_address() -> None:
+    key = cells.email_key(" Ana@Acme.example ")
+    assert key == cells.email_key("ana@acme.example") != cells.email_key("ana@acme.example.org")
+    assert "ana" not in key and "@" not in key
+    assert [cells.token(raw) for raw in ("5f2a9c", " 12 ", "a-b_c.d:e", "../x", "a/b", "", "x" * 101)] == [
+        "5f2a9c", "12", "a-b_c.d:e", "", "", "", ""]
 
 
 def test_numbers_headers_and_lists() -> None:

@@ -140,9 +140,13 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _id(value: Any) -> str:
-    """An id from an object's `id` or the id itself."""
+def _raw_id(value: Any) -> str:
     return cells.one_line(cells.text(value.get("id") if isinstance(value, dict) else value))
+
+
+def _id(value: Any) -> str:
+    """An id from an object's `id` or the id itself; nothing when it is not one."""
+    return cells.token(_raw_id(value))
 
 
 def _companies(items: list[Any]) -> Companies:
@@ -160,7 +164,7 @@ def _person(user: Any, companies: Companies) -> Person | None:
     is their organisation."""
     user = _obj(user)
     name, email = cells.one_line(cells.text(user.get("name"))), cells.one_line(cells.text(user.get("email")))
-    key = _id(user) or email.casefold() or name
+    key = _id(user) or (cells.email_key(email) if email else name)
     if not key:
         return None
     organisation, weight = "", None
@@ -184,7 +188,8 @@ def _idea(post: Any, number: int, companies: Companies, boards: bool, notes: cel
         return None
     post_id = _id(post)
     if not post_id:
-        notes.append((f"posts item {number}", "no id"))
+        raw = _raw_id(post)
+        notes.append((f"posts item {number}", f"id {cells.shown(raw)} is not a Canny id" if raw else "no id"))
         return None
     where = f"post {post_id}"
     title = cells.one_line(cells.text(post.get("title")))
@@ -254,7 +259,7 @@ def _with_voters(idea: Idea, people: list[Person]) -> Idea:
 
 def _add_voters(votes: list[Any], ideas: dict[str, Idea], companies: Companies, notes: cells.Notes) -> None:
     for number, vote in enumerate(votes, 1):
-        post_id = _id(_obj(vote).get("post")) or cells.one_line(cells.text(_obj(vote).get("postID")))
+        post_id = _id(_obj(vote).get("post")) or cells.token(cells.text(_obj(vote).get("postID")))
         voter = _person(_obj(vote).get("voter"), companies)
         if post_id not in ideas:
             notes.append((f"vote {number}", f"for {cells.shown(post_id) if post_id else 'no post'}, "

@@ -11,6 +11,7 @@ expected export at all is a `UsageError`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -33,6 +34,7 @@ _SPACE = re.compile(r"\s+")
 _ZIP = b"PK\x03\x04"
 # A cell may hold a whole document (a pasted log, a 1 MB description); csv's default limit is 128 kB.
 _FIELD_LIMIT = 64 * 1024 * 1024
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 # Before this, a date is a tool's placeholder for "none" (Go's zero time is year 1), not a real one.
 _FIRST_YEAR = 1970
 
@@ -50,6 +52,19 @@ def clean(text: str) -> str:
 def one_line(text: str) -> str:
     """Clean text on one line: a title or a name never holds a line break or a run of spaces."""
     return _SPACE.sub(" ", clean(text)).strip()
+
+
+def token(value: str) -> str:
+    """An id as tools write them (a number, a hex or UUID string), or nothing: an id may end up in a
+    record's source key or a file name, so it holds ASCII letters, digits and `_.:-` only."""
+    flat = one_line(value)
+    return flat if _TOKEN.fullmatch(flat) else ""
+
+
+def email_key(email: str) -> str:
+    """A person's key from their e-mail address without the address in it: the address belongs in
+    `Person.email` only, and a key may be written where an address may not."""
+    return "email-" + hashlib.sha256(one_line(email).casefold().encode("utf-8")).hexdigest()[:16]
 
 
 def text(value: object) -> str:

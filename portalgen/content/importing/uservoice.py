@@ -67,8 +67,8 @@ def read(path: Path) -> Reading:
     groups: dict[str, list[cells.Row]] = {}
     for row in table.rows:
         raw = row.get("ideaid")
-        if not raw:
-            notes.append((row.where, "no ideaId"))
+        if not raw or not _id(raw):
+            notes.append((row.where, f"ideaId {cells.shown(raw)} is not an idea number" if raw else "no ideaId"))
             continue
         groups.setdefault(_id(raw), []).append(row)
     for idea_id, rows in groups.items():
@@ -80,11 +80,11 @@ def read(path: Path) -> Reading:
 
 
 def _id(raw: str) -> str:
-    """`123`, `123.0` (a spreadsheet's number) and ` 123 ` are one idea."""
+    """`123`, `123.0` (a spreadsheet's number) and ` 123 ` are one idea; anything else is none."""
     try:
         return str(cells.to_int(raw))
     except (ValueError, OverflowError):
-        return cells.one_line(raw)
+        return ""
 
 
 def _idea(idea_id: str, row: cells.Row, notes: cells.Notes) -> Idea | None:
@@ -120,9 +120,9 @@ def _status(row: cells.Row, idea_id: str, where: str, notes: cells.Notes) -> tup
     """The idea's status, and the idea it was merged into (then it is a duplicate)."""
     if cells.one_line(row.get("moderationstate")).casefold() in HIDDEN:
         return "deleted", ""
-    parent = row.get(*PARENT)
-    if parent and _id(parent) != idea_id:
-        return "duplicate", _id(parent)
+    parent = _id(row.get(*PARENT))
+    if parent and parent != idea_id:
+        return "duplicate", parent
     written = cells.one_line(row.get("publicstatusname"))
     status = STATUSES.get(written.casefold())
     if status is None:
@@ -134,7 +134,7 @@ def _status(row: cells.Row, idea_id: str, where: str, notes: cells.Notes) -> tup
 def _person(name: str, email: str, organisation: str) -> Person | None:
     """Someone named by a row; keyed by e-mail (the same person in every export), else by name."""
     name, email, organisation = cells.one_line(name), cells.one_line(email), cells.one_line(organisation)
-    key = email.casefold() or name
+    key = cells.email_key(email) if email else name
     if not key:
         return None
     return Person(key=key, name=name, organisation=organisation, email=email)
