@@ -10,14 +10,21 @@ it could not read with where it is; only a file that is not the export at all is
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from portalgen.content.importing import canny, cells, fider, uservoice
-from portalgen.content.importing.ideas import Idea, Person
+from portalgen.content.importing.ideas import Idea, Person, Reading
 from portalgen.content.problems import UsageError
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "import"
@@ -400,3 +407,59 @@ def test_numbers_headers_and_lists() -> None:
     assert cells.split_list('["a", "b, c", ""]') == ("a", "b, c")
     assert cells.split_list("UI; ui,\nMobile ,, [x") == ("UI", "Mobile", "[x")
     assert cells.shown("x" * 100) == repr("x" * 39 + "…")
+
+
+# Whatever the cells hold, a reader reads: it never raises on a row (a UsageError is for a file that is
+# not the export at all), and every idea it keeps has a one-line title with no control character.
+
+CELL = st.one_of(st.text(max_size=30), st.sampled_from(["", "-1", "1e400", "nan", "[1", "9" * 30, "duplicate", "1"]))
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def read_or_refuse(read: Callable[[Path], Reading], path: Path) -> None:
+    try:
+        reading = read(path)
+    except UsageError:
+        return
+    for idea in reading.ideas:
+        assert idea.title == cells.one_line(idea.title) != ""
+        assert "\x00" not in idea.body + idea.response + "".join(idea.tags)
+
+
+@FUZZ
+@given(st.lists(st.lists(CELL, max_size=16), max_size=6), st.sampled_from([fider, uservoice]))
+def test_readers_take_any_cells(rows: list[list[str]], source: ModuleType) -> None:
+    head = ["number", "title", "description", "created_at", "created_by", "votes_count", "status", "responded_at",
+            "original_number", "tags"]
+    if source is uservoice:
+        head = ["ideaId", "ideaTitle", "ideaDescription", "ideaCreatorName", "ideaCreatorEmailAddress", "labels",
+                "publicStatusName", "votersCount", "createdTimestamp", "userName", "userEmailAddress", "parentIdeaId"]
+    text = io.StringIO()
+    csv.writer(text).writerows([head, *rows])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(text.getvalue().encode("utf-8", "surrogatepass"))
+        read_or_refuse(source.read, path)
+
+
+JSON = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), CELL),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+                        st.sampled_from(["id", "title", "post", "name", "companies", "status", "created", "value",
+                                         "posts", "changeComment", "publishedAt", "monthlySpend", "voter"]),
+                        inner, max_size=4), max_leaves=12)
+POST = st.fixed_dictionaries({"id": st.one_of(st.sampled_from(["a", "b", "c"]), JSON), "title": CELL}, optional={
+    "status": CELL, "author": JSON, "tags": JSON, "score": JSON, "created": CELL, "board": JSON,
+    "mergeHistory": st.lists(st.fixed_dictionaries({"post": st.fixed_dictionaries({
+        "id": st.sampled_from(["a", "b", "c", "d"]), "title": CELL})}), max_size=3)})
+
+
+@FUZZ
+@given(st.lists(st.one_of(POST, JSON), max_size=5), st.lists(JSON, max_size=3), st.lists(JSON, max_size=3),
+       st.lists(JSON, max_size=3), st.lists(JSON, max_size=3))
+def test_canny_takes_any_values(posts: list[object], changes: list[object], entries: list[object],
+                                companies: list[object], votes: list[object]) -> None:
+    export = {"posts": posts, "statusChanges": changes, "changelog": entries, "companies": companies, "votes": votes}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "canny.json"
+        path.write_text(json.dumps(export), encoding="utf-8")
+        read_or_refuse(canny.read, path)
