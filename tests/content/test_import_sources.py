@@ -120,7 +120,7 @@ def test_a_file_that_is_not_utf8_is_read_as_windows_1252(tmp_path: Path) -> None
     export.write_bytes("number,title,status\n1,Café – menu,open\n".encode("cp1252"))
     reading = fider.read(export)
     assert [idea.title for idea in reading.ideas] == ["Café – menu"]
-    assert reading.unmapped == [("file", "not UTF-8: read as Windows-1252")]
+    assert reading.unmapped == [("posts.csv", "not UTF-8: read as Windows-1252")]
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -458,7 +458,8 @@ POST = st.fixed_dictionaries({"id": st.one_of(st.sampled_from(["a", "b", "c"]), 
        st.lists(JSON, max_size=3), st.lists(JSON, max_size=3))
 def test_canny_takes_any_values(posts: list[object], changes: list[object], entries: list[object],
                                 companies: list[object], votes: list[object]) -> None:
-    export = {"posts": posts, "statusChanges": changes, "changelog": entries, "companies": companies, "votes": votes}
+    export = {"posts": posts, "statusChanges": changes, "changelog": entries, "companies": companies, "votes": votes,
+              "entries": None}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "canny.json"
         path.write_text(json.dumps(export), encoding="utf-8")

@@ -110,7 +110,7 @@ def _lists(path: Path, notes: cells.Notes) -> dict[str, list[Any]]:
         data = {"posts": data}
     if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
         raise UsageError(f"{path} has no list of posts: expected {EXPECTED}")
-    return {name: _array(data, path, keys) if any(k in data for k in keys) else []
+    return {name: _array(data, path, keys) if any(data.get(k) is not None for k in keys) else []
             for name, (_, keys) in LISTS.items()}
 
 

@@ -199,7 +199,7 @@ def read_text(path: Path, expected: str, notes: Notes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        notes.append(("file", "not UTF-8: read as Windows-1252"))
+        notes.append((path.name, "not UTF-8: read as Windows-1252"))
         return data.decode("cp1252", errors="replace")
 
 
