@@ -34,6 +34,7 @@ _SPACE = re.compile(r"\s+")
 _ZIP = b"PK\x03\x04"
 # A cell may hold a whole document (a pasted log, a 1 MB description); csv's default limit is 128 kB.
 _FIELD_LIMIT = 64 * 1024 * 1024
+# Ids as the tools write them: numbers, hex, UUIDs. Never a path, a space or markup.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 # Before this, a date is a tool's placeholder for "none" (Go's zero time is year 1), not a real one.
 _FIRST_YEAR = 1970
