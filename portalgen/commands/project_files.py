@@ -69,7 +69,7 @@ def checked_requirement(spec: str | None) -> str:
                          "cannot hold safely; a pip requirement never needs them")
     if spec.startswith("-"):
         raise UsageError(f"--install {spec!r} is a pip option, not a requirement; to install from your own "
-                         "index, set PIP_INDEX_URL in the workflow (docs/deploy.md)")
+                         "index, set PIP_INDEX_URL in the workflow (docs/installing.md)")
     return spec
 
 
