@@ -12,6 +12,7 @@ Used by .github/workflows/release.yml and by tests/test_release.py. Exit 1 with 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import tarfile
 import tomllib
@@ -30,6 +31,9 @@ def _expected(folder: str, prefix: str) -> set[str]:
 def problems(dist: Path, tag: str | None = None) -> list[str]:
     version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
     found: list[str] = []
+    code = re.search(r'^__version__ = "([^"]+)"', (ROOT / "portalgen/__init__.py").read_text("utf-8"), re.M)
+    if code is None or code.group(1) != version:
+        found.append(f"portalgen/__init__.py's __version__ is not {version}, the version in pyproject.toml")
     if tag is not None and tag.removeprefix("v") != version:
         found.append(f"tag {tag} does not match the version in pyproject.toml ({version})")
     wheels = sorted(dist.glob(f"portalgen-{version}-*.whl"))
