@@ -243,3 +243,14 @@ def test_nothing_open(tmp_path: Path) -> None:
     assert t.themes == [] and all(v == [] for v in t.decided.values())
     assert "nothing open" in triage_formats.render(t, "text")
     html5lib.parse(triage_formats.render(t, "html"))
+
+
+def test_weights_never_reach_the_site(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portalgen.pipeline.building import build
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1772323200")  # 2026-03-01, the day of the fixture
+    build(project)
+    published = b"".join(p.read_bytes() for p in (project / "site").rglob("*") if p.is_file())
+    assert b"Acme Health" in published  # named: the site is really there
+    for shown in (b"120000", b"120,000", b"170010", b"170,010", b"weight 50"):
+        assert shown not in published
