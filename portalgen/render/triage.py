@@ -174,7 +174,7 @@ body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:75rem;paddin
 .warning{background:#fff3cd;border:1px solid #e0c36a;padding:.5rem .75rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4}td.n{text-align:right;white-space:nowrap}.private{color:#8a1c1c}
+th{background:#f4f4f4}td.n{text-align:right;white-space:nowrap}td.d{white-space:nowrap}.private{color:#8a1c1c}
 code{font-size:90%}
 """
 
@@ -220,7 +220,7 @@ def format_html(triage: Triage) -> str:
     for theme in triage.themes:
         out += ['<section class="theme">', f"<h3>{_e(_theme_name(theme))}</h3>", f"<p>{_e(_summary(theme.demand))}</p>"]
         out += _table(_OPEN_HEAD, [
-            f"<tr><td>{i.date.isoformat()}</td><td class=\"n\">{i.days_open}</td><td>{_e(i.status)}</td>"
+            f"<tr><td class=\"d\">{i.date.isoformat()}</td><td class=\"n\">{i.days_open}</td><td>{_e(i.status)}</td>"
             f"{_title_cell(i.title, _open_detail(i), i.private)}{_cells(i.demand)}</tr>" for i in theme.items])
         out.append("</section>")
     out += ["</section>", '<section id="decided">', "<h2>Decided, not shipped yet, by priority</h2>"]
@@ -230,8 +230,9 @@ def format_html(triage: Triage) -> str:
             out.append("<p>None.</p>")
             continue
         out += _table(_DECIDED_HEAD, [
-            f"<tr><td>{d.date.isoformat()}</td><td>{_e(d.outcome)}</td>{_title_cell(d.title, d.path, d.private)}"
-            f"<td>{_e(', '.join(d.feedback))}</td>{_cells(d.demand)}</tr>" for d in entries])
+            f"<tr><td class=\"d\">{d.date.isoformat()}</td><td>{_e(d.outcome)}</td>"
+            f"{_title_cell(d.title, d.path, d.private)}<td>{_e(', '.join(d.feedback))}</td>{_cells(d.demand)}</tr>"
+            for d in entries])
     out += ["</section>", "</main>", "</body>", "</html>", ""]
     return "\n".join(out)
 
