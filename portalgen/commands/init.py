@@ -13,6 +13,7 @@ import click
 from portalgen import __version__
 from portalgen.commands.authoring import Refused, clean_text, yaml_text
 from portalgen.commands.console import display_path, print_refusal, say
+from portalgen.commands.project_files import checked_requirement, editor_files, pip_install_line
 from portalgen.content.problems import Problem, Problems, UsageError
 from portalgen.output.writing import WriteError
 from portalgen.pipeline.clock import build_date
@@ -47,8 +48,10 @@ def _blocker(directory: Path, rel: str) -> str | None:
 
 
 def init_project(directory: Path, title: str | None = None, base_url: str | None = None,
-                 today: date | None = None) -> list[Path]:
-    """Create a portal project in `directory`: example content, .gitignore, README, CI workflow.
+                 today: date | None = None, install: str | None = None) -> list[Path]:
+    """Create a portal project in `directory`: example content, .gitignore, README, CI workflow, editor set-up.
+
+    `install` is the pip requirement the workflow and README install (default portalgen==<this version>).
 
     Refuses (writing nothing) if any of those files already exists.
     """
@@ -56,16 +59,19 @@ def init_project(directory: Path, title: str | None = None, base_url: str | None
     today = today or build_date()  # the example content may not be dated after the day check holds it to
     title = clean_text(title, "the title") if title is not None else DEFAULT_TITLE
     base_url = _checked_base_url(base_url or DEFAULT_BASE_URL)
+    requirement = checked_requirement(install)
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory} exists and is not a folder")
     values = {
         "title": title, "title_yaml": yaml_text(title), "base_url_yaml": yaml_text(base_url),
-        "version": __version__, "joined": (today - timedelta(days=60)).isoformat(),
+        "version": __version__, "requirement": requirement, "install_run": pip_install_line(requirement),
+        "joined": (today - timedelta(days=60)).isoformat(),
         "said": (today - timedelta(days=30)).isoformat(),
         "decided": (today - timedelta(days=21)).isoformat(), "shipped": today.isoformat(),
     }
     planned = {rel: string.Template(src.read_text("utf-8")).substitute(values)
                for rel, src in _skeleton_files().items()}
+    planned.update(editor_files())  # generated from the installed portalgen, so never out of step with it
     _refuse_clashes(directory, planned)
     return _write_project(directory, planned)
 
@@ -143,15 +149,19 @@ def _write_failure(exc: OSError, directory: Path) -> Refused | WriteError:
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", help='Portal title (default "You said, we did"); change it later in portal.yaml.')
 @click.option("--base-url", help="Where the site will be published, e.g. https://owner.github.io/repo/.")
-def init(directory: Path, title: str | None, base_url: str | None) -> None:
+@click.option("--install", "install", metavar="SPEC",
+              help="The pip requirement the CI workflow and README install, e.g. a git URL or a wheel path "
+                   "(default: portalgen==<this version>).")
+def init(directory: Path, title: str | None, base_url: str | None, install: str | None) -> None:
     """Create a portal project in DIRECTORY (default: here).
 
     Writes content/ with portal.yaml and one example of each kind of record, a .gitignore, a
-    README for editors and a GitHub Actions workflow that checks pull requests and deploys main
-    to GitHub Pages. Refuses to overwrite any file.
+    README for editors, a GitHub Actions workflow that checks pull requests and deploys main
+    to GitHub Pages, and editor settings (JSON Schemas for VS Code's YAML extension).
+    Refuses to overwrite any file.
     """
     try:
-        created = init_project(directory, title=title, base_url=base_url)
+        created = init_project(directory, title=title, base_url=base_url, install=install)
     except Refused as exc:
         print_refusal(exc.problems)
     root = directory.absolute()

@@ -42,6 +42,7 @@ class Customer:
     other_names: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()  # from `private`: never published
     addresses: tuple[str, ...] = ()  # `private.email`, where its digest goes: never published
+    weight: float | None = None  # `private.weight`, for `report --triage` only: never published
 
     @property
     def named(self) -> bool:

@@ -7,6 +7,7 @@ The kinds of record that use them are registered in kinds.py.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,6 +92,15 @@ def contact_addresses(private: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def private_weight(private: Any) -> float | None:
+    """A customer's `private.weight` (annual revenue, seats, …): what `report --triage` weighs demand
+    by. A number or nothing: a weight written as text is not guessed at."""
+    weight = private.get("weight") if isinstance(private, dict) else None
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+        return None
+    return float(weight)
+
+
 def _public(visibility: str | None) -> bool:
     return (visibility or "public") == "public"
 
@@ -170,10 +180,11 @@ CUSTOMER = (
     Field("people", "people", help="list of {name, role, credit}", doc="Contacts at the organisation",
           example='\n  - {name: "Ana Ruiz", role: "CTO", credit: anonymous}'),
     Field("private", "any", attr="emails", convert=lambda value: tuple(sorted(set(_emails_in(value)))),
-          also=(("addresses", contact_addresses),),
+          also=(("addresses", contact_addresses), ("weight", private_weight)),
           help="anything; never published",
           doc="Internal notes, never published. `email:` under it (`ana@globex.example`, `\"Ana Ruiz "
-              "<ana@globex.example>\"` or a list of them) is where `portalgen digest` sends the customer's news. "
+              "<ana@globex.example>\"` or a list of them) is where `portalgen digest` sends the customer's news; "
+              "`weight:` (a number, e.g. annual revenue) weighs its demand in `portalgen report --triage`. "
               "When the customer is anonymous, every e-mail address in it, and its domain, is protected like "
               "its name", default="—", example='\n  email: ""'),
 )

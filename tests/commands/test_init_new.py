@@ -24,6 +24,9 @@ INIT_FILES = {
     ".gitignore", "README.md", ".github/workflows/portal.yml", "content/portal.yaml",
     "content/customers/example-customer.yaml", "content/feedback/export-reports-to-csv.md",
     "content/decisions/plan-csv-export.md", "content/changes/csv-export.md",
+    # Editor set-up (tests/commands/test_init_editor_install.py): schemas and VS Code settings.
+    ".vscode/settings.json", ".vscode/extensions.json",
+    *(f".portalgen/schema/{kind}.schema.json" for kind in ("portal", "customer", "feedback", "decision", "change")),
 }
 
 
@@ -173,7 +176,7 @@ def test_init_creates_missing_parent_folders(run: Run, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("existing", ["README.md", ".gitignore", "content/portal.yaml",
                                       "content/feedback/export-reports-to-csv.md",
-                                      ".github/workflows/portal.yml"])
+                                      ".github/workflows/portal.yml", ".vscode/settings.json"])
 def test_init_refuses_to_overwrite_any_file(run: Run, tmp_path: Path, existing: str) -> None:
     target = tmp_path / existing
     target.parent.mkdir(parents=True, exist_ok=True)
