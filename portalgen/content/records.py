@@ -42,6 +42,7 @@ class Customer:
     other_names: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()  # from `private`: never published
     addresses: tuple[str, ...] = ()  # `private.email`, where its digest goes: never published
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: redirect pages (named customers only)
 
     @property
     def named(self) -> bool:
@@ -70,6 +71,7 @@ class Feedback:
     public: bool
     body: str
     line: int = 1
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ class Decision:
     public: bool
     body: str
     line: int = 1
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,7 @@ class Change:
     public: bool
     body: str
     line: int = 1
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
 
 
 @dataclass(frozen=True)
