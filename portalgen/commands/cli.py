@@ -19,6 +19,7 @@ from portalgen.commands.digest import digest
 from portalgen.commands.export import export
 from portalgen.commands.init import init
 from portalgen.commands.new import new
+from portalgen.commands.rename import rename
 from portalgen.commands.report import report
 from portalgen.commands.serve import serve
 from portalgen.content.problems import UsageError, printable
@@ -34,7 +35,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for verb in (check, build, serve, init, new, report, digest, export):
+for verb in (check, build, serve, init, new, rename, report, digest, export):
     cli.add_command(verb)
 
 
