@@ -18,6 +18,7 @@ from portalgen.commands.check import check
 from portalgen.commands.digest import digest
 from portalgen.commands.export import export
 from portalgen.commands.init import init
+from portalgen.commands.list_ import list_
 from portalgen.commands.new import new
 from portalgen.commands.rename import rename
 from portalgen.commands.report import report
@@ -35,7 +36,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for verb in (check, build, serve, init, new, rename, report, digest, export):
+for verb in (check, build, serve, init, new, list_, rename, report, digest, export):
     cli.add_command(verb)
 
 
