@@ -184,6 +184,7 @@ CUSTOMER = (
               "<ana@globex.example>\"` or a list of them) is where `portalgen digest` sends the customer's news. "
               "When the customer is anonymous, every e-mail address in it, and its domain, is protected like "
               "its name", default="—", example='\n  email: ""'),
+    ALIASES,
 )
 
 PERSON = (
