@@ -1,6 +1,6 @@
 """The `portalgen` command: the click group, its global options, and main(), which turns failures into exit codes.
 
-Each verb lives in a module of its own (check.py, build.py, serve.py, init.py, new.py, report.py,
+Each verb lives in a module of its own (check.py, build.py, serve.py, init.py, new.py, list_.py, rename.py, report.py,
 digest.py, export.py): thin glue that finds the project, calls the stages and writes the result.
 """
 
