@@ -82,15 +82,20 @@ def _edit(path: Path, dest: Path, keys: list[str], old: str, new: str, aliases: 
     if parts is None:
         raise Refused([Problem(rel, None, "cannot find the front matter to edit",
                                f"fix the file (portalgen check), or replace '{old}' by '{new}' in it by hand")])
+    if not yamledit.readable(parts.yaml):
+        raise Refused([Problem(rel, None, f"mentions '{old}', and its YAML cannot be read to edit it safely",
+                               "fix the file first (portalgen check says what is wrong), then run rename again")])
     body, count = yamledit.replace_slug(parts.yaml, keys, old, new)
     if aliases is not None:
         body = yamledit.set_aliases(body, aliases)
-    if body == parts.yaml and dest == path:
-        return None
+    # Read back even when nothing was edited: a reference written in a way the line edit does not
+    # know ("feedback": [...]) is then found, and named, instead of left dangling.
     if not yamledit.read_back(parts.yaml, body, keys, old, new, aliases):
         raise Refused([Problem(rel, None, f"cannot edit the references to '{old}' here safely",
                                f"replace '{old}' by '{new}' in it by hand (portalgen check finds them), "
                                "then run rename again")])
+    if body == parts.yaml and dest == path:
+        return None
     return Edit(path, dest, text, yamledit.Split(parts.head, body, parts.tail).text, count)
 
 

@@ -127,6 +127,12 @@ def _swapped(value: Any, old: str, new: str) -> Any:
     return value
 
 
+def readable(text: str) -> bool:
+    """Whether the YAML reads as a mapping: only then can an edit of it be proved."""
+    found = read_yaml(text.replace("\r\n", "\n"))
+    return not found.errors and isinstance(found.data, (dict, type(None)))
+
+
 def read_back(before: str, after: str, keys: Collection[str], old: str, new: str,
               aliases: list[str] | None) -> bool:
     """Whether `after` reads as `before` with `old` → `new` under `keys` (and `aliases:` set to
