@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,10 +12,18 @@ from typing import Any
 import click
 import yaml
 
-from portalgen.commands.authoring import Refused, clean_text, yaml_text
+from portalgen.commands.authoring import (
+    Refused,
+    clean_text,
+    not_after_today,
+    one_line,
+    split_tags,
+    yaml_flow,
+    yaml_text,
+)
 from portalgen.commands.console import display_path, print_problems, print_refusal
 from portalgen.commands.options import DATE, as_date
-from portalgen.content.fields import MAX_TAGS, choice_hint, did_you_mean
+from portalgen.content.fields import choice_hint, did_you_mean
 from portalgen.content.files import discover
 from portalgen.content.kinds import CUSTOMER, DECISION, Kind, find_kind
 from portalgen.content.kinds import KINDS as KIND_REGISTRY
@@ -29,7 +36,6 @@ from portalgen.output.writing import WriteError
 from portalgen.pipeline import building
 
 REVISIT_AFTER_DAYS = 91
-MAX_TAG = 60  # characters, as check allows
 _OUTCOME = next(f for f in DECISION.fields if f.name == "outcome")
 
 
@@ -93,28 +99,6 @@ def split_slugs(values: Iterable[str] | None) -> list[str]:
     return out
 
 
-def _dumped(value: Any) -> str:
-    """A value as the YAML dumper writes it, on one line: `[exports, "data quality"]`."""
-    text: str = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000)
-    return text.strip().removesuffix("...").strip()
-
-
-def split_tags(values: Iterable[str] | None) -> list[str]:
-    """`--tags a,b --tags c` → [a, b, c]: each one line of text, repeats (in any case) removed."""
-    out: list[str] = []
-    for value in values or ():
-        for part in value.split(","):
-            tag = " ".join("".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in part).split())
-            if len(tag) > MAX_TAG:
-                raise UsageError(f"--tags: '{tag[:30]}…' is longer than {MAX_TAG} characters; tags are short "
-                                 "themes, like exports")
-            if tag and tag.casefold() not in {t.casefold() for t in out}:
-                out.append(tag)
-    if len(out) > MAX_TAGS:
-        raise UsageError(f"--tags: {len(out)} tags; an item may have at most {MAX_TAGS}")
-    return out
-
-
 def _slug_list(slugs: Sequence[str]) -> str:
     def one(slug: str) -> str:
         return slug if yaml.safe_load(slug) == slug else yaml_text(slug)  # "2025", "true", dates
@@ -160,7 +144,7 @@ def _render(kind_name: str, title: str, today: date, options: Given) -> tuple[st
     given.update({key: _slug_list(slugs) for key, slugs in options.lists.items() if slugs})
     given.update({key: yaml_text(text) for key, text in options.texts.items() if text})
     if options.tags:
-        given["tags"] = _dumped(list(options.tags))
+        given["tags"] = yaml_flow(list(options.tags))
     if kind is DECISION:
         given["outcome"] = options.outcome or ""
         body, todo = _outcome_placeholders(given["outcome"], today, given, body)
@@ -231,9 +215,9 @@ def new_record(project: Path, kind: str, title: str, given: Given | None = None,
 
 def _options(kind: str, given: Given) -> Given:
     """The options with their slug lists split, checked against what the kind takes (UsageError)."""
-    texts = {key: _one_line(value, key) for key, value in given.texts.items()}
+    texts = {key: one_line(value, key) for key, value in given.texts.items()}
     options = Given(split_slugs(given.customers), split_slugs(given.feedback), split_slugs(given.decisions),
-                    given.outcome, given.slug, given.draft, _past(given.date), split_tags(given.tags),
+                    given.outcome, given.slug, given.draft, not_after_today(given.date), split_tags(given.tags),
                     texts["source"], texts["quote"], texts["segment"], given.named)
     # Each option and the key it writes: an option for another kind of record is a usage error.
     named = {("from", "from"): options.customers, ("feedback", "feedback"): options.feedback,
@@ -257,23 +241,6 @@ def _options(kind: str, given: Given) -> Given:
             hint = choice_hint(_OUTCOME, options.outcome, "--feedback " + ",".join(options.feedback))
             raise UsageError(f"--outcome '{options.outcome}' is not allowed: {hint}")
     return options
-
-
-def _one_line(value: str | None, option: str) -> str | None:
-    if value is None:
-        return None
-    if not value.strip():
-        raise UsageError(f"--{option} is empty: leave it out, or give it some text in quotes")
-    return clean_text(value, f"--{option}")
-
-
-def _past(day: date | None) -> date | None:
-    """--date as given, unless it is after today: check refuses what is dated in the future."""
-    today = building.build_date()
-    if day is not None and day > today:
-        raise UsageError(f"--date {day.isoformat()} is after today ({today.isoformat()}): a record says what "
-                         "happened, so date it on or before today")
-    return day
 
 
 def _slug(slug: str | None, title: str) -> str:
