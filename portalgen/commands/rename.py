@@ -223,6 +223,7 @@ def rename(kind: str, old: str, new: str, path: Path | None) -> None:
         done = rename_record(root, kind, old, new)
     except Refused as exc:
         print_refusal(exc.problems)
+    click.echo(display_path(done.new))  # stdout: the new file, as `new` prints the file it made
     say(f"✓ renamed {display_path(done.old)} → {display_path(done.new)}", "green")
     for edit in done.edits[1:]:
         say(f"  {display_path(edit.path)}: {edit.references} reference{'s' if edit.references != 1 else ''}")

@@ -79,6 +79,7 @@ def test_rename_updates_every_reference_and_keeps_the_old_address(run: Run, exam
     result = run("rename", "feedback", OLD, NEW, project)
     assert result.code == 0, result.err
     assert f"{OLD}.md → " in result.err and f"feedback/{OLD}/ redirects to feedback/{NEW}/" in result.err
+    assert Path(result.out.strip()).resolve() == (feedback / f"{NEW}.md").resolve()
 
     assert not (feedback / f"{OLD}.md").exists()
     renamed = front(feedback / f"{NEW}.md")
