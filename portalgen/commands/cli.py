@@ -1,6 +1,6 @@
 """The `portalgen` command: the click group, its global options, and main(), which turns failures into exit codes.
 
-Each verb lives in a module of its own (check.py, build.py, serve.py, init.py, new.py, report.py,
+Each verb lives in a module of its own (check.py, build.py, serve.py, init.py, new.py, list_.py, rename.py, report.py,
 digest.py, export.py): thin glue that finds the project, calls the stages and writes the result.
 """
 
@@ -18,7 +18,9 @@ from portalgen.commands.check import check
 from portalgen.commands.digest import digest
 from portalgen.commands.export import export
 from portalgen.commands.init import init
+from portalgen.commands.list_ import list_
 from portalgen.commands.new import new
+from portalgen.commands.rename import rename
 from portalgen.commands.report import report
 from portalgen.commands.serve import serve
 from portalgen.content.problems import UsageError, printable
@@ -34,7 +36,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for verb in (check, build, serve, init, new, report, digest, export):
+for verb in (check, build, serve, init, new, list_, rename, report, digest, export):
     cli.add_command(verb)
 
 

@@ -12,8 +12,17 @@ from typing import Any
 import click
 import yaml
 
-from portalgen.commands.authoring import Refused, clean_text, yaml_text
+from portalgen.commands.authoring import (
+    Refused,
+    clean_text,
+    not_after_today,
+    one_line,
+    split_tags,
+    yaml_flow,
+    yaml_text,
+)
 from portalgen.commands.console import display_path, print_problems, print_refusal
+from portalgen.commands.options import DATE, as_date
 from portalgen.content.fields import choice_hint, did_you_mean
 from portalgen.content.files import discover
 from portalgen.content.kinds import CUSTOMER, DECISION, Kind, find_kind
@@ -40,11 +49,22 @@ class Given:
     outcome: str | None = None
     slug: str | None = None
     draft: bool = False
+    date: date | None = None  # the record's date (a customer's `joined`); default: the build date
+    tags: Sequence[str] = ()
+    source: str | None = None
+    quote: str | None = None
+    segment: str | None = None
+    named: bool = False  # a customer's consent to be credited by name
 
     @property
     def lists(self) -> dict[str, Sequence[str]]:
         """The slug lists, by the key they are written under."""
         return {"from": self.customers, "feedback": self.feedback, "decisions": self.decisions}
+
+    @property
+    def texts(self) -> dict[str, str | None]:
+        """The one-line texts, by the key they are written under."""
+        return {"source": self.source, "quote": self.quote, "segment": self.segment}
 
 
 @dataclass
@@ -113,13 +133,18 @@ def _render(kind_name: str, title: str, today: date, options: Given) -> tuple[st
     """The new file's text and the TODOs it leaves for the author."""
     kind = KIND_REGISTRY[kind_name]
     todo: list[str] = []
-    given = {("name" if kind is CUSTOMER else "title"): yaml_text(title), "date": today.isoformat()}
+    dated = (options.date or today).isoformat()
+    given = {("name" if kind is CUSTOMER else "title"): yaml_text(title), "date": dated}
     body = kind.prompt
     if kind is CUSTOMER:
         del given["date"]
-        given["credit"] = "anonymous   # 'named' only with the organisation's consent to be named"
-        given["joined"] = today.isoformat()
+        given["credit"] = ("named   # the organisation agreed to be credited by name" if options.named
+                           else "anonymous   # 'named' only with the organisation's consent to be named")
+        given["joined"] = dated
     given.update({key: _slug_list(slugs) for key, slugs in options.lists.items() if slugs})
+    given.update({key: yaml_text(text) for key, text in options.texts.items() if text})
+    if options.tags:
+        given["tags"] = yaml_flow(list(options.tags))
     if kind is DECISION:
         given["outcome"] = options.outcome or ""
         body, todo = _outcome_placeholders(given["outcome"], today, given, body)
@@ -190,13 +215,19 @@ def new_record(project: Path, kind: str, title: str, given: Given | None = None,
 
 def _options(kind: str, given: Given) -> Given:
     """The options with their slug lists split, checked against what the kind takes (UsageError)."""
+    texts = {key: one_line(value, key) for key, value in given.texts.items()}
     options = Given(split_slugs(given.customers), split_slugs(given.feedback), split_slugs(given.decisions),
-                    given.outcome, given.slug, given.draft)
-    named = {"from": options.customers, "feedback": options.feedback, "decisions": options.decisions,
-             "outcome": options.outcome}
-    for option, value in named.items():
-        if value and option not in {f.name for f in KIND_REGISTRY[kind].fields}:
-            users = [k.folder for k in KIND_REGISTRY.values() if any(f.name == option for f in k.fields)]
+                    given.outcome, given.slug, given.draft, not_after_today(given.date), split_tags(given.tags),
+                    texts["source"], texts["quote"], texts["segment"], given.named)
+    # Each option and the key it writes: an option for another kind of record is a usage error.
+    named = {("from", "from"): options.customers, ("feedback", "feedback"): options.feedback,
+             ("decisions", "decisions"): options.decisions, ("outcome", "outcome"): options.outcome,
+             ("tags", "tags"): options.tags, ("source", "source"): options.source,
+             ("quote", "quote"): options.quote, ("segment", "segment"): options.segment,
+             ("named", "credit"): options.named}
+    for (option, key), value in named.items():
+        if value and key not in {f.name for f in KIND_REGISTRY[kind].fields}:
+            users = [k.folder for k in KIND_REGISTRY.values() if any(f.name == key for f in k.fields)]
             raise UsageError(f"--{option} is for {' and '.join(users)}, not for a {kind}")
     if kind == "feedback" and not options.customers:
         raise UsageError("new feedback needs --from CUSTOMER: the slug of the customer who said it "
@@ -294,6 +325,13 @@ def _verify_with_check(project: Path, target: Path, rel: str, text: str, kind: s
               "or already-available.")
 @click.option("--slug", help="File name without extension (default: made from the title).")
 @click.option("--draft", is_flag=True, help="Write draft: true, so it is not published yet.")
+@click.option("--date", type=DATE, metavar="YYYY-MM-DD", callback=as_date,
+              help="The record's date (customer: when it joined); default today. Never after today.")
+@click.option("--tags", multiple=True, metavar="T1,T2", help="feedback: its themes (several: --tags a,b or repeat).")
+@click.option("--source", help='feedback: where it was heard, e.g. "CAB meeting 2026-Q1".')
+@click.option("--quote", help="feedback: a short verbatim quote to feature.")
+@click.option("--segment", help='customer: its segment, e.g. "Healthcare" (how it is credited while anonymous).')
+@click.option("--named", is_flag=True, help="customer: write credit: named (only with its consent to be named).")
 @click.option("-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path),
               help="The portal project (default: the current folder).")
 def new(kind: str, title: str, project: Path | None, **options: Any) -> None:
@@ -303,7 +341,8 @@ def new(kind: str, title: str, project: Path | None, **options: Any) -> None:
     portalgen new feedback "Dark mode for dashboards" --from acme-health
     portalgen new decision "Yes: dark mode" --feedback dark-mode-for-dashboards --outcome planned
     portalgen new change "Dark mode" --decisions yes-dark-mode
-    portalgen new customer "Acme Health"
+    portalgen new customer "Acme Health" --segment Healthcare
+    portalgen new feedback "Bulk export" --from acme-health --date 2026-03-02 --tags exports --source "Interview"
     """
     root = building.find_project(project)
     try:

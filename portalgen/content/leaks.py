@@ -63,7 +63,8 @@ def protected(records: Records) -> list[Protected]:
 
 
 def _names_of(customer: Customer) -> Iterator[str]:
-    yield from (customer.name, *customer.other_names, customer.slug)
+    # Its old slugs too: a rename does not make the name it was filed under public.
+    yield from (customer.name, *customer.other_names, customer.slug, *customer.aliases)
     if customer.url:  # their web site's address names them as surely as their name
         yield customer.url
         yield (urlsplit(customer.url).hostname or "").removeprefix("www.")

@@ -43,6 +43,7 @@ class Customer:
     emails: tuple[str, ...] = ()  # from `private`: never published
     addresses: tuple[str, ...] = ()  # `private.email`, where its digest goes: never published
     weight: float | None = None  # `private.weight`, for `report --triage` only: never published
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: redirect pages (named customers only)
 
     @property
     def named(self) -> bool:
@@ -71,6 +72,7 @@ class Feedback:
     public: bool
     body: str
     line: int = 1
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Decision:
     public: bool
     body: str
     line: int = 1
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class Change:
     public: bool
     body: str
     line: int = 1
+    aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,14 @@ _PUBLISHING = (
           doc="Internal notes. Never checked, never published", default="—"),
 )
 
+# The slugs a record had before `portalgen rename`: the build keeps each old address working with a
+# redirect page. Not a reference, so it has no target kind; check refuses one that another record uses.
+ALIASES = Field("aliases", "slugs", help="old slugs of this record (written by portalgen rename)",
+                doc_type="list of slugs",
+                doc="Slugs this record had before [`portalgen rename`](#renaming-a-record). The build writes a "
+                    "redirect page at each old address, so links to it keep working",
+                default="none")
+
 PORTAL = (
     Field("title", "text", True, help="portal name",
           doc="Portal name. Used in page titles, the footer and the feed title. "
@@ -187,6 +195,7 @@ CUSTOMER = (
               "`weight:` (a number, e.g. annual revenue) weighs its demand in `portalgen report --triage`. "
               "When the customer is anonymous, every e-mail address in it, and its domain, is protected like "
               "its name", default="—", example='\n  email: ""'),
+    ALIASES,
 )
 
 PERSON = (
@@ -212,6 +221,7 @@ FEEDBACK = (
           example='"A short verbatim quote"'),
     Field("duplicate_of", "slug", target="feedback", help="slug of another feedback item",
           doc="This item says the same as another. See [Duplicates](#duplicates)"),
+    ALIASES,
     *_PUBLISHING,
 )
 
@@ -229,6 +239,7 @@ DECISION = (
           example='"What customers can do meanwhile."'),
     Field("revisit", "date", help="when we will look again (expected with deferred)",
           doc="When we will look again. Expected with `deferred`"),
+    ALIASES,
     *_PUBLISHING,
 )
 
@@ -243,6 +254,7 @@ CHANGE = (
           doc="Decisions this change delivers"),
     Field("feedback", "slugs", target="feedback", help="feedback slugs this change answers directly",
           doc="Feedback this change answers directly, without a formal decision"),
+    ALIASES,
     *_PUBLISHING,
 )
 

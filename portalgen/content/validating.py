@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portalgen.content import dates, placeholders, references
+from portalgen.content import aliases, dates, placeholders, references
 from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import BY_FOLDER, KINDS, Kind
@@ -127,6 +127,7 @@ def validate(loaded: LoadResult, memo: Memo | None = None, today: date | None = 
     # A file that could not be read still holds its slug: what refers to it is not wrong, the file is.
     claimed = {(BY_FOLDER[folder].name, slug) for folder, slug in loaded.problems.claimed() if folder in BY_FOLDER}
     references.check_references(records, raws, problems, memo.references if memo is not None else None, claimed)
+    aliases.check_aliases(records, raws, problems, claimed)
     if today is not None:
         dates.check_dates(records, raws, today, problems)
     if loaded.portal is not None and loaded.portal.data.get("base_url") in (None, ""):  # not a wrong one

@@ -12,7 +12,7 @@ from portalgen.content.problems import Problem
 from portalgen.model import urls
 from portalgen.model.items import Model
 from portalgen.render import feeds, portal_json, search_index
-from portalgen.render.spec import PageSpec
+from portalgen.render.spec import REDIRECT, PageSpec
 from portalgen.render.template_errors import template_problem
 from portalgen.render.tracking import Reads, TrackingEnvironment, identity
 
@@ -137,7 +137,9 @@ def site_files(model: Model, specs: list[PageSpec]) -> dict[str, bytes]:
         pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer, entries)
     pages[urls.SEARCH_INDEX] = search_index.render(model)
     if model.portal.base_url:
-        pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")])
+        # Neither the 404 page nor an old address (a redirect) is a page to index.
+        pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")
+                                                    and s.template != REDIRECT])
     pages[urls.ROBOTS] = feeds.robots(model)
     pages[urls.PORTAL_JSON] = portal_json.render(model)
     return pages

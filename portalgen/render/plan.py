@@ -16,7 +16,7 @@ from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import search_index, stats_page
 from portalgen.render.plaintext import plain_text
-from portalgen.render.spec import PER_PAGE, PageSpec, paginate
+from portalgen.render.spec import PER_PAGE, REDIRECT, PageSpec, paginate
 from portalgen.render.wording import quarter_months
 
 ROADMAP_COLUMN = 30
@@ -73,6 +73,7 @@ def page_specs(model: Model, excerpt: Excerpt = excerpt) -> Iterator[PageSpec]:
     summaries = quarters.summaries(model)  # once: the quarter pages and the stats page both show them
     yield from _quarter_specs(summaries)
     yield from stats_page.page_specs(model, summaries)
+    yield from _redirect_specs(model)
     yield PageSpec(urls.page("not-found"), "404.html", "Page not found", {}, "There is nothing at this address.")
 
 
@@ -180,6 +181,22 @@ def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpe
         yield PageSpec(urls.quarter(q.key), "quarter.html", f"You said, we did: {q.label}",
                        {"summary": summary, "limit": PER_PAGE},
                        f"What we heard, what we decided and what we shipped in {quarter_months(q)}.")
+
+
+def _redirect_specs(model: Model) -> Iterator[PageSpec]:
+    """A page at each old address (`aliases:`) of a published record, sending the reader on.
+
+    Only what has a page gets one: customers are in the model only when named, so an anonymous
+    customer's old slug is never published.
+    """
+    groups: tuple[tuple[str, Sequence[Any]], ...] = (
+        ("feedback", model.feedback), ("decision", model.decisions), ("change", model.changes),
+        ("customer", model.customers))
+    for kind, items in groups:
+        for item in items:
+            for alias in item.record.aliases:
+                yield PageSpec(urls.record(kind, alias), REDIRECT, "This page has moved",
+                               {"item": item, "kind": kind}, "This page has moved.")
 
 
 def _card_prototype() -> FeedbackItem:

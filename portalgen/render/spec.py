@@ -10,6 +10,7 @@ from typing import Any
 from portalgen.model import urls
 
 PER_PAGE = 50  # list pages are paginated so no page grows with the portal
+REDIRECT = "redirect.html"  # the template of a page at an old address (aliases:); never in the sitemap
 
 
 @dataclass(frozen=True)
