@@ -1,0 +1,207 @@
+"""From ideas to the records they become: customers, feedback, decisions, changes.
+
+What a record says is decided here, once, from the export alone; `writer` then finds what an
+earlier import made and merges. References between the new records are `Ref`s (kind and import key)
+until the writer knows every slug.
+
+Nobody is named by accident: an anonymous customer is called "GitHub user 1a2b3c" (the login, the
+e-mail and the real name go under `private:`), and the identities of anonymous authors are taken out
+of every imported text, so `check`'s leak lint and the build's output guard have nothing to find.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from portalgen.content.importing.ideas import Idea, Person, Reading
+from portalgen.content.placeholders import fill_in
+
+TOOLS = {"github": "GitHub", "fider": "Fider", "canny": "Canny", "uservoice": "UserVoice", "csv": "Spreadsheet"}
+DECIDED = {"under-review": "Considering", "planned": "Planned", "in-progress": "In progress", "declined": "No",
+           "deferred": "Not now", "already-available": "Already possible"}
+NEEDS_REASON = ("declined", "deferred", "already-available")  # never published without their text
+WITHHELD = "a customer"
+MAX_TITLE = 200
+MAX_TAG = 60
+MAX_TAGS = 20
+MAX_BODY = 200_000  # characters; a record file may hold 1 MiB
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a record this import makes (or made before), by its import key."""
+
+    kind: str
+    key: str
+
+
+@dataclass
+class Planned:
+    kind: str  # customer, feedback, decision, change
+    key: str  # the id in the source, unique within the kind: what `private.imported.id` remembers
+    source: str
+    title: str  # what the slug is made from, the first time
+    fields: dict[str, Any]  # front matter, without `private`; values may hold Refs
+    private: dict[str, Any] = field(default_factory=dict)  # besides `imported`
+    body: str = ""
+    where: str = ""
+    draft_reason: str = ""  # why it is a draft the editor must finish
+
+
+@dataclass
+class Plan:
+    records: list[Planned] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
+
+
+def plan(reading: Reading, named: bool, today: date) -> Plan:
+    result = Plan(skipped=list(reading.unmapped))
+    ideas = []
+    for idea in reading.ideas:
+        late = [d for d in (idea.created, idea.responded, idea.closed) if d and d > today]
+        if idea.status == "deleted":
+            result.skipped.append((idea.where, "deleted in its tool: skipped"))
+        elif idea.created is None:
+            result.skipped.append((idea.where, "no date: skipped"))
+        elif late:
+            result.skipped.append((idea.where, f"dated {late[0].isoformat()}, after today: skipped"))
+        else:
+            ideas.append(idea)
+    scrub = _Scrubber([] if named else [p for i in ideas for p in _people(i)])
+    customers: dict[str, Planned] = {}
+    ids = {i.id for i in ideas}
+    originals = _duplicates(ideas, ids)
+    for idea in ideas:
+        froms = []
+        for person in _people(idea) or [Person(key="(unknown)")]:
+            made = _customer(person, idea.source, named)
+            customers.setdefault(made.key, made)
+            if made.key not in froms:
+                froms.append(made.key)
+        result.records += _records(idea, [Ref("customer", k) for k in froms], originals.get(idea.id, ""), scrub)
+        if idea.duplicate_of and idea.id not in originals:
+            result.skipped.append((idea.where, f"duplicate of '{idea.duplicate_of}', which is not in this export: "
+                                               "imported without duplicate_of"))
+    result.records[:0] = customers.values()
+    return result
+
+
+def _people(idea: Idea) -> list[Person]:
+    return [p for p in (idea.author, *idea.voters) if p is not None]
+
+
+def _duplicates(ideas: list[Idea], ids: set[str]) -> dict[str, str]:
+    """Idea id → the id of its original, when that is in the export; a circle loses its last link."""
+    links = {i.id: i.duplicate_of for i in ideas if i.duplicate_of and i.duplicate_of in ids and i.duplicate_of != i.id}
+    for start in list(links):
+        seen, at = {start}, start
+        while at in links:
+            at = links[at]
+            if at in seen:
+                del links[start]
+                break
+            seen.add(at)
+    return links
+
+
+def _customer(person: Person, source: str, named: bool) -> Planned:
+    tool = TOOLS.get(source, source)
+    private: dict[str, Any] = {}
+    if person.organisation.strip():
+        key = "org:" + " ".join(person.organisation.casefold().split())
+        name = one_line(person.organisation)
+        people = {k: v for k, v in (("name", person.name), ("login", person.login), ("email", person.email)) if v}
+        if people:
+            private["people"] = [{k: one_line(v) for k, v in people.items()}]
+    else:
+        key = "person:" + person.key
+        real = one_line(person.name or person.login)
+        name = real if named and real else f"{tool} user {hashlib.sha256(key.encode()).hexdigest()[:6]}"
+        private.update({k: one_line(v) for k, v in (("name", person.name), ("login", person.login),
+                                                      ("email", person.email)) if v})
+    if person.weight is not None:
+        private["weight"] = person.weight
+    fields: dict[str, Any] = {"name": name}
+    if person.segment.strip():
+        fields["segment"] = one_line(person.segment)[:MAX_TITLE]
+    fields["credit"] = "named" if named else "anonymous"
+    return Planned("customer", key, source, name, fields, private, where=key)
+
+
+def _records(idea: Idea, froms: list[Ref], original: str, scrub: _Scrubber) -> list[Planned]:
+    title = scrub(one_line(idea.title))[:MAX_TITLE].strip() or f"{TOOLS.get(idea.source, idea.source)} {idea.id}"
+    tags = [t for t in dict.fromkeys(scrub(one_line(t))[:MAX_TAG].strip() for t in idea.tags) if t][:MAX_TAGS]
+    feedback: dict[str, Any] = {"title": title, "date": idea.created, "from": froms,
+                                "source": TOOLS.get(idea.source, idea.source)}
+    if tags:
+        feedback["tags"] = tags
+    if original:
+        feedback["duplicate_of"] = Ref("feedback", original)
+    private: dict[str, Any] = {}
+    if idea.votes is not None:
+        private["votes"] = idea.votes
+    if idea.url:
+        private["url"] = one_line(idea.url)
+    out = [Planned("feedback", idea.id, idea.source, title, feedback, private, scrub(markdown(idea.body)), idea.where)]
+    response = scrub(markdown(idea.response))
+    when = idea.responded or idea.closed or idea.created
+    if idea.status in DECIDED:
+        decision: dict[str, Any] = {"title": f"{DECIDED[idea.status]}: {title}"[:MAX_TITLE], "date": when,
+                                    "feedback": [Ref("feedback", idea.id)], "outcome": idea.status}
+        reason = ""
+        if idea.status in NEEDS_REASON and not response:
+            decision["draft"] = True
+            response = fill_in("why we said no, in words the customer will understand" if idea.status == "declined"
+                               else "why not now, and what would change our mind" if idea.status == "deferred"
+                               else "how to do this today, step by step")
+            reason = f"{idea.status} without a response in the export"
+        out.append(Planned("decision", idea.id, idea.source, decision["title"], decision, {}, response,
+                           idea.where, reason))
+    elif idea.status == "completed":
+        change: dict[str, Any] = {"title": title, "date": idea.closed or idea.responded or idea.created}
+        if idea.version.strip():
+            change["version"] = one_line(idea.version)[:MAX_TAG]
+        change["feedback"] = [Ref("feedback", idea.id)]
+        out.append(Planned("change", idea.id, idea.source, title, change, {}, response, idea.where))
+    return out
+
+
+def one_line(text: str) -> str:
+    """Printable text on one line: control and format characters and line breaks become spaces."""
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    return " ".join(kept.split())
+
+
+def markdown(text: str) -> str:
+    """A body as a record can hold it: line breaks normalised, control characters (NUL …) removed,
+    and cut at MAX_BODY characters, saying so."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    if len(text) > MAX_BODY:
+        text = text[:MAX_BODY].rstrip() + "\n\n*(cut short on import)*"
+    return text
+
+
+class _Scrubber:
+    """Takes the names, logins and e-mail addresses (and their domains) of anonymous authors and
+    voters out of a text: the leak lint would refuse them, and they were never ours to publish."""
+
+    def __init__(self, people: list[Person]) -> None:
+        names: set[str] = set()
+        for person in people:
+            names.update(n for n in (person.name, person.login, person.organisation, person.email) if n)
+            if "@" in person.email:
+                names.add(person.email.rpartition("@")[2])
+        words = [w for w in (re.findall(r"[^\W_]+", n) for n in names) if len("".join(w)) >= 2]
+        words.sort(key=lambda w: -len("".join(w)))  # the longest first: "Acme Health" before "Acme"
+        self.pattern = re.compile(
+            r"@?(?<![^\W_])(?:" + "|".join(r"[\W_]*".join(map(re.escape, w)) for w in words) + r")(?![^\W_])",
+            re.IGNORECASE) if words else None
+
+    def __call__(self, text: str) -> str:
+        return self.pattern.sub(WITHHELD, text) if self.pattern and text else text
