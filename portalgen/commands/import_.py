@@ -86,7 +86,7 @@ def report(outcome: Outcome, dry_run: bool) -> None:
         if action.verb == "unchanged":
             continue
         detail = f" ({', '.join(action.changed)})" if action.changed else ""
-        click.echo(f"{words[action.verb]} {display_path(action.path)}{detail}  [{action.where}]")
+        say(f"{words[action.verb]} {display_path(action.path)}{detail}  [{action.where}]", err=False)
     for action in outcome.actions:
         for name in action.conflicts:
             say(f"conflict: {display_path(action.path)}: '{name}' was edited here and has changed in the export "

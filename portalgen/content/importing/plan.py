@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any
 
 from portalgen.content.importing.ideas import Idea, Person, Reading
-from portalgen.content.placeholders import fill_in
+from portalgen.content.placeholders import fill_in, only_placeholder
 
 TOOLS = {"github": "GitHub", "fider": "Fider", "canny": "Canny", "uservoice": "UserVoice", "csv": "Spreadsheet"}
 DECIDED = {"under-review": "Considering", "planned": "Planned", "in-progress": "In progress", "declined": "No",
@@ -79,14 +79,18 @@ def plan(reading: Reading, named: bool, today: date) -> Plan:
     for idea in ideas:
         froms = []
         for person in _people(idea) or [Person(key="(unknown)")]:
-            made = _customer(person, idea.source, named)
+            made = _customer(person, idea.source, named, idea.where)
             customers.setdefault(made.key, made)
             if made.key not in froms:
                 froms.append(made.key)
-        result.records += _records(idea, [Ref("customer", k) for k in froms], originals.get(idea.id, ""), scrub)
+        result.records += _records(idea, [Ref("customer", k) for k in froms], originals.get(idea.id, ""), scrub,
+                                   result.skipped)
         if idea.duplicate_of and idea.id not in originals:
-            result.skipped.append((idea.where, f"duplicate of '{idea.duplicate_of}', which is not in this export: "
-                                               "imported without duplicate_of"))
+            result.skipped.append((idea.where, f"duplicate of '{one_line(idea.duplicate_of)}', which is not in "
+                                               "this export: imported without duplicate_of"))
+        elif idea.status == "duplicate" and not idea.duplicate_of:
+            result.skipped.append((idea.where, "a duplicate, but the export does not say of which item: imported "
+                                               "without duplicate_of (set it by hand)"))
     result.records[:0] = customers.values()
     return result
 
@@ -109,7 +113,7 @@ def _duplicates(ideas: list[Idea], ids: set[str]) -> dict[str, str]:
     return links
 
 
-def _customer(person: Person, source: str, named: bool) -> Planned:
+def _customer(person: Person, source: str, named: bool, where: str) -> Planned:
     tool = TOOLS.get(source, source)
     private: dict[str, Any] = {}
     if person.organisation.strip():
@@ -130,10 +134,11 @@ def _customer(person: Person, source: str, named: bool) -> Planned:
     if person.segment.strip():
         fields["segment"] = one_line(person.segment)[:MAX_TITLE]
     fields["credit"] = "named" if named else "anonymous"
-    return Planned("customer", key, source, name, fields, private, where=key)
+    return Planned("customer", key, source, name, fields, private, where=f"who raised {where}")
 
 
-def _records(idea: Idea, froms: list[Ref], original: str, scrub: _Scrubber) -> list[Planned]:
+def _records(idea: Idea, froms: list[Ref], original: str, scrub: _Scrubber,
+             notes: list[tuple[str, str]]) -> list[Planned]:
     title = scrub(one_line(idea.title))[:MAX_TITLE].strip() or f"{TOOLS.get(idea.source, idea.source)} {idea.id}"
     tags = [t for t in dict.fromkeys(scrub(one_line(t))[:MAX_TAG].strip() for t in idea.tags) if t][:MAX_TAGS]
     feedback: dict[str, Any] = {"title": title, "date": idea.created, "from": froms,
@@ -147,8 +152,9 @@ def _records(idea: Idea, froms: list[Ref], original: str, scrub: _Scrubber) -> l
         private["votes"] = idea.votes
     if idea.url:
         private["url"] = one_line(idea.url)
-    out = [Planned("feedback", idea.id, idea.source, title, feedback, private, scrub(markdown(idea.body)), idea.where)]
-    response = scrub(markdown(idea.response))
+    body = _said(scrub(markdown(idea.body)), "body", idea.where, notes)
+    out = [Planned("feedback", idea.id, idea.source, title, feedback, private, body, idea.where)]
+    response = _said(scrub(markdown(idea.response)), "response", idea.where, notes)
     when = idea.responded or idea.closed or idea.created
     if idea.status in DECIDED:
         decision: dict[str, Any] = {"title": f"{DECIDED[idea.status]}: {title}"[:MAX_TITLE], "date": when,
@@ -171,10 +177,25 @@ def _records(idea: Idea, froms: list[Ref], original: str, scrub: _Scrubber) -> l
     return out
 
 
+def _said(text: str, what: str, where: str, notes: list[tuple[str, str]]) -> str:
+    """The text, unless all it says is a placeholder ("TODO", "...", "?"), which check refuses to
+    publish: then nothing, and a note."""
+    shown = only_placeholder(text)
+    if shown is None:
+        return text
+    notes.append((where, f"the {what} says only {shown!r}, which reads as a placeholder: left out"))
+    return ""
+
+
+# A "fill in:" marker in a comment is portalgen's own placeholder, which check refuses to publish:
+# in imported text it is somebody's words, so its hyphen becomes a non-breaking one.
+_MARKER = re.compile(r"(fill)[ -](in[ \t]*:)", re.IGNORECASE)
+
+
 def one_line(text: str) -> str:
     """Printable text on one line: control and format characters and line breaks become spaces."""
     kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
-    return " ".join(kept.split())
+    return _MARKER.sub("\\1\u2011\\2", " ".join(kept.split()))
 
 
 def markdown(text: str) -> str:
@@ -182,6 +203,7 @@ def markdown(text: str) -> str:
     and cut at MAX_BODY characters, saying so."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    text = _MARKER.sub("\\1\u2011\\2", text)
     if len(text) > MAX_BODY:
         text = text[:MAX_BODY].rstrip() + "\n\n*(cut short on import)*"
     return text

@@ -1,0 +1,355 @@
+"""`portalgen import`: GitHub and spreadsheet exports become records that pass `check`, build a portal
+whose statuses and credits match the export, name nobody, and import again without duplicates."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from repo_paths import REPO
+
+from portalgen.commands import import_
+from portalgen.commands.cli import main
+from portalgen.content.kinds import KINDS
+from portalgen.pipeline.building import build
+from portalgen.pipeline.building import check as check_project
+
+FIXTURES = REPO / "tests" / "fixtures" / "import"
+ISSUES = FIXTURES / "github-issues.json"
+NEWER = FIXTURES / "github-issues-newer.json"
+LOGINS = ("alice-ops", "bob99", "carol-dev", "dave", "erin", "frank", "hank", "ivy", "jack", "dependabot")
+ODD_MAP = ("title= summary ,date=created on,from=COMPANY,tags=Theme / Area,status=state,body=details,"
+           "id=ticket id,votes=VOTES,response=Our Answer")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run `portalgen ARGS` in-process, exactly as the console script does, in folder `cwd`."""
+
+    def invoke(*args: str | Path, cwd: Path) -> Result:
+        monkeypatch.chdir(cwd)
+        monkeypatch.setattr(sys, "argv", ["portalgen", *map(str, args)])
+        capsys.readouterr()
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return Result(code, out, err)
+
+    return invoke
+
+
+@pytest.fixture
+def project(run: Run, tmp_path: Path) -> Path:
+    assert run("init", "portal", cwd=tmp_path).code == 0
+    return tmp_path / "portal"
+
+
+def records(root: Path, kind: str) -> dict[str, tuple[dict, str]]:
+    """Slug → (front matter, body) of every record of a kind."""
+    found = {}
+    for path in sorted((root / "content" / KINDS[kind].folder).rglob("*")):
+        text = path.read_text("utf-8")
+        if path.suffix == ".md":
+            _, front, body = text.split("---\n", 2)
+            found[path.stem] = (yaml.safe_load(front), body.strip())
+        else:
+            found[path.stem] = (yaml.safe_load(text), "")
+    return found
+
+
+def by_id(root: Path, kind: str, source: str = "github") -> dict[str, tuple[str, dict, str]]:
+    """Import id → (slug, front matter, body) of the records an import made."""
+    return {data["private"]["imported"]["id"]: (slug, data, body) for slug, (data, body) in records(root, kind).items()
+            if data.get("private", {}).get("imported", {}).get("source") == source}
+
+
+def errors(root: Path) -> list[str]:
+    _, problems = check_project(root)
+    return [p.format() for p in problems.errors]
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted((root / "content").rglob("*"))
+            if p.is_file()}
+
+
+def site_text(root: Path) -> str:
+    return "\n".join(p.read_text("utf-8", "replace") for p in (root / "site").rglob("*") if p.is_file())
+
+
+def portal_json(root: Path) -> dict:
+    build(root)
+    return json.loads((root / "site" / "api" / "portal.json").read_text("utf-8"))
+
+
+# --- GitHub ---------------------------------------------------------------------------------------
+
+
+def test_github_export_becomes_records_with_the_right_outcomes(run: Run, project: Path) -> None:
+    result = run("import", "github", ISSUES, cwd=project)
+    assert result.code == 0, result.err
+    feedback = by_id(project, "feedback")
+    assert sorted(feedback, key=int) == ["1", "2", "3", "4", "6", "7", "9", "10", "11"]  # no pull requests
+    for number in ("5", "8"):
+        assert f"issue #{number}: a pull request, not an issue: skipped" in result.err
+    decisions = {k: (data["outcome"], data.get("draft", False), body) for k, (_, data, body) in
+                 by_id(project, "decision").items()}
+    assert decisions["2"] == ("declined", False, "We will not add unauthenticated links: dashboards hold customer "
+                                                 "data. Invite guests instead.")
+    assert decisions["3"][:2] == ("declined", True) and "fill in:" in decisions["3"][2]  # not_planned, no reason
+    assert decisions["9"][:2] == ("declined", True)  # closed as completed, but labelled wontfix
+    assert decisions["10"][:2] == ("deferred", True)  # open, labelled Deferred
+    assert decisions["6"][:2] == ("planned", False) and decisions["7"][:2] == ("in-progress", False)
+    assert set(decisions) == {"2", "3", "6", "7", "9", "10"}
+    changes = {k: (data.get("version"), data["feedback"], body) for k, (_, data, body) in
+               by_id(project, "change").items()}
+    assert changes["1"] == ("4.2", [feedback["1"][0]], "Shipped in 4.2: use **Share → PDF**.")
+    assert changes["11"][0] == "4.1"  # closed before state_reason existed: completed
+    assert set(changes) == {"1", "11"}
+    assert feedback["4"][1]["duplicate_of"] == feedback["1"][0]
+    assert feedback["1"][1]["private"]["votes"] == 12 and feedback["1"][1]["tags"] == ["exports", "enhancement"]
+    assert feedback["6"][1]["tags"] == ["auth"]  # the status label is not a theme
+    for slug in (by_id(project, "decision")[n][0] for n in ("3", "9", "10")):
+        assert f"draft: content/decisions/{slug}.md" in result.err
+    assert "3 draft decisions to finish" in result.err
+    assert errors(project) == []
+
+
+def test_the_built_portal_shows_the_export_s_statuses_and_credits_and_names_nobody(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    slugs = {k: v[0] for k, v in by_id(project, "feedback").items()}
+    data = portal_json(project)
+    status = {item["slug"]: item["status"] for item in data["feedback"]}
+    expected = {"1": "shipped", "4": "shipped", "11": "shipped", "2": "declined", "6": "planned",
+                "7": "in-progress", "3": "heard", "9": "heard", "10": "heard"}  # draft Noes are not published
+    assert {n: status[slugs[n]] for n in expected} == expected
+    credits = {item["slug"]: item["credits"] for item in data["feedback"]}
+    assert credits[slugs["1"]]["named"] == [] and sum(c["count"] for c in credits[slugs["1"]]["anonymous"]) == 1
+    assert not any(d["slug"] == by_id(project, "decision")["3"][0] for d in data["decisions"])
+    text = site_text(project).casefold()
+    for login in LOGINS:
+        assert not re.search(rf"\b{re.escape(login)}\b", text), login
+    assert "github.com/acme" not in text  # where an issue lived is private
+    page = (project / "site" / "feedback" / slugs["2"] / "index.html").read_text("utf-8")
+    assert "dashboards hold customer data" in page
+
+
+def test_gh_cli_json_is_read_too(run: Run, project: Path) -> None:
+    result = run("import", "github", FIXTURES / "gh-issue-list.json", cwd=project)
+    assert result.code == 0, result.err
+    assert sorted(by_id(project, "feedback")) == ["21", "22", "24"]
+    assert "issue #23: a pull request" in result.err
+    assert by_id(project, "change")["21"][1]["version"] == "4.3"
+    assert by_id(project, "feedback")["21"][1]["private"]["votes"] == 5
+    assert by_id(project, "decision")["22"][1]["draft"] is True
+    kim = [data for data, _ in records(project, "customer").values() if data["private"].get("login") == "kim"]
+    assert kim and kim[0]["private"]["name"] == "Kim Lee" and "Kim" not in kim[0]["name"]
+    assert kim[0]["credit"] == "anonymous"
+
+
+def test_the_same_export_again_changes_nothing(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    before = tree(project)
+    result = run("import", "github", ISSUES, cwd=project)
+    assert result.code == 0 and tree(project) == before
+    assert "0 new, 0 updated, 25 unchanged" in result.err
+
+
+def test_a_newer_export_updates_what_the_first_made_and_never_duplicates(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    slugs = {kind: {k: v[0] for k, v in by_id(project, kind).items()} for kind in ("feedback", "decision", "change")}
+    result = run("import", "github", NEWER, cwd=project)
+    assert result.code == 0, result.err
+    feedback, decisions, changes = (by_id(project, kind) for kind in ("feedback", "decision", "change"))
+    assert len(feedback) == 10 and len(records(project, "feedback")) == 11  # #12 added, init's example kept
+    for kind, made in (("feedback", feedback), ("decision", decisions), ("change", changes)):
+        assert {k: v[0] for k, v in made.items() if k in slugs[kind]} == slugs[kind]  # slugs stay
+    assert feedback["1"][1]["private"]["votes"] == 15
+    assert changes["1"][1]["title"] == "Export dashboards to PDF and PNG"
+    assert changes["1"][0] == slugs["change"]["1"]  # the title changed, the slug did not
+    assert "draft" not in decisions["3"][1] and decisions["3"][2].startswith("Not planned: the charts library")
+    assert changes["7"][1]["version"] == "4.5"
+    assert errors(project) == []
+    status = {item["slug"]: item["status"] for item in portal_json(project)["feedback"]}
+    assert status[slugs["feedback"]["3"]] == "declined" and status[slugs["feedback"]["7"]] == "shipped"
+    assert status[feedback["12"][0]] == "heard"
+
+
+def test_an_edit_survives_a_re_import_and_a_clash_is_reported(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    one = project / "content" / "feedback" / f"{by_id(project, 'feedback')['1'][0]}.md"
+    one.write_text(one.read_text("utf-8").replace("title: Export dashboards to PDF\n", "title: PDF export\n"
+                                                  ).replace("We print", "Our board prints"), "utf-8")
+    two = project / "content" / "decisions" / f"{by_id(project, 'decision')['2'][0]}.md"
+    two.write_text(two.read_text("utf-8").replace("outcome: declined\n", "outcome: declined\nworkaround: "
+                                                  "Invite guests.\n"), "utf-8")
+    result = run("import", "github", NEWER, cwd=project)
+    assert result.code == 0, result.err
+    data, body = records(project, "feedback")[one.stem]
+    assert data["title"] == "PDF export" and body.startswith("Our board prints")  # both edits kept
+    assert data["private"]["votes"] == 15  # the field nobody touched is updated
+    assert f"conflict: content/feedback/{one.stem}.md: 'title' was edited here and has changed in the export" \
+        in result.err
+    assert "'body'" not in result.err  # the body changed here only: no conflict
+    assert records(project, "decision")[two.stem][0]["workaround"] == "Invite guests."
+    again = run("import", "github", NEWER, cwd=project)
+    assert "conflict" not in again.err.replace("0 conflicts", "")  # reported once
+    assert records(project, "feedback")[one.stem][0]["title"] == "PDF export"
+
+
+def test_dry_run_writes_nothing_and_says_what_it_would_do(run: Run, project: Path) -> None:
+    before = tree(project)
+    result = run("import", "github", ISSUES, "--dry-run", cwd=project)
+    assert result.code == 0 and tree(project) == before
+    assert "would write content/feedback/dark-mode.md" in result.out
+    assert "issue #5: a pull request" in result.err and "dry run, nothing written: 25 new" in result.err
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    result = run("import", "github", NEWER, "--dry-run", cwd=project)
+    assert "would update content/decisions/no-dark-mode.md (body, draft)" in result.out
+    assert "would write content/feedback/slack-alerts.md" in result.out
+    assert by_id(project, "decision")["3"][1]["draft"] is True
+
+
+def test_named_customers_are_credited_by_login(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, "--named", cwd=project).code == 0
+    names = {data["name"]: data["credit"] for data, _ in records(project, "customer").values()}
+    assert names["alice-ops"] == "named"
+    assert errors(project) == []
+    credits = next(i["credits"] for i in portal_json(project)["feedback"]
+                   if i["slug"] == by_id(project, "feedback")["1"][0])
+    assert [c["name"] for c in credits["named"]] == ["alice-ops"]
+
+
+# --- spreadsheets ---------------------------------------------------------------------------------
+
+
+def test_a_csv_with_odd_headers_imports_by_organisation_and_lists_what_it_could_not_map(run: Run,
+                                                                                       project: Path) -> None:
+    result = run("import", "csv", FIXTURES / "ideas-odd-headers.csv", "--map", ODD_MAP, "--segment-from",
+                 "industry", cwd=project)
+    assert result.code == 0, result.err
+    assert "unmapped: row 4: no title in column 'SUMMARY'" in result.err
+    assert "unmapped: row 5: 'not a date' is not a date I can read" in result.err
+    assert "unmapped: row 8: status 'banana' is not one I know; imported as open" in result.err
+    feedback = by_id(project, "feedback", "csv")
+    assert sorted(feedback) == ["T-1", "T-2", "T-5", "T-6", "T-7"]
+    assert str(feedback["T-1"][1]["date"]) == "2026-04-03"  # 03/04/2026, day first: 15/04 is in the column
+    assert feedback["T-1"][1]["tags"] == ["tags", "bulk"] and feedback["T-5"][1]["private"]["votes"] == 1204
+    assert "Globex" not in feedback["T-1"][2] and "a customer" in feedback["T-1"][2]
+    customers = {slug: data for slug, (data, _) in records(project, "customer").items()}
+    assert customers["globex-retail"]["segment"] == "Retail" and customers["globex-retail"]["credit"] == "anonymous"
+    assert feedback["T-1"][1]["from"] == feedback["T-5"][1]["from"] == ["globex-retail"]
+    decisions = by_id(project, "decision", "csv")
+    assert decisions["T-1"][1]["outcome"] == "planned" and decisions["T-1"][2] == "We will build this in Q3."
+    assert decisions["T-2"][1]["outcome"] == "declined" and decisions["T-2"][1]["draft"] is True
+    assert decisions["T-6"][1]["outcome"] == "already-available"
+    assert "T-5" in by_id(project, "change", "csv")
+    assert f"draft: content/decisions/{decisions['T-2'][0]}.md" in result.err
+    assert errors(project) == []
+    data = portal_json(project)
+    status = {item["slug"]: item["status"] for item in data["feedback"]}
+    assert status[feedback["T-6"][0]] == "already-available" and status[feedback["T-5"][0]] == "shipped"
+    text = site_text(project)
+    for name in ("Globex", "Initech", "Hooli"):
+        assert name.casefold() not in text.casefold()
+
+
+def test_a_csv_map_naming_a_missing_column_is_a_usage_error(run: Run, project: Path) -> None:
+    result = run("import", "csv", FIXTURES / "ideas-odd-headers.csv", "--map", "title=Headline", cwd=project)
+    assert result.code == 2 and "has no column 'Headline'" in result.err and "'SUMMARY'" in result.err
+    result = run("import", "csv", FIXTURES / "ideas-odd-headers.csv", "--map", "colour=Theme", cwd=project)
+    assert result.code == 2 and "'colour' is not a field" in result.err
+    result = run("import", "github", ISSUES, "--map", "title=Summary", cwd=project)
+    assert result.code == 2 and "--map is for csv" in result.err
+
+
+def test_a_source_whose_reader_is_missing_says_so(run: Run, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(import_.SOURCES, "fider", "portalgen.content.importing.no_such_reader")
+    result = run("import", "fider", ISSUES, cwd=project)
+    assert result.code == 2 and "the fider importer is not available" in result.err
+
+
+# --- hostile exports ------------------------------------------------------------------------------
+
+
+def test_hostile_values_cannot_break_a_file_inject_a_key_or_reach_a_page_as_markup(run: Run, project: Path) -> None:
+    result = run("import", "github", FIXTURES / "hostile-issues.json", cwd=project)
+    assert result.code == 0, result.err
+    for where in ("item 6: no issue number", "issue #107: no title", "issue #108: no created_at date",
+                  "item 10: not an issue object", "issue #109: dated 2031-01-01, after today"):
+        assert where in result.err
+    assert "issue #105: a duplicate, but the export does not say of which item" in result.err
+    assert "issue #105: the body says only" in result.err  # "... --- ..." reads as a placeholder
+    result = run("import", "csv", FIXTURES / "hostile.csv", cwd=project)
+    assert result.code == 0, result.err
+    for kind in KINDS.values():
+        allowed = {f.name for f in kind.fields}
+        for slug, (data, body) in records(project, kind.name).items():
+            assert set(data) <= allowed, (slug, set(data) - allowed)  # no injected key
+            assert "\x00" not in body and all("\x00" not in str(v) for v in data.values())
+    for path in (project / "content").rglob("*"):
+        assert path.is_dir() or path.stat().st_size < 1024 * 1024
+    feedback = by_id(project, "feedback")
+    assert feedback["101"][1]["title"] == "a: b c: d"
+    assert feedback["101"][2].startswith("---\ntitle: injected")  # the body, as the export had it
+    assert feedback["102"][1]["title"] == "---"
+    assert feedback["102"][1]["tags"] == ["<b>bold</b>", "yes", "no", "true", "null", "1.10"]  # text, not YAML
+    assert by_id(project, "change")["101"][1]["version"] == "4.10"
+    assert len(feedback["104"][1]["title"]) == 200
+    assert feedback["103"][2].endswith("*(cut short on import)*")
+    csv_feedback = by_id(project, "feedback", "csv")
+    assert csv_feedback["h-1"][1]["title"] == "a: b c: d"
+    assert errors(project) == []
+    build(project)
+    pages = [p.read_text("utf-8") for p in (project / "site").rglob("*.html")]
+    assert pages and not any("<script>alert" in page for page in pages)
+    assert any("{{ x }}" in page for page in pages)  # shown literally, never a template
+    assert "zed: 1" not in site_text(project)  # a login, even a strange one, stays private
+
+
+def test_imported_records_pass_a_strict_check_apart_from_the_drafts_left_to_finish(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    _, problems = check_project(project)
+    drafts = {f"content/decisions/{by_id(project, 'decision')[n][0]}.md" for n in ("3", "9", "10")}
+    declined = f"content/decisions/{by_id(project, 'decision')['2'][0]}.md"
+    assert {p.path for p in problems.warnings} <= drafts | {declined}  # placeholders, no workaround, no revisit
+    assert not any("unknown key" in p.message for p in problems.warnings)
+
+
+def test_an_unreadable_imported_record_stops_a_re_import(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    broken = project / "content" / "feedback" / "dark-mode.md"
+    broken.write_text(broken.read_text("utf-8").replace("title: Dark mode", "title: [unclosed"), "utf-8")
+    before = tree(project)
+    result = run("import", "github", ISSUES, cwd=project)
+    assert result.code == 2 and "content/feedback/dark-mode.md" in result.err and tree(project) == before
+
+
+def test_the_example_portal_imports_too(run: Run, tmp_path: Path) -> None:
+    root = tmp_path / "example"
+    root.mkdir()
+    shutil.copytree(REPO / "content", root / "content")
+    result = run("import", "github", ISSUES, cwd=root)
+    assert result.code == 0, result.err
+    assert errors(root) == []
