@@ -81,7 +81,8 @@ def run_import(project: Path, source: str, path: Path, *, mapping: str | None = 
 def report(outcome: Outcome, dry_run: bool) -> None:
     """What was (or, with --dry-run, would be) done, one line per file, then what needs a person."""
     would = "would " if dry_run else ""
-    words = {"write": f"{would}write", "update": f"{would}update", "conflict": "kept edits in"}
+    words = {"write": f"{would}write", "update": f"{would}update", "conflict": "kept edits in",
+             "linked": "credit the customer already in"}
     for action in outcome.actions:
         if action.verb == "unchanged":
             continue
@@ -98,7 +99,7 @@ def report(outcome: Outcome, dry_run: bool) -> None:
             "'draft: true' (a No is published with its reason or not at all)", "yellow")
     conflicts = sum(len(a.conflicts) for a in outcome.actions)
     counts = [f"{len(outcome.of(v))} {label}" for v, label in (
-        ("write", "new"), ("update", "updated"), ("unchanged", "unchanged"))]
+        ("write", "new"), ("update", "updated"), ("unchanged", "unchanged"), ("linked", "customers already there"))]
     counts += [f"{conflicts} conflict{'s' * (conflicts != 1)}", f"{len(outcome.skipped)} unmapped",
                f"{len(outcome.drafts)} draft decision{'s' * (len(outcome.drafts) != 1)} to finish"]
     say(("dry run, nothing written: " if dry_run else "✓ imported: ") + ", ".join(counts), "green")

@@ -353,3 +353,16 @@ def test_the_example_portal_imports_too(run: Run, tmp_path: Path) -> None:
     result = run("import", "github", ISSUES, cwd=root)
     assert result.code == 0, result.err
     assert errors(root) == []
+
+
+def test_an_organisation_already_on_the_board_is_credited_not_copied(run: Run, project: Path) -> None:
+    board = project / "content" / "customers" / "globex.yaml"
+    board.write_text("name: Globex Retail\nsegment: Retail\ncredit: named\n", "utf-8")
+    result = run("import", "csv", FIXTURES / "ideas-odd-headers.csv", "--map", ODD_MAP, cwd=project)
+    assert result.code == 0, result.err
+    assert "credit the customer already in content/customers/globex.yaml" in result.out
+    assert board.read_text("utf-8") == "name: Globex Retail\nsegment: Retail\ncredit: named\n"  # never changed
+    assert not (project / "content" / "customers" / "globex-retail.yaml").exists()
+    assert by_id(project, "feedback", "csv")["T-1"][1]["from"] == ["globex"]
+    again = run("import", "csv", FIXTURES / "ideas-odd-headers.csv", "--map", ODD_MAP, cwd=project)
+    assert "0 new, 0 updated" in again.err

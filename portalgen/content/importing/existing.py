@@ -62,6 +62,7 @@ class Index:
     by_key: dict[tuple[str, str, str], Existing] = field(default_factory=dict)  # (kind, source, id)
     slugs: dict[str, set[str]] = field(default_factory=dict)  # kind → every slug in use
     unreadable: list[str] = field(default_factory=list)  # imported-looking files we could not read
+    organisations: dict[str, Existing] = field(default_factory=dict)  # a customer by its name, casefolded
 
 
 def index(project: Path) -> Index:
@@ -76,6 +77,8 @@ def index(project: Path) -> Index:
             if _mentions_import(path):
                 found.unreadable.append(path.relative_to(project).as_posix())
             continue
+        if kind == "customer" and isinstance(record.data.get("name"), str):
+            found.organisations.setdefault(" ".join(record.data["name"].casefold().split()), record)
         imported = record.data.get("private", {}).get("imported") if isinstance(record.data.get("private"), dict) \
             else None
         if not isinstance(imported, dict) or not imported.get("source") or imported.get("id") in (None, ""):

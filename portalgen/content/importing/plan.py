@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -70,8 +70,8 @@ def plan(reading: Reading, named: bool, today: date) -> Plan:
             result.skipped.append((idea.where, "no date: skipped"))
         elif late:
             result.skipped.append((idea.where, f"dated {late[0].isoformat()}, after today: skipped"))
-        else:
-            ideas.append(idea)
+        else:  # an id is written in YAML and compared with the next export's: one clean line
+            ideas.append(replace(idea, id=one_line(idea.id), duplicate_of=one_line(idea.duplicate_of)))
     scrub = _Scrubber([] if named else [p for i in ideas for p in _people(i)])
     customers: dict[str, Planned] = {}
     ids = {i.id for i in ideas}
@@ -117,13 +117,13 @@ def _customer(person: Person, source: str, named: bool, where: str) -> Planned:
     tool = TOOLS.get(source, source)
     private: dict[str, Any] = {}
     if person.organisation.strip():
-        key = "org:" + " ".join(person.organisation.casefold().split())
+        key = "org:" + one_line(person.organisation).casefold()
         name = one_line(person.organisation)
         people = {k: v for k, v in (("name", person.name), ("login", person.login), ("email", person.email)) if v}
         if people:
             private["people"] = [{k: one_line(v) for k, v in people.items()}]
     else:
-        key = "person:" + person.key
+        key = "person:" + one_line(person.key)
         real = one_line(person.name or person.login)
         name = real if named and real else f"{tool} user {hashlib.sha256(key.encode()).hexdigest()[:6]}"
         private.update({k: one_line(v) for k, v in (("name", person.name), ("login", person.login),
@@ -194,7 +194,7 @@ _MARKER = re.compile(r"(fill)[ -](in[ \t]*:)", re.IGNORECASE)
 
 def one_line(text: str) -> str:
     """Printable text on one line: control and format characters and line breaks become spaces."""
-    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in text)
     return _MARKER.sub("\\1\u2011\\2", " ".join(kept.split()))
 
 
@@ -202,7 +202,7 @@ def markdown(text: str) -> str:
     """A body as a record can hold it: line breaks normalised, control characters (NUL …) removed,
     and cut at MAX_BODY characters, saying so."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")).strip()
     text = _MARKER.sub("\\1\u2011\\2", text)
     if len(text) > MAX_BODY:
         text = text[:MAX_BODY].rstrip() + "\n\n*(cut short on import)*"

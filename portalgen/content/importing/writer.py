@@ -26,7 +26,7 @@ from portalgen.content.slugs import MAX_SLUG, slugify
 
 @dataclass
 class Action:
-    verb: str  # "write" (new), "update", "unchanged", "conflict" (only kept edits)
+    verb: str  # "write" (new), "update", "unchanged", "conflict" (only kept edits), "linked" (not ours)
     kind: str
     path: Path
     where: str
@@ -64,7 +64,10 @@ def prepare(project: Path, made: Plan) -> Outcome:
         if planned.kind != "customer":
             values[BODY] = planned.body
         old = found.by_key.get((planned.kind, planned.source, planned.key))
-        if old is None:
+        linked = _organisation(planned, found) if old is None else None
+        if linked is not None:
+            outcome.actions.append(Action("linked", planned.kind, linked.path, planned.where))
+        elif old is None:
             outcome.actions.append(_new(project, planned, slug, values))
         else:
             outcome.actions.append(_merge(old, planned, values))
@@ -83,7 +86,7 @@ def _slugs(project: Path, made: Plan, found: Index) -> dict[tuple[str, str], str
     taken = {kind: set(found.slugs.get(kind, ())) for kind in KINDS}
     slugs: dict[tuple[str, str], str] = {}
     for planned in made.records:
-        old = found.by_key.get((planned.kind, planned.source, planned.key))
+        old = found.by_key.get((planned.kind, planned.source, planned.key)) or _organisation(planned, found)
         if old is not None:
             slugs[(planned.kind, planned.key)] = old.slug
             continue
@@ -96,6 +99,14 @@ def _slugs(project: Path, made: Plan, found: Index) -> dict[tuple[str, str], str
         taken[planned.kind].add(slug)
         slugs[(planned.kind, planned.key)] = slug
     return slugs
+
+
+def _organisation(planned: Planned, found: Index) -> Existing | None:
+    """The customer already in content/ for an organisation of the export: the same company, whether
+    another import or an editor made it. It is credited as it is and never changed."""
+    if planned.kind != "customer" or not planned.key.startswith("org:"):
+        return None
+    return found.organisations.get(" ".join(str(planned.fields["name"]).casefold().split()))
 
 
 def _resolve(value: Any, slugs: dict[tuple[str, str], str]) -> Any:
