@@ -174,6 +174,7 @@ def test_the_same_export_again_changes_nothing(run: Run, project: Path) -> None:
     result = run("import", "github", ISSUES, cwd=project)
     assert result.code == 0 and tree(project) == before
     assert "0 new, 0 updated, 25 unchanged" in result.err
+    assert "3 draft decisions to finish" in result.err  # still to finish: listed every time
 
 
 def test_a_newer_export_updates_what_the_first_made_and_never_duplicates(run: Run, project: Path) -> None:
@@ -366,3 +367,38 @@ def test_an_organisation_already_on_the_board_is_credited_not_copied(run: Run, p
     assert by_id(project, "feedback", "csv")["T-1"][1]["from"] == ["globex"]
     again = run("import", "csv", FIXTURES / "ideas-odd-headers.csv", "--map", ODD_MAP, cwd=project)
     assert "0 new, 0 updated" in again.err
+
+
+def test_a_label_prefix_gives_github_authors_their_segment(run: Run, project: Path, tmp_path: Path) -> None:
+    issues = json.loads(ISSUES.read_text("utf-8"))
+    issues[0]["labels"].append({"name": "Segment: Healthcare"})
+    export = tmp_path / "issues.json"
+    export.write_text(json.dumps(issues), "utf-8")
+    assert run("import", "github", export, "--segment-from", "segment:", cwd=project).code == 0
+    slug, data, _ = by_id(project, "feedback")["1"]
+    assert data["tags"] == ["exports", "enhancement"]
+    customer = records(project, "customer")[data["from"][0]][0]
+    assert customer["segment"] == "Healthcare" and customer["private"]["login"] == "alice-ops"
+
+
+# --- the other sources' readers (content/importing/fider.py, canny.py, uservoice.py) --------------
+
+OTHER_SOURCES = {"fider": FIXTURES / "fider.csv", "canny": FIXTURES / "canny", "uservoice": FIXTURES / "uservoice.csv"}
+
+
+@pytest.mark.parametrize("source", sorted(OTHER_SOURCES))
+def test_every_source_imports_into_a_new_portal_that_passes_check(run: Run, project: Path, source: str) -> None:
+    reader = pytest.importorskip(import_.SOURCES[source])
+    export = OTHER_SOURCES[source]
+    result = run("import", source, export, cwd=project)
+    assert result.code == 0, result.err
+    assert by_id(project, "feedback", source)
+    assert errors(project) == []
+    build(project)
+    people = [p for idea in reader.read(export).ideas for p in (idea.author, *idea.voters) if p is not None]
+    identities = {text.casefold() for p in people for text in (p.name, p.email, p.login, p.organisation)
+                  if len(text) >= 4}
+    text = site_text(project).casefold()
+    assert identities and not [i for i in identities if re.search(rf"(?<!\w){re.escape(i)}(?!\w)", text)]
+    again = run("import", source, export, cwd=project)
+    assert again.code == 0 and " 0 new, 0 updated" in again.err

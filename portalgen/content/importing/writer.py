@@ -46,7 +46,7 @@ class Outcome:
 
     @property
     def drafts(self) -> list[Action]:
-        return [a for a in self.actions if a.draft and a.verb != "unchanged"]
+        return [a for a in self.actions if a.draft]  # still drafts, whether written now or before
 
 
 def prepare(project: Path, made: Plan) -> Outcome:
