@@ -375,7 +375,7 @@ def test_a_label_prefix_gives_github_authors_their_segment(run: Run, project: Pa
     export = tmp_path / "issues.json"
     export.write_text(json.dumps(issues), "utf-8")
     assert run("import", "github", export, "--segment-from", "segment:", cwd=project).code == 0
-    slug, data, _ = by_id(project, "feedback")["1"]
+    _, data, _ = by_id(project, "feedback")["1"]
     assert data["tags"] == ["exports", "enhancement"]
     customer = records(project, "customer")[data["from"][0]][0]
     assert customer["segment"] == "Healthcare" and customer["private"]["login"] == "alice-ops"
