@@ -402,3 +402,37 @@ def test_every_source_imports_into_a_new_portal_that_passes_check(run: Run, proj
     assert identities and not [i for i in identities if re.search(rf"(?<!\w){re.escape(i)}(?!\w)", text)]
     again = run("import", source, export, cwd=project)
     assert again.code == 0 and " 0 new, 0 updated" in again.err
+
+
+# --- the plan, without files ----------------------------------------------------------------------
+
+
+def test_anonymous_identities_are_taken_out_of_every_imported_text() -> None:
+    from datetime import date
+
+    from portalgen.content.importing.ideas import Idea, Person, Reading
+    from portalgen.content.importing.plan import plan
+
+    acme = Person(key="ana@acme-health.example", name="Ana Ruiz", organisation="Acme Health",
+                  email="ana@acme-health.example", login="ana_r")
+    voters = tuple(Person(key=f"v{n}", name=f"Voter Number{n}") for n in range(5000))
+    text = ("Ana Ruiz (@ana_r, ana@acme-health.example) of ACME-health, AcmeHealth and acme health "
+            "asked; Voter Number4999 agreed. Acme alone, Ruizes and banana stay. " * 50)
+    reading = Reading([Idea("csv", "1", "Acme Health wants SSO", text, date(2026, 1, 2), acme, voters,
+                            tags=("Acme Health", "sso"), response=text, status="planned"),
+                       Idea("csv", "1", "Again", created=date(2026, 1, 3))])
+    made = plan(reading, named=False, today=date(2026, 11, 30))
+    feedback = next(r for r in made.records if r.kind == "feedback")
+    decision = next(r for r in made.records if r.kind == "decision")
+    assert feedback.fields["title"] == "a customer wants SSO" and feedback.fields["tags"] == ["a customer", "sso"]
+    first = feedback.body.split("asked")[0]
+    assert first == "a customer (a customer, a customer) of a customer, a customer and a customer "
+    for body in (feedback.body, decision.body):
+        assert "Ruiz " not in body and "ana" not in body.replace("banana", "") and "4999" not in body
+        assert "Acme alone, Ruizes and banana stay." in body
+    assert any(why.startswith("id '1' again") for _, why in made.skipped)
+    customers = [r for r in made.records if r.kind == "customer"]
+    assert customers[0].fields == {"name": "Acme Health", "credit": "anonymous"}
+    assert customers[0].private["people"] == [{"name": "Ana Ruiz", "login": "ana_r",
+                                               "email": "ana@acme-health.example"}]
+    assert all(c.fields["name"].startswith("Spreadsheet user ") for c in customers[1:])

@@ -61,8 +61,13 @@ class Plan:
 
 def plan(reading: Reading, named: bool, today: date) -> Plan:
     result = Plan(skipped=list(reading.unmapped))
-    ideas = []
+    ideas: list[Idea] = []
+    seen: dict[str, str] = {}
     for idea in reading.ideas:
+        if idea.id in seen:
+            result.skipped.append((idea.where, f"id '{one_line(idea.id)}' again (first in {seen[idea.id]}): left out"))
+            continue
+        seen[idea.id] = idea.where
         late = [d for d in (idea.created, idea.responded, idea.closed) if d and d > today]
         if idea.status == "deleted":
             result.skipped.append((idea.where, "deleted in its tool: skipped"))
@@ -211,7 +216,11 @@ def markdown(text: str) -> str:
 
 class _Scrubber:
     """Takes the names, logins and e-mail addresses (and their domains) of anonymous authors and
-    voters out of a text: the leak lint would refuse them, and they were never ours to publish."""
+    voters out of a text: the leak lint would refuse them, and they were never ours to publish.
+
+    Names are matched as runs of whole words, in any case and with any separators between them
+    ("Acme Health", "acme-health", "AcmeHealth"), by looking words up in a table: an export of
+    thousands of voters costs one pass over each text, not one per name."""
 
     def __init__(self, people: list[Person]) -> None:
         names: set[str] = set()
@@ -219,11 +228,36 @@ class _Scrubber:
             names.update(n for n in (person.name, person.login, person.organisation, person.email) if n)
             if "@" in person.email:
                 names.add(person.email.rpartition("@")[2])
-        words = [w for w in (re.findall(r"[^\W_]+", n) for n in names) if len("".join(w)) >= 2]
-        words.sort(key=lambda w: -len("".join(w)))  # the longest first: "Acme Health" before "Acme"
-        self.pattern = re.compile(
-            r"@?(?<![^\W_])(?:" + "|".join(r"[\W_]*".join(map(re.escape, w)) for w in words) + r")(?![^\W_])",
-            re.IGNORECASE) if words else None
+        self.table: dict[str, list[tuple[str, ...]]] = {}
+        for name in names:
+            words = tuple(_WORD.findall(name.casefold()))
+            for form in {words, ("".join(words),)}:
+                if len("".join(form)) >= 2:
+                    self.table.setdefault(form[0], []).append(form)
+        for forms in self.table.values():
+            forms.sort(key=len, reverse=True)  # the longest first: "Acme Health" before "Acme"
 
     def __call__(self, text: str) -> str:
-        return self.pattern.sub(WITHHELD, text) if self.pattern and text else text
+        if not self.table or not text:
+            return text
+        words = list(_WORD.finditer(text))
+        out: list[str] = []
+        at = i = 0
+        while i < len(words):
+            length = self._match(words, i)
+            if not length:
+                i += 1
+                continue
+            start = words[i].start() - (text[words[i].start() - 1:words[i].start()] == "@")
+            out += [text[at:start], WITHHELD]
+            at, i = words[i + length - 1].end(), i + length
+        return "".join(out) + text[at:]
+
+    def _match(self, words: list[re.Match[str]], i: int) -> int:
+        for form in self.table.get(words[i].group().casefold(), ()):
+            if tuple(w.group().casefold() for w in words[i:i + len(form)]) == form:
+                return len(form)
+        return 0
+
+
+_WORD = re.compile(r"[^\W_]+")
