@@ -260,6 +260,7 @@ def test_a_csv_with_odd_headers_imports_by_organisation_and_lists_what_it_could_
     assert "Globex" not in feedback["T-1"][2] and "a customer" in feedback["T-1"][2]
     customers = {slug: data for slug, (data, _) in records(project, "customer").items()}
     assert customers["globex-retail"]["segment"] == "Retail" and customers["globex-retail"]["credit"] == "anonymous"
+    assert "people" not in customers["globex-retail"]["private"]  # the sheet names no person
     assert feedback["T-1"][1]["from"] == feedback["T-5"][1]["from"] == ["globex-retail"]
     decisions = by_id(project, "decision", "csv")
     assert decisions["T-1"][1]["outcome"] == "planned" and decisions["T-1"][2] == "We will build this in Q3."
@@ -436,3 +437,21 @@ def test_anonymous_identities_are_taken_out_of_every_imported_text() -> None:
     assert customers[0].private["people"] == [{"name": "Ana Ruiz", "login": "ana_r",
                                                "email": "ana@acme-health.example"}]
     assert all(c.fields["name"].startswith("Spreadsheet user ") for c in customers[1:])
+
+
+def test_everyone_from_one_organisation_is_one_customer() -> None:
+    from datetime import date
+
+    from portalgen.content.importing.ideas import Idea, Person, Reading
+    from portalgen.content.importing.plan import Ref, plan
+
+    ana = Person(key="ana", name="Ana", organisation="Globex", weight=1200.0)
+    bo = Person(key="bo", login="bo", organisation=" globex ")
+    reading = Reading([Idea("canny", "p1", "One", created=date(2026, 1, 2), author=ana, voters=(bo,)),
+                       Idea("canny", "p2", "Two", created=date(2026, 1, 3), author=bo)])
+    made = plan(reading, named=False, today=date(2026, 11, 30))
+    customers = [r for r in made.records if r.kind == "customer"]
+    assert len(customers) == 1 and customers[0].private == {"people": [{"name": "Ana"}, {"login": "bo"}],
+                                                            "weight": 1200.0}
+    froms = [r.fields["from"] for r in made.records if r.kind == "feedback"]
+    assert froms == [[Ref("customer", "org:globex")]] * 2

@@ -61,43 +61,55 @@ class Plan:
 
 def plan(reading: Reading, named: bool, today: date) -> Plan:
     result = Plan(skipped=list(reading.unmapped))
-    ideas: list[Idea] = []
-    seen: dict[str, str] = {}
-    for idea in reading.ideas:
-        if idea.id in seen:
-            result.skipped.append((idea.where, f"id '{one_line(idea.id)}' again (first in {seen[idea.id]}): left out"))
-            continue
-        seen[idea.id] = idea.where
-        late = [d for d in (idea.created, idea.responded, idea.closed) if d and d > today]
-        if idea.status == "deleted":
-            result.skipped.append((idea.where, "deleted in its tool: skipped"))
-        elif idea.created is None:
-            result.skipped.append((idea.where, "no date: skipped"))
-        elif late:
-            result.skipped.append((idea.where, f"dated {late[0].isoformat()}, after today: skipped"))
-        else:  # an id is written in YAML and compared with the next export's: one clean line
-            ideas.append(replace(idea, id=one_line(idea.id), duplicate_of=one_line(idea.duplicate_of)))
+    ideas = _importable(reading.ideas, today, result.skipped)
     scrub = _Scrubber([] if named else [p for i in ideas for p in _people(i)])
     customers: dict[str, Planned] = {}
-    ids = {i.id for i in ideas}
-    originals = _duplicates(ideas, ids)
+    originals = _duplicates(ideas, {i.id for i in ideas})
     for idea in ideas:
-        froms = []
-        for person in _people(idea) or [Person(key="(unknown)")]:
-            made = _customer(person, idea.source, named, idea.where)
-            customers.setdefault(made.key, made)
-            if made.key not in froms:
-                froms.append(made.key)
-        result.records += _records(idea, [Ref("customer", k) for k in froms], originals.get(idea.id, ""), scrub,
+        froms = [Ref("customer", _add_customer(customers, person, idea, named))
+                 for person in _people(idea) or [Person(key="(unknown)")]]
+        result.records += _records(idea, list(dict.fromkeys(froms)), originals.get(idea.id, ""), scrub,
                                    result.skipped)
         if idea.duplicate_of and idea.id not in originals:
-            result.skipped.append((idea.where, f"duplicate of '{one_line(idea.duplicate_of)}', which is not in "
-                                               "this export: imported without duplicate_of"))
+            result.skipped.append((idea.where, f"duplicate of '{idea.duplicate_of}', which is not in this export "
+                                               "(or is itself, or a duplicate of this one): imported without "
+                                               "duplicate_of"))
         elif idea.status == "duplicate" and not idea.duplicate_of:
             result.skipped.append((idea.where, "a duplicate, but the export does not say of which item: imported "
                                                "without duplicate_of (set it by hand)"))
     result.records[:0] = customers.values()
     return result
+
+
+def _importable(ideas: list[Idea], today: date, notes: list[tuple[str, str]]) -> list[Idea]:
+    """The ideas that can become records, each id once; the others are noted with why."""
+    kept: list[Idea] = []
+    seen: dict[str, str] = {}
+    for idea in ideas:
+        late = [d for d in (idea.created, idea.responded, idea.closed) if d and d > today]
+        if idea.id in seen:
+            notes.append((idea.where, f"id '{one_line(idea.id)}' again (first in {seen[idea.id]}): left out"))
+        elif idea.status == "deleted":
+            notes.append((idea.where, "deleted in its tool: skipped"))
+        elif idea.created is None:
+            notes.append((idea.where, "no date: skipped"))
+        elif late:
+            notes.append((idea.where, f"dated {late[0].isoformat()}, after today: skipped"))
+        else:  # an id is written in YAML and compared with the next export's: one clean line
+            kept.append(replace(idea, id=one_line(idea.id), duplicate_of=one_line(idea.duplicate_of)))
+        seen.setdefault(idea.id, idea.where)
+    return kept
+
+
+def _add_customer(customers: dict[str, Planned], person: Person, idea: Idea, named: bool) -> str:
+    """The key of the person's customer, planned once; everyone from one organisation in one file."""
+    made = _customer(person, idea.source, named, idea.where)
+    known = customers.setdefault(made.key, made)
+    for someone in made.private.get("people", ()) if known is not made else ():
+        listed = known.private.setdefault("people", [])
+        if someone not in listed:
+            listed.append(someone)
+    return made.key
 
 
 def _people(idea: Idea) -> list[Person]:
