@@ -260,7 +260,11 @@ def test_a_csv_with_odd_headers_imports_by_organisation_and_lists_what_it_could_
     assert "Globex" not in feedback["T-1"][2] and "a customer" in feedback["T-1"][2]
     customers = {slug: data for slug, (data, _) in records(project, "customer").items()}
     assert customers["globex-retail"]["segment"] == "Retail" and customers["globex-retail"]["credit"] == "anonymous"
-    assert "people" not in customers["globex-retail"]["private"]  # the sheet names no person
+    assert customers["globex-retail"]["private"]["people"] == [{"name": "Ana Ruiz",
+                                                                "email": "ana.ruiz@globex-retail.example"}]
+    solo = [data for data in customers.values() if data.get("private", {}).get("name") == "Solo Person"]
+    assert solo and solo[0]["name"].startswith("Spreadsheet user ") and solo[0]["private"]["email"] == \
+        "solo@nowhere.example"
     assert feedback["T-1"][1]["from"] == feedback["T-5"][1]["from"] == ["globex-retail"]
     decisions = by_id(project, "decision", "csv")
     assert decisions["T-1"][1]["outcome"] == "planned" and decisions["T-1"][2] == "We will build this in Q3."
@@ -273,7 +277,7 @@ def test_a_csv_with_odd_headers_imports_by_organisation_and_lists_what_it_could_
     status = {item["slug"]: item["status"] for item in data["feedback"]}
     assert status[feedback["T-6"][0]] == "already-available" and status[feedback["T-5"][0]] == "shipped"
     text = site_text(project)
-    for name in ("Globex", "Initech", "Hooli"):
+    for name in ("Globex", "Initech", "Hooli", "Ana Ruiz", "ana.ruiz", "Solo Person", "solo@", "nowhere.example"):
         assert name.casefold() not in text.casefold()
 
 
