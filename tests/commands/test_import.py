@@ -299,8 +299,13 @@ def test_a_source_whose_reader_is_missing_says_so(run: Run, project: Path, monke
 # --- hostile exports ------------------------------------------------------------------------------
 
 
-def test_hostile_values_cannot_break_a_file_inject_a_key_or_reach_a_page_as_markup(run: Run, project: Path) -> None:
-    result = run("import", "github", FIXTURES / "hostile-issues.json", cwd=project)
+def test_hostile_values_cannot_break_a_file_inject_a_key_or_reach_a_page_as_markup(run: Run, project: Path,
+                                                                                     tmp_path: Path) -> None:
+    issues = json.loads((FIXTURES / "hostile-issues.json").read_text("utf-8"))
+    issues[2]["body"] *= 6000  # about 340,000 characters: over the body limit, under a record's 1 MiB
+    export = tmp_path / "hostile.json"
+    export.write_text(json.dumps(issues), "utf-8")
+    result = run("import", "github", export, cwd=project)
     assert result.code == 0, result.err
     for where in ("item 6: no issue number", "issue #107: no title", "issue #108: no created_at date",
                   "item 10: not an issue object", "issue #109: dated 2031-01-01, after today"):
