@@ -16,6 +16,7 @@ from types import ModuleType
 import click
 
 from portalgen.commands.console import display_path, print_problems, say
+from portalgen.content import leaks
 from portalgen.content.importing import github, spreadsheet
 from portalgen.content.importing.ideas import Reading
 from portalgen.content.importing.plan import plan
@@ -72,7 +73,9 @@ def read_export(source: str, path: Path, mapping: str | None = None, segment_fro
 def run_import(project: Path, source: str, path: Path, *, mapping: str | None = None,
                segment_from: str | None = None, named: bool = False, dry_run: bool = False) -> Outcome:
     reading = read_export(source, path, mapping, segment_from)
-    outcome = prepare(project, plan(reading, named, building.build_date()))
+    board, _ = building.check(project)  # the names the portal already protects stay out of imported text
+    names = [name.text for name in leaks.protected(board)]
+    outcome = prepare(project, plan(reading, named, building.build_date(), names, leaks.allowed(board)))
     if not dry_run:
         apply(outcome)
     return outcome

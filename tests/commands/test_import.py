@@ -464,3 +464,19 @@ def test_everyone_from_one_organisation_is_one_customer() -> None:
                                                             "weight": 1200.0}
     froms = [r.fields["from"] for r in made.records if r.kind == "feedback"]
     assert froms == [[Ref("customer", "org:globex")]] * 2
+
+
+def test_names_the_board_already_protects_stay_out_of_imported_text(run: Run, project: Path, tmp_path: Path) -> None:
+    customers = project / "content" / "customers"
+    (customers / "globex.yaml").write_text("name: Globex\ncredit: anonymous\nsegment: Retail\n", "utf-8")
+    (customers / "globex-holdings.yaml").write_text("name: Globex Holdings\ncredit: named\n", "utf-8")
+    issues = json.loads(ISSUES.read_text("utf-8"))
+    issues[0]["body"] = "GLOBEX asked, and so did Glöbex and Globex Holdings."
+    issues[1]["title"] = "Public dashboards for globex"
+    export = tmp_path / "issues.json"
+    export.write_text(json.dumps(issues), "utf-8")
+    assert run("import", "github", export, cwd=project).code == 0
+    feedback = by_id(project, "feedback")
+    assert feedback["1"][2] == "a customer asked, and so did a customer and Globex Holdings."
+    assert feedback["2"][1]["title"] == "Public dashboards for a customer"
+    assert errors(project) == []

@@ -14,18 +14,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from portalgen.content.importing.ideas import Idea, Person, Reading
+from portalgen.content.importing.scrub import Scrubber, identities
 from portalgen.content.placeholders import fill_in, only_placeholder
 
 TOOLS = {"github": "GitHub", "fider": "Fider", "canny": "Canny", "uservoice": "UserVoice", "csv": "Spreadsheet"}
 DECIDED = {"under-review": "Considering", "planned": "Planned", "in-progress": "In progress", "declined": "No",
            "deferred": "Not now", "already-available": "Already possible"}
 NEEDS_REASON = ("declined", "deferred", "already-available")  # never published without their text
-WITHHELD = "a customer"
 MAX_TITLE = 200
 MAX_TAG = 60
 MAX_TAGS = 20
@@ -59,10 +60,15 @@ class Plan:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why)
 
 
-def plan(reading: Reading, named: bool, today: date) -> Plan:
+def plan(reading: Reading, named: bool, today: date, protected: Iterable[str] = (),
+         allowed: Iterable[str] = ()) -> Plan:
+    """What the ideas become. `protected` are the names the board already keeps private (an anonymous
+    customer's, an unconsented person's) and `allowed` the phrases it lets pass (leaks.py): both are
+    respected in every imported text, with the export's own people unless they are `named`."""
     result = Plan(skipped=list(reading.unmapped))
     ideas = _importable(reading.ideas, today, result.skipped)
-    scrub = _Scrubber([] if named else [p for i in ideas for p in _people(i)])
+    own = set() if named else identities(p for i in ideas for p in _people(i))
+    scrub = Scrubber(own | set(protected), allowed)
     customers: dict[str, Planned] = {}
     originals = _duplicates(ideas, {i.id for i in ideas})
     for idea in ideas:
@@ -154,7 +160,7 @@ def _customer(person: Person, source: str, named: bool, where: str) -> Planned:
     return Planned("customer", key, source, name, fields, private, where=f"who raised {where}")
 
 
-def _records(idea: Idea, froms: list[Ref], original: str, scrub: _Scrubber,
+def _records(idea: Idea, froms: list[Ref], original: str, scrub: Scrubber,
              notes: list[tuple[str, str]]) -> list[Planned]:
     title = scrub(one_line(idea.title))[:MAX_TITLE].strip() or f"{TOOLS.get(idea.source, idea.source)} {idea.id}"
     tags = [t for t in dict.fromkeys(scrub(one_line(t))[:MAX_TAG].strip() for t in idea.tags) if t][:MAX_TAGS]
@@ -224,52 +230,3 @@ def markdown(text: str) -> str:
     if len(text) > MAX_BODY:
         text = text[:MAX_BODY].rstrip() + "\n\n*(cut short on import)*"
     return text
-
-
-class _Scrubber:
-    """Takes the names, logins and e-mail addresses (and their domains) of anonymous authors and
-    voters out of a text: the leak lint would refuse them, and they were never ours to publish.
-
-    Names are matched as runs of whole words, in any case and with any separators between them
-    ("Acme Health", "acme-health", "AcmeHealth"), by looking words up in a table: an export of
-    thousands of voters costs one pass over each text, not one per name."""
-
-    def __init__(self, people: list[Person]) -> None:
-        names: set[str] = set()
-        for person in people:
-            names.update(n for n in (person.name, person.login, person.organisation, person.email) if n)
-            if "@" in person.email:
-                names.add(person.email.rpartition("@")[2])
-        self.table: dict[str, list[tuple[str, ...]]] = {}
-        for name in names:
-            words = tuple(_WORD.findall(name.casefold()))
-            for form in {words, ("".join(words),)}:
-                if len("".join(form)) >= 2:
-                    self.table.setdefault(form[0], []).append(form)
-        for forms in self.table.values():
-            forms.sort(key=len, reverse=True)  # the longest first: "Acme Health" before "Acme"
-
-    def __call__(self, text: str) -> str:
-        if not self.table or not text:
-            return text
-        words = list(_WORD.finditer(text))
-        out: list[str] = []
-        at = i = 0
-        while i < len(words):
-            length = self._match(words, i)
-            if not length:
-                i += 1
-                continue
-            start = words[i].start() - (text[words[i].start() - 1:words[i].start()] == "@")
-            out += [text[at:start], WITHHELD]
-            at, i = words[i + length - 1].end(), i + length
-        return "".join(out) + text[at:]
-
-    def _match(self, words: list[re.Match[str]], i: int) -> int:
-        for form in self.table.get(words[i].group().casefold(), ()):
-            if tuple(w.group().casefold() for w in words[i:i + len(form)]) == form:
-                return len(form)
-        return 0
-
-
-_WORD = re.compile(r"[^\W_]+")
