@@ -183,7 +183,7 @@ def _ordered(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def render(data: dict[str, Any], body: str, markdown: bool, where: str = "") -> str:
     """The file's text, read back to prove that it holds exactly these keys and this body."""
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
     text = f"---\n{front}---\n{body.strip()}\n" if markdown else front
     if markdown:
         parts = split_front_matter(text, "import", Problems())
