@@ -1,7 +1,7 @@
 """Turn a plan into files under content/: write what is new, update what an earlier import made,
 leave alone what an editor has changed since (and say so), and never write a duplicate.
 
-Every file is YAML made by `yaml.safe_dump` and read back before it is written: a title such as
+Every file is YAML made by PyYAML's safe dumper and read back before it is written: a title such as
 `a: b\\n---\\nc: d` stays a title. A record is found again by `private.imported` (its source and
 id), so its slug, made once from the title, never changes.
 """
@@ -117,9 +117,27 @@ def _resolve(value: Any, slugs: dict[tuple[str, str], str]) -> Any:
     return value
 
 
+class _OneLine(dict[str, str]):
+    """A mapping written on one line: the field hashes are for the import, not for the editor's eyes."""
+
+
+class _Inline(list[Any]):
+    """A list of slugs or tags, written as the content model's examples write them: `[a, b]`."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_OneLine, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data, flow_style=True))
+_Dumper.add_representer(_Inline, lambda dumper, data: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", data, flow_style=True))
+
+
 def _imported(planned: Planned, values: dict[str, Any]) -> dict[str, Any]:
     return {"source": planned.source, "id": planned.key,
-            "hash": {name: digest(v) for name, v in values.items() if v is not None}}
+            "hash": _OneLine({name: digest(v) for name, v in values.items() if v is not None})}
 
 
 def _new(project: Path, planned: Planned, slug: str, values: dict[str, Any]) -> Action:
@@ -183,7 +201,10 @@ def _ordered(kind: str, data: dict[str, Any]) -> dict[str, Any]:
 
 def render(data: dict[str, Any], body: str, markdown: bool, where: str = "") -> str:
     """The file's text, read back to prove that it holds exactly these keys and this body."""
-    front = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
+    shown = {k: _Inline(v) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v
+             for k, v in data.items()}
+    front = yaml.dump(shown, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096,
+                      default_flow_style=False)
     text = f"---\n{front}---\n{body.strip()}\n" if markdown else front
     if markdown:
         parts = split_front_matter(text, "import", Problems())
