@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
 from repo_paths import REPO
 
 from portalgen.commands import import_
@@ -71,8 +73,9 @@ def records(root: Path, kind: str) -> dict[str, tuple[dict, str]]:
     for path in sorted((root / "content" / KINDS[kind].folder).rglob("*")):
         text = path.read_text("utf-8")
         if path.suffix == ".md":
-            _, front, body = text.split("---\n", 2)
-            found[path.stem] = (yaml.safe_load(front), body.strip())
+            parts = re.fullmatch(r"---\n(.*?)^---\n(.*)", text, re.DOTALL | re.MULTILINE)
+            assert parts, path
+            found[path.stem] = (yaml.safe_load(parts[1]), parts[2].strip())
         else:
             found[path.stem] = (yaml.safe_load(text), "")
     return found
@@ -479,4 +482,45 @@ def test_names_the_board_already_protects_stay_out_of_imported_text(run: Run, pr
     feedback = by_id(project, "feedback")
     assert feedback["1"][2] == "a customer asked, and so did a customer and Globex Holdings."
     assert feedback["2"][1]["title"] == "Public dashboards for a customer"
+    assert errors(project) == []
+
+
+# --- any text at all ------------------------------------------------------------------------------
+
+_PIECES = [*"ab :-#'\"{}[]|>&*!%@`\\\n\r\t\x00\x1b\u2028\u202e\ud800é日🚀<>/.,?", "---", "...", "fill in:", "<!--",
+           "-->", "TODO", "true", "null", "4.10", "{{ x }}", "<script>", "\n---\n", "key: value"]
+_NASTY = st.lists(st.sampled_from(_PIECES), max_size=20).map("".join)
+
+
+# No shrinking: each example runs `check`, and a failure prints its example as it was found.
+@settings(max_examples=20, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(texts={"title": ":", "body": "", "tag": "", "login": "", "org": ":", "response": "", "version": ""},
+         status="open")
+@given(texts=st.fixed_dictionaries({k: _NASTY for k in ("title", "body", "tag", "login", "org", "response",
+                                                          "version")}),
+       status=st.sampled_from(["open", "planned", "declined", "deferred", "completed", "already-available"]))
+def test_any_text_in_any_field_makes_files_that_read_back_and_pass_check(project: Path, texts: dict[str, str],
+                                                                         status: str) -> None:
+    from datetime import date
+
+    from portalgen.content.importing.ideas import Idea, Person, Reading
+    from portalgen.content.importing.plan import one_line, plan
+    from portalgen.content.importing.writer import apply, prepare
+
+    for path in (project / "content").rglob("*"):
+        if path.is_file() and "imported" in path.read_text("utf-8", "replace"):
+            path.unlink()  # each example starts from the project `init` made
+    title, login = texts["title"] or "t", texts["login"]
+    author = Person(key=login or "k", login=login, organisation=texts["org"], name=login)
+    reading = Reading([Idea("github", "1", title, texts["body"], date(2026, 1, 2), author, tags=(texts["tag"],),
+                            status=status, response=texts["response"],  # type: ignore[arg-type]
+                            version=texts["version"])])
+    apply(prepare(project, plan(reading, named=False, today=date(2026, 11, 30))))
+    for kind in KINDS.values():
+        allowed = {f.name for f in kind.fields}
+        assert all(set(data) <= allowed for _, data, _ in by_id(project, kind.name).values())
+    assert by_id(project, "customer")
+    written = by_id(project, "feedback")["1"][1]["title"]
+    assert written == (one_line(title)[:200].strip() or "GitHub 1") or "a customer" in written
     assert errors(project) == []

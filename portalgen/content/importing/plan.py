@@ -72,7 +72,7 @@ def plan(reading: Reading, named: bool, today: date, protected: Iterable[str] = 
     customers: dict[str, Planned] = {}
     originals = _duplicates(ideas, {i.id for i in ideas})
     for idea in ideas:
-        froms = [Ref("customer", _add_customer(customers, person, idea, named))
+        froms = [Ref("customer", _add_customer(customers, person, idea, named, scrub))
                  for person in _people(idea) or [Person(key="(unknown)")]]
         result.records += _records(idea, list(dict.fromkeys(froms)), originals.get(idea.id, ""), scrub,
                                    result.skipped)
@@ -107,9 +107,9 @@ def _importable(ideas: list[Idea], today: date, notes: list[tuple[str, str]]) ->
     return kept
 
 
-def _add_customer(customers: dict[str, Planned], person: Person, idea: Idea, named: bool) -> str:
+def _add_customer(customers: dict[str, Planned], person: Person, idea: Idea, named: bool, scrub: Scrubber) -> str:
     """The key of the person's customer, planned once; everyone from one organisation in one file."""
-    made = _customer(person, idea.source, named, idea.where)
+    made = _customer(person, idea.source, named, idea.where, scrub)
     known = customers.setdefault(made.key, made)
     for someone in made.private.get("people", ()) if known is not made else ():
         listed = known.private.setdefault("people", [])
@@ -136,17 +136,18 @@ def _duplicates(ideas: list[Idea], ids: set[str]) -> dict[str, str]:
     return links
 
 
-def _customer(person: Person, source: str, named: bool, where: str) -> Planned:
+def _customer(person: Person, source: str, named: bool, where: str, scrub: Scrubber) -> Planned:
     tool = TOOLS.get(source, source)
     private: dict[str, Any] = {}
-    if person.organisation.strip():
-        key = "org:" + one_line(person.organisation).casefold()
-        name = one_line(person.organisation)
+    organisation = one_line(person.organisation)
+    if organisation:
+        key = "org:" + organisation.casefold()
+        name = organisation
         people = {k: v for k, v in (("name", person.name), ("login", person.login), ("email", person.email)) if v}
         if people:
             private["people"] = [{k: one_line(v) for k, v in people.items()}]
     else:
-        key = "person:" + one_line(person.key)
+        key = "person:" + (one_line(person.key) or "(unknown)")
         real = one_line(person.name or person.login)
         name = real if named and real else f"{tool} user {hashlib.sha256(key.encode()).hexdigest()[:6]}"
         private.update({k: one_line(v) for k, v in (("name", person.name), ("login", person.login),
@@ -154,8 +155,9 @@ def _customer(person: Person, source: str, named: bool, where: str) -> Planned:
     if person.weight is not None:
         private["weight"] = person.weight
     fields: dict[str, Any] = {"name": name}
-    if person.segment.strip():
-        fields["segment"] = one_line(person.segment)[:MAX_TITLE]
+    segment = scrub(one_line(person.segment))[:MAX_TITLE].strip()  # published, in anonymous credits too
+    if segment:
+        fields["segment"] = segment
     fields["credit"] = "named" if named else "anonymous"
     return Planned("customer", key, source, name, fields, private, where=f"who raised {where}")
 
@@ -193,8 +195,9 @@ def _records(idea: Idea, froms: list[Ref], original: str, scrub: Scrubber,
                            idea.where, reason))
     elif idea.status == "completed":
         change: dict[str, Any] = {"title": title, "date": idea.closed or idea.responded or idea.created}
-        if idea.version.strip():
-            change["version"] = one_line(idea.version)[:MAX_TAG]
+        version = scrub(one_line(idea.version))[:MAX_TAG].strip()
+        if version:
+            change["version"] = version
         change["feedback"] = [Ref("feedback", idea.id)]
         out.append(Planned("change", idea.id, idea.source, title, change, {}, response, idea.where))
     return out

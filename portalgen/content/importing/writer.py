@@ -9,6 +9,7 @@ id), so its slug, made once from the title, never changes.
 from __future__ import annotations
 
 import copy
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ import yaml
 from portalgen.content.frontmatter import split_front_matter
 from portalgen.content.importing.existing import BODY, Existing, Index, digest, index
 from portalgen.content.importing.plan import Plan, Planned, Ref
+from portalgen.content.importing.scrub import Scrubber
 from portalgen.content.kinds import KINDS
 from portalgen.content.problems import Problems, UsageError
 from portalgen.content.slugs import MAX_SLUG, slugify
@@ -85,14 +87,21 @@ def _slugs(project: Path, made: Plan, found: Index) -> dict[tuple[str, str], str
     that no record of its kind uses."""
     taken = {kind: set(found.slugs.get(kind, ())) for kind in KINDS}
     slugs: dict[tuple[str, str], str] = {}
-    for planned in made.records:
+    guard: Scrubber | None = None
+    for planned in made.records:  # customers come first
         old = found.by_key.get((planned.kind, planned.source, planned.key)) or _organisation(planned, found)
         if old is not None:
             slugs[(planned.kind, planned.key)] = old.slug
             continue
         base = slugify(planned.title)
+        if planned.kind != "customer":
+            # A slug is public, and a customer's slug may be an anonymous customer's protected name: a
+            # title with no letters gets the same hash slug as an organisation of the same punctuation.
+            guard = guard or Scrubber(taken["customer"])
+            if guard(base) != base:
+                base = f"{planned.kind}-{hashlib.sha256(planned.key.encode()).hexdigest()[:10]}"
         slug, n = base, 2
-        while slug in taken[planned.kind]:
+        while slug in taken[planned.kind] or (planned.kind != "customer" and slug in taken["customer"]):
             suffix = f"-{n}"
             slug = base[:MAX_SLUG - len(suffix)].rstrip("-") + suffix
             n += 1
