@@ -517,6 +517,8 @@ def test_any_text_in_any_field_makes_files_that_read_back_and_pass_check(project
                             status=status, response=texts["response"],  # type: ignore[arg-type]
                             version=texts["version"])])
     apply(prepare(project, plan(reading, named=False, today=date(2026, 11, 30))))
+    again = prepare(project, plan(reading, named=False, today=date(2026, 11, 30)))
+    assert {a.verb for a in again.actions} == {"unchanged"}  # what was written reads back as written
     for kind in KINDS.values():
         allowed = {f.name for f in kind.fields}
         assert all(set(data) <= allowed for _, data, _ in by_id(project, kind.name).values())
