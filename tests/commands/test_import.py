@@ -526,3 +526,17 @@ def test_any_text_in_any_field_makes_files_that_read_back_and_pass_check(project
     written = by_id(project, "feedback")["1"][1]["title"]
     assert written == (one_line(title)[:200].strip() or "GitHub 1") or "a customer" in written
     assert errors(project) == []
+
+
+def test_a_huge_cell_and_a_boolean_issue_number_are_read_not_crashed_on(run: Run, project: Path,
+                                                                       tmp_path: Path) -> None:
+    sheet = tmp_path / "big.csv"
+    sheet.write_text("id,title,date,body\n1," + "x" * 200_000 + ",2026-01-01,\"" + "y" * 300_000 + "\"\n", "utf-8")
+    result = run("import", "csv", sheet, cwd=project)
+    assert result.code == 0, result.err
+    _, data, body = by_id(project, "feedback", "csv")["1"]
+    assert len(data["title"]) == 200 and body.endswith("*(cut short on import)*")
+    issues = tmp_path / "issues.json"
+    issues.write_text(json.dumps([{"number": True, "title": "t", "created_at": "2026-01-01"}]), "utf-8")
+    result = run("import", "github", issues, cwd=project)
+    assert result.code == 0 and "item 1: no issue number" in result.err

@@ -60,7 +60,7 @@ def read(path: Path, options: Options | None = None) -> Reading:
         if not isinstance(item, dict):
             reading.unmapped.append((where, "not an issue object"))
             continue
-        if isinstance(item.get("number"), int):
+        if _number(item) is not None:
             where = f"issue #{item['number']}"
         if item.get("pull_request") is not None or item.get("isPullRequest") is True:
             reading.unmapped.append((where, "a pull request, not an issue: skipped"))
@@ -74,8 +74,8 @@ def read(path: Path, options: Options | None = None) -> Reading:
 
 
 def _idea(item: dict[str, Any], where: str, options: Options) -> tuple[Idea | None, str]:
-    number = item.get("number")
-    if not isinstance(number, int):
+    number = _number(item)
+    if number is None:
         return None, "no issue number"
     title = _text(item.get("title"))
     if not title.strip():
@@ -103,6 +103,11 @@ def _idea(item: dict[str, Any], where: str, options: Options) -> tuple[Idea | No
         responded=closed, closed=closed, duplicate_of=duplicate[1] if duplicate else "",
         version=_text(milestone.get("title")) if isinstance(milestone, dict) and status == "completed" else "",
         url=_text(item.get("html_url") or item.get("url")), where=where), ""
+
+
+def _number(item: dict[str, Any]) -> int | None:
+    number = item.get("number")
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
 def _status(item: dict[str, Any], labels: list[str], body: str) -> Status:

@@ -54,6 +54,9 @@ _GUESSES = {
 }
 
 
+_CELL_LIMIT = 64 * 1024 * 1024
+
+
 def parse_map(text: str | None) -> dict[str, str]:
     """`title=Summary,date=Created` → {"title": "Summary", "date": "Created"} (UsageError when wrong)."""
     mapping: dict[str, str] = {}
@@ -93,16 +96,20 @@ def _rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))  # a cell may hold a pasted document
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
     header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
-    for row in reader:
-        if not header:
+    try:
+        for row in reader:
+            if not header:
+                if any(cell.strip() for cell in row):
+                    header = row
+                continue
             if any(cell.strip() for cell in row):
-                header = row
-            continue
-        if any(cell.strip() for cell in row):
-            rows.append((reader.line_num, row))
+                rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise UsageError(f"{path.name}: cannot read it as CSV after line {reader.line_num}: {exc}") from exc
     if not header:
         raise UsageError(f"{path} is empty: expected a header row, then one row per idea")
     return header, rows
