@@ -540,3 +540,20 @@ def test_a_huge_cell_and_a_boolean_issue_number_are_read_not_crashed_on(run: Run
     issues.write_text(json.dumps([{"number": True, "title": "t", "created_at": "2026-01-01"}]), "utf-8")
     result = run("import", "github", issues, cwd=project)
     assert result.code == 0 and "item 1: no issue number" in result.err
+
+
+def test_a_renamed_or_moved_record_is_found_again(run: Run, project: Path) -> None:
+    assert run("import", "github", ISSUES, cwd=project).code == 0
+    feedback = project / "content" / "feedback"
+    old = by_id(project, "feedback")["1"][0]
+    (feedback / "2026").mkdir()
+    (feedback / f"{old}.md").rename(feedback / "2026" / "pdf-export.md")
+    for path in (project / "content").rglob("*.md"):
+        path.write_text(re.sub(rf"\b{old}\b", "pdf-export", path.read_text("utf-8")), "utf-8")
+    assert errors(project) == []
+    result = run("import", "github", NEWER, cwd=project)
+    assert result.code == 0, result.err
+    assert by_id(project, "feedback")["1"][0] == "pdf-export" and not (feedback / f"{old}.md").exists()
+    assert by_id(project, "feedback")["1"][1]["private"]["votes"] == 15
+    assert by_id(project, "change")["7"][1]["feedback"] == [by_id(project, "feedback")["7"][0]]
+    assert errors(project) == []
