@@ -71,6 +71,8 @@ def records(root: Path, kind: str) -> dict[str, tuple[dict, str]]:
     """Slug → (front matter, body) of every record of a kind."""
     found = {}
     for path in sorted((root / "content" / KINDS[kind].folder).rglob("*")):
+        if path.is_dir():
+            continue
         text = path.read_text("utf-8")
         if path.suffix == ".md":
             parts = re.fullmatch(r"---\n(.*?)^---\n(.*)", text, re.DOTALL | re.MULTILINE)
