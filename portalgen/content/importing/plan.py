@@ -182,7 +182,7 @@ def _records(idea: Idea, froms: list[Ref], original: str, scrub: Scrubber,
     response = _said(scrub(markdown(idea.response)), "response", idea.where, notes)
     when = idea.responded or idea.closed or idea.created
     if idea.status in DECIDED:
-        decision: dict[str, Any] = {"title": f"{DECIDED[idea.status]}: {title}"[:MAX_TITLE], "date": when,
+        decision: dict[str, Any] = {"title": f"{DECIDED[idea.status]}: {title}"[:MAX_TITLE].strip(), "date": when,
                                     "feedback": [Ref("feedback", idea.id)], "outcome": idea.status}
         reason = ""
         if idea.status in NEEDS_REASON and not response:
@@ -219,7 +219,8 @@ _MARKER = re.compile(r"(fill)[ -](in[ \t]*:)", re.IGNORECASE)
 
 
 def one_line(text: str) -> str:
-    """Printable text on one line: control and format characters and line breaks become spaces."""
+    """Text on one line: control characters, lone surrogates and line breaks become spaces, runs of
+    spaces one."""
     kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in text)
     return _MARKER.sub("\\1\u2011\\2", " ".join(kept.split()))
 
