@@ -498,7 +498,11 @@ _NASTY = st.lists(st.sampled_from(_PIECES), max_size=20).map("".join)
 @settings(max_examples=20, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @example(texts={"title": ":", "body": "", "tag": "", "login": "", "org": ":", "response": "", "version": ""},
-         status="open")
+         status="open")  # the same hash slug for the title and the organisation
+@example(texts={"title": "t", "body": "", "tag": ".4.10 TODO", "login": "", "org": "日4.10 TODO", "response": "",
+                "version": ""}, status="open")  # the organisation's slug, 4-10-todo, is in the tag
+@example(texts={"title": "t", "body": "", "tag": "", "login": "", "org": "\ud800}?", "response": "",
+                "version": ""}, status="planned")  # a lone surrogate, alone in a name
 @given(texts=st.fixed_dictionaries({k: _NASTY for k in ("title", "body", "tag", "login", "org", "response",
                                                           "version")}),
        status=st.sampled_from(["open", "planned", "declined", "deferred", "completed", "already-available"]))

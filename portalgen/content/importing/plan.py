@@ -12,8 +12,6 @@ of every imported text, so `check`'s leak lint and the build's output guard have
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -21,6 +19,7 @@ from typing import Any
 
 from portalgen.content.importing.ideas import Idea, Person, Reading
 from portalgen.content.importing.scrub import Scrubber, identities
+from portalgen.content.importing.text import markdown, one_line
 from portalgen.content.placeholders import fill_in, only_placeholder
 
 TOOLS = {"github": "GitHub", "fider": "Fider", "canny": "Canny", "uservoice": "UserVoice", "csv": "Spreadsheet"}
@@ -30,7 +29,6 @@ NEEDS_REASON = ("declined", "deferred", "already-available")  # never published 
 MAX_TITLE = 200
 MAX_TAG = 60
 MAX_TAGS = 20
-MAX_BODY = 200_000  # characters; a record file may hold 1 MiB
 
 
 @dataclass(frozen=True)
@@ -211,26 +209,3 @@ def _said(text: str, what: str, where: str, notes: list[tuple[str, str]]) -> str
         return text
     notes.append((where, f"the {what} says only {shown!r}, which reads as a placeholder: left out"))
     return ""
-
-
-# A "fill in:" marker in a comment is portalgen's own placeholder, which check refuses to publish:
-# in imported text it is somebody's words, so its hyphen becomes a non-breaking one.
-_MARKER = re.compile(r"(fill)[ -](in[ \t]*:)", re.IGNORECASE)
-
-
-def one_line(text: str) -> str:
-    """Text on one line: control characters, lone surrogates and line breaks become spaces, runs of
-    spaces one."""
-    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch for ch in text)
-    return _MARKER.sub("\\1\u2011\\2", " ".join(kept.split()))
-
-
-def markdown(text: str) -> str:
-    """A body as a record can hold it: line breaks normalised, control characters (NUL …) removed,
-    and cut at MAX_BODY characters, saying so."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")).strip()
-    text = _MARKER.sub("\\1\u2011\\2", text)
-    if len(text) > MAX_BODY:
-        text = text[:MAX_BODY].rstrip() + "\n\n*(cut short on import)*"
-    return text

@@ -18,18 +18,24 @@ import unicodedata
 from collections.abc import Iterable
 
 from portalgen.content.importing.ideas import Person
+from portalgen.content.importing.text import one_line
+from portalgen.content.slugs import slugify
 
 WITHHELD = "a customer"
 _WORD = re.compile(r"[^\W_]+")
 
 
 def identities(people: Iterable[Person]) -> set[str]:
-    """Everything that names these people: name, login, organisation, e-mail and its domain."""
+    """Everything that names these people: name, login, organisation and the slug its customer file
+    will have (slugify drops what is not ASCII: "日4.10" becomes 4-10), e-mail and its domain."""
     names: set[str] = set()
     for person in people:
-        names.update(n for n in (person.name, person.login, person.organisation, person.email) if n)
-        if "@" in person.email:
-            names.add(person.email.rpartition("@")[2])
+        texts = [one_line(t) for t in (person.name, person.login, person.organisation, person.email)]
+        names.update(t for t in texts if t)
+        if texts[2]:
+            names.add(slugify(texts[2]))
+        if "@" in texts[3]:
+            names.add(texts[3].rpartition("@")[2])
     return names
 
 

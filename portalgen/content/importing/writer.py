@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from portalgen.content.frontmatter import split_front_matter
-from portalgen.content.importing.existing import BODY, Existing, Index, digest, index
+from portalgen.content.importing.existing import BODY, SAFE_LOADER, Existing, Index, digest, index
 from portalgen.content.importing.plan import Plan, Planned, Ref
 from portalgen.content.importing.scrub import Scrubber
 from portalgen.content.kinds import KINDS
@@ -134,7 +134,7 @@ class _Inline(list[Any]):
     """A list of slugs or tags, written as the content model's examples write them: `[a, b]`."""
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]  # LibYAML's, when there
     pass
 
 
@@ -189,7 +189,8 @@ def _merge(old: Existing, planned: Planned, values: dict[str, Any]) -> Action:
         verb = "update"  # the export changed back to what an editor wrote: remember it, quietly
     private["imported"] = {**(private.get("imported") or {}), **hashes}
     data["private"] = private
-    text = render(_ordered(old.kind, data), body, markdown=old.path.suffix == ".md", where=planned.where)
+    text = "" if verb == "unchanged" else render(_ordered(old.kind, data), body, markdown=old.path.suffix == ".md",
+                                                 where=planned.where)
     draft = planned.draft_reason if data.get("draft") is True else ""
     return Action(verb, old.kind, old.path, planned.where, text, changed, conflicts, draft)
 
@@ -221,7 +222,7 @@ def render(data: dict[str, Any], body: str, markdown: bool, where: str = "") -> 
         ok = parts is not None and body_back.strip() == body.strip()
     else:
         back, ok = text, True
-    if not ok or yaml.safe_load(back) != data:
+    if not ok or yaml.load(back, Loader=SAFE_LOADER) != data:
         raise UsageError(f"{where}: cannot write this record safely as YAML; please report it as a portalgen bug")
     return text
 
