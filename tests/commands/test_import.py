@@ -152,6 +152,9 @@ def test_the_built_portal_shows_the_export_s_statuses_and_credits_and_names_nobo
     credits = {item["slug"]: item["credits"] for item in data["feedback"]}
     assert credits[slugs["1"]]["named"] == [] and sum(c["count"] for c in credits[slugs["1"]]["anonymous"]) == 1
     assert not any(d["slug"] == by_id(project, "decision")["3"][0] for d in data["decisions"])
+    change = next(c for c in data["changes"] if c["slug"] == by_id(project, "change")["1"][0])
+    assert change["version"] == "4.2" and sorted(change["feedback"]) == sorted([slugs["1"], slugs["4"]])
+    assert change["credits"] == {"named": [], "anonymous": [{"segment": None, "count": 2}]}  # #1 and its duplicate
     text = site_text(project).casefold()
     for login in LOGINS:
         assert not re.search(rf"\b{re.escape(login)}\b", text), login
