@@ -18,8 +18,9 @@ _STATUS_WORDS: dict[str, Status] = {
     **{w: "under-review" for w in ("underreview", "reviewing", "considering", "inreview", "triage", "needstriage")},
     **{w: "planned" for w in ("planned", "accepted", "approved", "roadmap", "scheduled", "yes")},
     **{w: "in-progress" for w in ("inprogress", "started", "doing", "building", "indevelopment", "working")},
+    # Not "closed": in a spreadsheet it means done as often as no, so it is noted and read as open.
     **{w: "declined" for w in ("declined", "notplanned", "willnotimplement", "wontfix", "wontdo", "rejected",
-                               "closed", "no", "refused", "denied")},
+                               "no", "refused", "denied")},
     **{w: "deferred" for w in ("deferred", "later", "notnow", "onhold", "postponed", "parked")},
     **{w: "completed" for w in ("completed", "complete", "done", "shipped", "released", "live", "delivered",
                                 "fixed", "resolved")},
