@@ -1,7 +1,8 @@
 """The `portalgen` command: the click group, its global options, and main(), which turns failures into exit codes.
 
-Each verb lives in a module of its own (check.py, build.py, serve.py, init.py, new.py, list_.py, rename.py, report.py,
-digest.py, export.py): thin glue that finds the project, calls the stages and writes the result.
+Each verb lives in a module of its own (check.py, build.py, serve.py, init.py, new.py, list_.py, rename.py,
+import_.py, report.py, digest.py, export.py): thin glue that finds the project, calls the stages and writes
+the result.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from portalgen.commands.build import build
 from portalgen.commands.check import check
 from portalgen.commands.digest import digest
 from portalgen.commands.export import export
+from portalgen.commands.import_ import import_
 from portalgen.commands.init import init
 from portalgen.commands.list_ import list_
 from portalgen.commands.new import new
@@ -36,7 +38,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for verb in (check, build, serve, init, new, list_, rename, report, digest, export):
+for verb in (check, build, serve, init, new, list_, rename, import_, report, digest, export):
     cli.add_command(verb)
 
 

@@ -29,6 +29,7 @@ class Person:
     email: str = ""
     login: str = ""
     weight: float | None = None  # e.g. Canny's monthlySpend: private, for triage
+    segment: str = ""  # the customer's segment, where the export (or --segment-from) says
 
 
 @dataclass(frozen=True)
