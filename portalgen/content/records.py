@@ -73,6 +73,7 @@ class Feedback:
     body: str
     line: int = 1
     aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
+    votes: int | None = None  # `private.votes` (an import's count): for `report --triage` only, never published
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,12 @@ def private_weight(private: Any) -> float | None:
     return float(weight)
 
 
+def private_votes(private: Any) -> int | None:
+    """A feedback item's `private.votes`: the count a hosted board had, for `report --triage` only."""
+    votes = private.get("votes") if isinstance(private, dict) else None
+    return votes if isinstance(votes, int) and not isinstance(votes, bool) and votes >= 0 else None
+
+
 def _public(visibility: str | None) -> bool:
     return (visibility or "public") == "public"
 
@@ -222,7 +228,10 @@ FEEDBACK = (
     Field("duplicate_of", "slug", target="feedback", help="slug of another feedback item",
           doc="This item says the same as another. See [Duplicates](#duplicates)"),
     ALIASES,
-    *_PUBLISHING,
+    *_PUBLISHING[:2],
+    Field("private", "any", attr="", also=(("votes", private_votes),), help="internal notes; never published",
+          doc="Internal notes, never published. `votes:` (a whole number, kept by `portalgen import` from a "
+              "hosted board) counts towards the item's demand in `portalgen report --triage`", default="—"),
 )
 
 DECISION = (

@@ -36,15 +36,15 @@ def _record(kind: Kind, raw: RawRecord, v: dict[str, Any], portal: Portal) -> An
     """The typed record: each kept key under its attribute, unset keys as their type's empty value."""
     values: dict[str, Any] = {}
     for f in kind.fields:
+        values.update((attribute, derive(v[f.name])) for attribute, derive in f.also)
         if not f.attribute:
-            continue  # private notes are never kept
+            continue  # private notes are never kept, only what `also` reads from them
         value = v[f.name]
         if f.convert is not None:
             value = f.convert(value)
         elif value is None:
             value = _EMPTY.get(f.type, "")
         values[f.attribute] = value
-        values.update((attribute, derive(v[f.name])) for attribute, derive in f.also)
     if kind.name == "customer":
         values["name"] = values["name"] or raw.slug
         values["credit"] = values["credit"] or portal.credit_default
