@@ -6,19 +6,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
+from in_process import Run
 from repo_paths import REPO
 
 from portalgen.commands import import_
-from portalgen.commands.cli import main
 from portalgen.content.kinds import KINDS
 from portalgen.pipeline.building import build
 from portalgen.pipeline.building import check as check_project
@@ -29,36 +26,6 @@ NEWER = FIXTURES / "github-issues-newer.json"
 LOGINS = ("alice-ops", "bob99", "carol-dev", "dave", "erin", "frank", "hank", "ivy", "jack", "dependabot")
 ODD_MAP = ("title= summary ,date=created on,from=COMPANY,tags=Theme / Area,status=state,body=details,"
            "id=ticket id,votes=VOTES,response=Our Answer")
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `portalgen ARGS` in-process, exactly as the console script does, in folder `cwd`."""
-
-    def invoke(*args: str | Path, cwd: Path) -> Result:
-        monkeypatch.chdir(cwd)
-        monkeypatch.setattr(sys, "argv", ["portalgen", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Result(code, out, err)
-
-    return invoke
 
 
 @pytest.fixture

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from repo_paths import REPO
+from in_process import Run
 
 from portalgen import __version__
-from portalgen.commands.cli import main
 from portalgen.content.problems import Severity
 from portalgen.content.schema import OUTCOMES
 from portalgen.pipeline.building import build, build_date
@@ -28,45 +24,6 @@ INIT_FILES = {
     ".vscode/settings.json", ".vscode/extensions.json",
     *(f".portalgen/schema/{kind}.schema.json" for kind in ("portal", "customer", "feedback", "decision", "change")),
 }
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `portalgen ARGS` in-process, exactly as the console script does, in folder `cwd`."""
-
-    def invoke(*args: str, cwd: Path) -> Result:
-        monkeypatch.chdir(cwd)
-        monkeypatch.setattr(sys, "argv", ["portalgen", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Result(code, out, err)
-
-    return invoke
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    """A project holding a copy of the example content (never the original)."""
-    root = tmp_path / "example"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    return root
 
 
 def tree(root: Path) -> dict[str, bytes]:

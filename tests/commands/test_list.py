@@ -3,50 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
+from in_process import Run
 
-from portalgen.commands.cli import main
 from portalgen.model.report import link_published
 from portalgen.pipeline.building import build_date
 from portalgen.pipeline.building import check as check_project
 
 KEYS = ["kind", "slug", "title", "date", "status", "tags", "draft", "private", "path"]
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """`portalgen ARGS` in-process, as the console script runs it, in folder `cwd`."""
-
-    def invoke(*args: str | Path, cwd: Path | None = None) -> Result:
-        if cwd is not None:
-            monkeypatch.chdir(cwd)
-        monkeypatch.setattr(sys, "argv", ["portalgen", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Result(code, out, err)
-
-    return invoke
 
 
 def listed(run: Run, *args: str | Path) -> list[dict]:

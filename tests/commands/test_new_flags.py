@@ -2,58 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
-from repo_paths import REPO
+from in_process import Run
 
-from portalgen.commands.cli import main
 from portalgen.pipeline.building import build, build_date
 from portalgen.pipeline.building import check as check_project
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """`portalgen ARGS` in-process, as the console script runs it, in folder `cwd`."""
-
-    def invoke(*args: str, cwd: Path) -> Result:
-        monkeypatch.chdir(cwd)
-        monkeypatch.setattr(sys, "argv", ["portalgen", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Result(code, out, err)
-
-    return invoke
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    root = tmp_path / "example"
-    root.mkdir()
-    shutil.copytree(REPO / "content", root / "content")
-    return root
 
 
 def front(path: Path) -> dict:

@@ -3,50 +3,18 @@
 from __future__ import annotations
 
 import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import yaml
+from in_process import Run
 
 from portalgen.commands import yamledit
-from portalgen.commands.cli import main
 from portalgen.pipeline.building import build
 from portalgen.pipeline.building import check as check_project
 
 OLD, NEW = "scim-user-provisioning", "automatic-user-provisioning"
 BASE = "https://feedback.lumen-analytics.example/"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-Run = Callable[..., Result]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """`portalgen ARGS` in-process, as the console script runs it."""
-
-    def invoke(*args: str | Path) -> Result:
-        monkeypatch.setattr(sys, "argv", ["portalgen", *map(str, args)])
-        capsys.readouterr()
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return Result(code, out, err)
-
-    return invoke
 
 
 def front(path: Path) -> dict:
