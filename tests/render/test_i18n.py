@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -275,3 +276,21 @@ def test_a_right_to_left_language_sets_dir(tmp_path: Path, helpers, monkeypatch:
     site = portalgen.build(project, use_cache=False).output
     assert '<html lang="ar" dir="rtl"' in (site / "index.html").read_text("utf-8")
     assert i18n.is_rtl("he") and not i18n.is_rtl("de")
+
+
+def test_the_digest_and_the_changelog_speak_the_portals_language(tmp_path: Path, helpers) -> None:
+    from portalgen.commands.digest import build_digest
+    from portalgen.commands.export import export_changelog
+    from portalgen.render import digest as digests
+
+    project = helpers.copy_example(tmp_path / "portal")
+    set_language(project, "de")
+    d, root = build_digest(project, "city-of-eastbrook", today=date(2026, 11, 30))
+    text = digests.render(d, "md", digests.environment(root, "de")).decode("utf-8")
+    html = digests.render(d, "html", digests.environment(root, "de")).decode("utf-8")
+    for said in (text, html):
+        assert ("Guten Tag" in said and "Noch offen" in said) or "Alles, was Sie angesprochen haben" in said
+        assert "Hello" not in said and "Still open" not in said and "Everything you raised" not in said
+    assert GERMAN_DATE.search(text)
+    changelog = export_changelog(project)
+    assert changelog.startswith("# Änderungsprotokoll") and "Thanks to" not in changelog
