@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Check a built distribution before it is published: the theme and the editor schemas are inside.
+"""Check a built distribution before it is published: the theme, its catalogs and the editor schemas are inside.
 
     python scripts/check_dist.py dist/ [--tag v0.2.0]
 
 The wheel must hold every file of templates/ under portalgen/_theme/ (the built-in theme: a wheel
 without it builds no site) and every JSON Schema of portalgen/schemas/ (what `init` points editors
-at); the sdist must hold templates/ itself. With --tag, the tag must name the version being built.
+at) and every catalog of portalgen/locale/ (the theme's words in each language); the sdist must
+hold templates/ itself. With --tag, the tag must name the version being built.
 Used by .github/workflows/release.yml and by tests/test_release.py. Exit 1 with one line per problem.
 """
 
@@ -42,7 +43,8 @@ def problems(dist: Path, tag: str | None = None) -> list[str]:
     for wheel in wheels:
         with zipfile.ZipFile(wheel) as archive:
             names = set(archive.namelist())
-        wanted = _expected("templates", "portalgen/_theme/") | _expected("portalgen/schemas", "portalgen/schemas/")
+        wanted = (_expected("templates", "portalgen/_theme/") | _expected("portalgen/schemas", "portalgen/schemas/")
+                  | _expected("portalgen/locale", "portalgen/locale/"))  # the catalogs: the theme's words
         found += [f"{wheel.name}: {name} is missing" for name in sorted(wanted - names)]
     for sdist in sorted(dist.glob(f"portalgen-{version}.tar.gz")):
         with tarfile.open(sdist) as archive:

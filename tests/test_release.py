@@ -49,6 +49,8 @@ def test_the_wheel_holds_the_theme_and_the_schemas(dist: Path) -> None:
     assert {"portalgen/_theme/base.html", "portalgen/_theme/feedback.html"} <= names
     assert schemas == editor_schema.schema_texts()  # the shipped schemas are the generator's
     assert "portalgen/commands/skeleton/dot-github/workflows/portal.yml" in names
+    catalogs = {f"portalgen/locale/{lang}/LC_MESSAGES/portalgen.po" for lang in ("en", "de", "fr", "es", "nl", "pt")}
+    assert catalogs <= names, "the theme's words ship with it"
 
 
 def test_the_sdist_holds_the_theme(dist: Path) -> None:

@@ -20,6 +20,7 @@ from portalgen.content.problems import ContentError, UsageError
 from portalgen.content.records import Customer, Records
 from portalgen.model.report import link_published
 from portalgen.pipeline import building
+from portalgen.render import i18n
 from portalgen.render.checkin import Checkin, checkin, what
 from portalgen.render.digest import (
     FORMATS,
@@ -32,7 +33,7 @@ from portalgen.render.digest import (
     render,
     sender,
 )
-from portalgen.render.wording import longdate, plural
+from portalgen.render.wording import longdate
 
 
 def find_customer(records: Records, wanted: str) -> Customer:
@@ -61,7 +62,7 @@ def build_digest(project: Path | str | None, customer: str, since: date | None =
     outline = make_digest(records, link_published(records, when, bodies=False), who, when, since)
     shown = {("decision" if e.kind == "decision" else "change", e.item.record.slug) for e in outline.events}
     model = link_published(records, when, bodies=shown)
-    return make_digest(records, model, who, when, since, recipient), root
+    return make_digest(records, model, who, when, since, recipient, i18n.words_for(records.portal.language, root)), root
 
 
 def _recipient(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -84,7 +85,8 @@ def build_checkin(project: Path | str | None, since: date | None = None,
         raise ContentError(problems.sorted())
     outline = checkin(records, link_published(records, when, bodies=False), when, since)
     shown = {(e.kind, e.item.record.slug) for d in outline.messages for e in d.events}
-    return checkin(records, link_published(records, when, bodies=shown), when, since), root
+    words = i18n.words_for(records.portal.language, root)
+    return checkin(records, link_published(records, when, bodies=shown), when, since, words), root
 
 
 @click.command()
@@ -132,7 +134,7 @@ def _digest_one(customer: str, path: Path | None, since: date | None, fmt: str, 
         result, root = build_digest(path, customer, since, today, recipient or None)
     except ContentError as exc:
         refuse_content(exc.problems, "digest")
-    data = render(result, fmt, environment(root), to)
+    data = render(result, fmt, environment(root, result.portal.language), to)
     write_output(data, output, root)
     for reason, count in sorted(result.hidden.items()):
         say(f"note: {count} {reason} feedback item(s) from {result.customer.name} are not in the digest", "yellow")
@@ -151,9 +153,10 @@ def _digest_all(path: Path | None, since: date | None, fmt: str, output: Path, t
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{output} is a file; --all writes one file per customer into a folder")
     folder.mkdir(parents=True, exist_ok=True)
-    env = environment(root)
+    env = environment(root, result.messages[0].portal.language if result.messages else "en")
     period = f"since {longdate(since)}" if since else "so far"
-    click.echo(f"Check-in {period}: {len(result.messages)} {plural(len(result.messages), 'message')} in "
+    count = len(result.messages)
+    click.echo(f"Check-in {period}: {'1 message' if count == 1 else f'{count} messages'} in "
                f"{display_path(output)}")
     for d in result.messages:
         name = f"{d.customer.slug}.{fmt}"

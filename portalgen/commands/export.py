@@ -15,6 +15,7 @@ from portalgen.commands.options import PROJECT
 from portalgen.content.problems import ContentError
 from portalgen.model.report import link_published
 from portalgen.pipeline import building
+from portalgen.render import i18n
 from portalgen.render.changelog import render as render_changelog
 
 
@@ -26,7 +27,7 @@ def export_changelog(project: Path | str | None = None) -> str:
         raise ContentError(problems.sorted())
     model = link_published(records, building.build_date(),
                            bodies={("change", slug) for slug in records.changes})
-    return render_changelog(model)
+    return render_changelog(model, i18n.words_for(model.portal.language, root))
 
 
 @click.group()

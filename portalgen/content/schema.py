@@ -147,7 +147,8 @@ PORTAL = (
     Field("contact", "contact", help="e-mail or URL for 'talk to us'",
           doc='The "Talk to us" link in the footer. An e-mail address becomes a `mailto:` link', default="no link"),
     Field("language", "language", help="BCP 47 tag, default en",
-          doc="The page language (`<html lang>`) and the feed's `xml:lang`", default="`en`"),
+          doc="The portal's language: the theme's words, dates and numbers, `<html lang>` (and `dir`), "
+              "the feed's `xml:lang`; see [pages.md](pages.md#languages)", default="`en`"),
     Field("credit_default", "choice", choices=CREDITS,
           help="how customers without their own credit are credited; default anonymous",
           doc="How a customer without its own `credit` is credited", default="`anonymous`"),

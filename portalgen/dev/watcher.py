@@ -41,7 +41,7 @@ logging.getLogger("watchdog").addHandler(logging.NullHandler())
 warnings.filterwarnings("ignore", message="Callback with id", category=RuntimeWarning,
                         module=r"watchdog\.")
 
-WATCHED_FOLDERS = ("content", "templates")
+WATCHED_FOLDERS = ("content", "templates", "translations")  # translations/: the project's own wording
 # An editor's save is a burst of events a few milliseconds long (write a temporary file, rename it
 # over the original); 20 ms of quiet ends it, and costs the author only that long before a rebuild.
 # A longer burst (a branch switch) may start a rebuild early: what arrives meanwhile is kept.

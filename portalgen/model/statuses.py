@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def N_(text: str) -> str:
+    """Marks a string for the catalogs (pybabel extract) without translating it: the model is in
+    English, and the theme and render/ say it in the portal's language (`_(status.label)`)."""
+    return text
+
+
 @dataclass(frozen=True)
 class Status:
     key: str
@@ -14,14 +20,14 @@ class Status:
 
 
 STATUSES: dict[str, Status] = {s.key: s for s in (
-    Status("heard", "Heard", "We heard you — decision pending", "○"),
-    Status("under-review", "Considering", "Considering", "◔"),
-    Status("planned", "Planned", "Yes — planned", "◑"),
-    Status("in-progress", "Being built", "Yes — being built", "◕"),
-    Status("shipped", "Shipped", "Shipped", "●"),
-    Status("already-available", "Already possible", "Already possible", "✓"),
-    Status("deferred", "Not now", "Not now", "⏸"),
-    Status("declined", "No", "No — here's why", "✕"),
+    Status("heard", N_("Heard"), N_("We heard you — decision pending"), "○"),
+    Status("under-review", N_("Considering"), N_("Considering"), "◔"),
+    Status("planned", N_("Planned"), N_("Yes — planned"), "◑"),
+    Status("in-progress", N_("Being built"), N_("Yes — being built"), "◕"),
+    Status("shipped", N_("Shipped"), N_("Shipped"), "●"),
+    Status("already-available", N_("Already possible"), N_("Already possible"), "✓"),
+    Status("deferred", N_("Not now"), N_("Not now"), "⏸"),
+    Status("declined", N_("No"), N_("No — here's why"), "✕"),
 )}
 
 # The order lists and filters use: open questions first, then answers.

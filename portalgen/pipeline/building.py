@@ -18,6 +18,7 @@ from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Progress, build_date, source_date
 from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.session import BuildResult, Session
+from portalgen.render import i18n
 
 __all__ = ["BuildResult", "Progress", "build", "build_date", "check", "find_project", "source_date"]
 
@@ -48,6 +49,7 @@ def _mapper(jobs: int) -> Mapper:
 def _validate(loaded: loading.LoadResult, project: Path, today: date) -> tuple[Records, Problems]:
     records, problems = validating.validate(loaded, today=today)
     problems.extend(leaks.lint(records, read=source_reader(project)))
+    problems.extend(i18n.problems(project, records.portal.language))
     return records, problems
 
 

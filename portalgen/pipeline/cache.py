@@ -42,9 +42,10 @@ def code_digest() -> str:
 
 
 def source_digest(package: Path, salt: str) -> str:
-    """A digest of every Python file under `package`, sub-packages included, with their paths."""
+    """A digest of every Python file and gettext catalog (.po) under `package`, sub-packages included,
+    with their paths: the catalogs word every page as much as the code does."""
     h = hashlib.sha256(salt.encode())
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.po")]):
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

@@ -2,7 +2,7 @@
 
 Every file under content/ counts, including those the loader refuses or ignores (a new
 `Bad Slug.md` must never leave the build "up to date" while `check` fails on it), and so does
-every file of the theme folders, portalgen's own code, the drafts flag and the date that pins
+every file of the theme folders and of translations/, portalgen's own code, the drafts flag and the date that pins
 "today". Files are hashed as bytes, before anything is parsed, so a build that finds its site up
 to date reads no cache beyond a small state file: the problems a load finds are a function of the
 same bytes and code.
@@ -61,6 +61,7 @@ def input_digest(root: Path, theme_dirs: Iterable[Path], settings: str) -> str:
     if (root / "content").is_symlink():
         h.update(f"content-link:{os.readlink(root / 'content')}\0".encode("utf-8", "surrogateescape"))
     _tree(h, root / "content", "content", root)
+    _tree(h, root / "translations", "translations", root)  # the project's own wording (render/i18n.py)
     for n, base in enumerate(theme_dirs):
         _tree(h, base, f"theme{n}", root)
     return h.hexdigest()[:32]

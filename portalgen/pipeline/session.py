@@ -32,7 +32,7 @@ from portalgen.pipeline.cache import BuildCache, code_digest
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
 from portalgen.pipeline.output_state import OutputState
-from portalgen.render import pages, plan, theme
+from portalgen.render import i18n, pages, plan, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
 from portalgen.render.tracking import TrackingEnvironment, identity
@@ -157,7 +157,7 @@ class Session:
         self._made = ""  # the marker of the site this session swapped in last (writing.marker_id)
         self.plan: Plan | None = None
         self._records: Records | None = None  # what self.plan was made from
-        self._env: tuple[tuple[tuple[Path, tuple[str, ...]], ...], TrackingEnvironment] | None = None
+        self._env: tuple[tuple[tuple[tuple[Path, tuple[str, ...]], ...], str], TrackingEnvironment] | None = None
         self._index: tuple[Model, dict[tuple[str, ...], object]] | None = None
 
     @property
@@ -185,6 +185,7 @@ class Session:
     def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
         records, problems = validating.validate(loaded, self._checked, self.as_of)
         problems.extend(leaks.lint(records, self._names, source_reader(self.root)))
+        problems.extend(i18n.problems(self.root, records.portal.language))
         clock.lap("validate")
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
             raise ContentError(problems.sorted())
@@ -276,13 +277,16 @@ class Session:
     def _page_fp(model: Model, spec: PageSpec) -> str:
         return page_fingerprint(spec.template, spec.context, pages.page_values(model, spec))
 
-    def environment(self) -> TrackingEnvironment:
-        """The Jinja environment, kept while the theme folders hold the same files: compiling the
-        templates again for every edit would cost more than the edit. Jinja reloads a template whose
-        file changed, but not one that a new override now hides: a file added or removed starts anew."""
+    def environment(self, language: str = i18n.SOURCE) -> TrackingEnvironment:
+        """The Jinja environment, kept while the theme folders hold the same files and the portal's
+        words are the same: compiling the templates again for every edit would cost more than the
+        edit. Jinja reloads a template whose file changed, but not one that a new override now hides:
+        a file added or removed starts anew. A new language or a reworded string does too (the
+        catalogs' digest is part of every template's fingerprint, so every page says it anew)."""
         dirs = tuple((d, tuple(sorted(str(p) for p in d.rglob("*")))) for d in theme.theme_dirs(self.root)[:-1])
-        if self._env is None or self._env[0] != dirs:
-            self._env = (dirs, theme.make_environment(self.root))
+        key = (dirs, i18n.words_for(language, self.root).digest)
+        if self._env is None or self._env[0] != key:
+            self._env = (key, theme.make_environment(self.root, language))
         return self._env[1]
 
     def make_plan(self, model: Model, clock: Clock) -> Plan:
@@ -322,7 +326,7 @@ class Session:
         if made is None:
             made = self.make_plan(self.link(records, problems, clock), clock)
         model = made.model
-        env = self.environment()
+        env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
         # An edit that only reworded records keeps the model's objects: so is their index.
         if self._index is None or self._index[0] is not model:
@@ -338,7 +342,7 @@ class Session:
             reuse = set()  # no live site to copy unchanged pages from
         clock.lap("dependencies")
         rendered = early | self._render(env, made, reuse | set(early))
-        files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, made.specs)
+        files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, made.specs, env.words)
         clock.lap("render")
         static = theme.static_files(self.root)
         guarded_for = guarding.key(records)

@@ -15,7 +15,8 @@ from datetime import date
 from portalgen.content.records import Customer, Records
 from portalgen.model.items import Model
 from portalgen.render.digest import Digest, make_digest
-from portalgen.render.wording import longdate, plural
+from portalgen.render.i18n import Words
+from portalgen.render.wording import longdate
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,12 @@ class Checkin:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def checkin(records: Records, model: Model, today: date, since: date | None) -> Checkin:
+def checkin(records: Records, model: Model, today: date, since: date | None, words: Words | None = None) -> Checkin:
     """Who gets a message and who does not, by customer slug, from the published model."""
     found = Checkin(since)
     for slug in sorted(records.customers):
         customer = records.customers[slug]
-        digest = make_digest(records, model, customer, today, since)
+        digest = make_digest(records, model, customer, today, since, words=words)
         if not digest.events and not digest.still_open:
             found.skipped.append(Skipped(customer, "nothing to tell"))
         elif not customer.addresses:
@@ -57,4 +58,5 @@ def checkin(records: Records, model: Model, today: date, since: date | None) -> 
 def what(d: Digest) -> str:
     """'1 decision and 2 shipped changes; 1 item still open', for the summary line of one message."""
     still = len(d.still_open)
-    return f"{d.news}; " + (f"{still} {plural(still, 'item')} still open" if still else "nothing open")
+    # The team's console, in English: both forms written out, never an added "s".
+    return f"{d.news}; " + (("1 item" if still == 1 else f"{still} items") + " still open" if still else "nothing open")

@@ -31,15 +31,15 @@ import jinja2
 from markupsafe import Markup
 
 from portalgen.content.problems import UsageError
-from portalgen.content.records import Customer, Portal, Records
+from portalgen.content.records import Customer, Decision, Portal, Records
 from portalgen.model import urls
 from portalgen.model.headings import place_under
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import theme
+from portalgen.render.i18n import SOURCE, Words, english
 from portalgen.render.markdown_safe import autolink, link, md_escape
 from portalgen.render.plaintext import html_to_text
-from portalgen.render.wording import longdate
 
 FORMATS = ("md", "html", "eml")
 OPEN = ("heard", "under-review", "planned", "in-progress", "deferred")
@@ -66,15 +66,16 @@ class Event:
     def heading(self) -> str:
         return self.item.record.title
 
-    @property
-    def meta(self) -> str:
+    def meta_in(self, w: Words) -> str:
         """'Not now, decided on 3 June 2026, about: Custom fiscal calendars.'"""
-        about = "; ".join(i.record.title for i in self.about)
-        if isinstance(self.item, DecisionItem):
-            decision = self.item.record
-            return f"{STATUSES[decision.outcome].headline}, decided on {longdate(decision.date)}, about: {about}."
-        change = self.item.record
-        return f"Shipped{' in ' + change.version if change.version else ''} on {longdate(change.date)}, about: {about}."
+        r, about = self.item.record, "; ".join(i.record.title for i in self.about)
+        if isinstance(r, Decision):
+            return w.gettext("%(status)s, decided on %(date)s, about: %(about)s.", status=w.gettext(
+                STATUSES[r.outcome].headline), date=w.longdate(r.date), about=about)
+        if r.version:
+            return w.gettext("Shipped in %(version)s on %(date)s, about: %(about)s.", version=r.version,
+                             date=w.longdate(r.date), about=about)
+        return w.gettext("Shipped on %(date)s, about: %(about)s.", date=w.longdate(r.date), about=about)
 
 
 @dataclass(eq=False)
@@ -88,6 +89,7 @@ class Digest:
     events: list[Event]  # oldest first
     still_open: list[FeedbackItem]  # open questions first, then oldest first
     hidden: dict[str, int] = field(default_factory=dict)  # their unpublished items, by reason
+    words: Words = field(default_factory=english)  # the portal's language
 
     def link(self, path: str) -> str:
         """A page's address: absolute with base_url, else relative to the site's root."""
@@ -107,46 +109,52 @@ class Digest:
 
     @property
     def period(self) -> str:
-        return f"since {longdate(self.since)}" if self.since else "so far"
+        w = self.words
+        return w.gettext("since %(date)s", date=w.longdate(self.since)) if self.since else w.gettext("so far")
 
     @property
     def subject(self) -> str:
-        return f"{self.product}: what happened to your feedback {self.period}"
+        return self.words.gettext("%(product)s: what happened to your feedback %(period)s", product=self.product,
+                                  period=self.period)
 
     def status_text(self, item: FeedbackItem) -> str:
+        w = self.words
         if item.status == "shipped" and item.changes:
             first = item.changes[0].record
-            return f"Shipped {'in ' + first.version if first.version else 'on ' + longdate(first.date)}"
-        text = STATUSES[item.status].headline
+            return (w.gettext("Shipped in %(version)s", version=first.version) if first.version
+                    else w.gettext("Shipped on %(date)s", date=w.longdate(first.date)))
+        text = w.gettext(STATUSES[item.status].headline)
         decision = item.latest_decision
         if item.status == "deferred" and decision and decision.record.revisit:
-            text += f" (we will look again on {longdate(decision.record.revisit)})"
+            text += " (" + w.gettext("we will look again on %(date)s", date=w.longdate(decision.record.revisit)) + ")"
         if item.status == "heard" and item.days_waiting is not None:
-            text += f" ({item.days_waiting} {'day' if item.days_waiting == 1 else 'days'})"
+            text += " (" + w.ngettext("%(num)s day", "%(num)s days", item.days_waiting) + ")"
         return text
 
     @property
     def news(self) -> str:
         """'1 decision and 2 shipped changes', or 'nothing new'."""
+        w = self.words
         decisions = sum(1 for e in self.events if e.kind == "decision")
         changes = len(self.events) - decisions
         parts = []
         if decisions:
-            parts.append(f"{decisions} {'decision' if decisions == 1 else 'decisions'}")
+            parts.append(w.ngettext("%(num)s decision", "%(num)s decisions", decisions))
         if changes:
-            parts.append(f"{changes} shipped {'change' if changes == 1 else 'changes'}")
-        return " and ".join(parts) if parts else "nothing new"
+            parts.append(w.ngettext("%(num)s shipped change", "%(num)s shipped changes", changes))
+        return w.join(parts) if parts else w.gettext("nothing new")
 
     @property
     def summary(self) -> str:
-        raised, still_open = len(self.raised), len(self.still_open)
-        return (f"{self.customer.name} raised {raised} {'item' if raised == 1 else 'items'} with us, and "
-                f"{still_open} {'is' if still_open == 1 else 'are'} still open. "
-                f"{self.period[0].upper()}{self.period[1:]}: {self.news}.")
+        w = self.words
+        raised = w.ngettext("%(name)s raised %(num)s item with us,", "%(name)s raised %(num)s items with us,",
+                            len(self.raised), name=self.customer.name)
+        still = w.ngettext("and %(num)s is still open.", "and %(num)s are still open.", len(self.still_open))
+        return f"{raised} {still} {self.period[0].upper()}{self.period[1:]}: {self.news}."
 
 
 def make_digest(records: Records, model: Model, customer: Customer, today: date, since: date | None = None,
-                recipient: str | None = None) -> Digest:
+                recipient: str | None = None, words: Words | None = None) -> Digest:
     """The digest as data, from the published model (drafts and private records excluded)."""
     slug = customer.slug
     raised = [i for i in model.feedback if slug in i.record.customers]  # model order: newest first
@@ -166,7 +174,7 @@ def make_digest(records: Records, model: Model, customer: Customer, today: date,
             reason = "private" if not fb.public else "draft"
             hidden[reason] = hidden.get(reason, 0) + 1
     return Digest(model.portal, customer, recipient or _greeted(customer), today, since, raised, ordered, still_open,
-                  hidden)
+                  hidden, words or english())
 
 
 def _greeted(customer: Customer) -> str:
@@ -197,42 +205,48 @@ def _escaper(markdown: bool) -> Callable[[str], str]:
 
 def render_text(d: Digest, markdown: bool = True) -> str:
     """The digest as Markdown, or as plain text for the text/plain part of an e-mail."""
-    e = _escaper(markdown)
-    lines = [f"Hello {e(d.recipient)},", "", e(d.summary), ""]
-    lines += _heading(f"What happened {d.period}", 2, markdown)
+    e, w = _escaper(markdown), d.words
+    lines = [e(w.gettext("Hello %(name)s,", name=d.recipient)), "", e(d.summary), ""]
+    lines += _heading(w.gettext("What happened %(period)s", period=d.period), 2, markdown)
     if not d.events:
-        lines += [e(f"Nothing new {d.period}. Everything you raised is listed below with where it stands."), ""]
+        lines += [e(w.gettext("Nothing new %(period)s. Everything you raised is listed below with where it stands.",
+                              period=d.period)), ""]
     for ev in d.events:
         lines += _event_text(d, ev, markdown)
-    lines += _heading("Still open", 2, markdown)
-    lines += _item_list(d, d.still_open, "Nothing: every item you raised has an answer.", markdown, dated=False)
-    lines += _heading("Everything you raised", 2, markdown)
-    lines += _item_list(d, d.raised, "Nothing yet: we would love to hear from you.", markdown, dated=True)
+    lines += _heading(w.gettext("Still open"), 2, markdown)
+    lines += _item_list(d, d.still_open, w.gettext("Nothing: every item you raised has an answer."), markdown, False)
+    lines += _heading(w.gettext("Everything you raised"), 2, markdown)
+    lines += _item_list(d, d.raised, w.gettext("Nothing yet: we would love to hear from you."), markdown, True)
     contact = d.portal.contact
-    lines.append(e("Thank you for telling us. If anything here is wrong or unclear, reply to this message"
-                   + (f" or write to {contact}." if contact else ".")))
-    lines += ["", e(f"The {d.product} team")]
+    lines.append(e(w.gettext("Thank you for telling us. If anything here is wrong or unclear, reply to this message "
+                             "or write to %(contact)s.", contact=contact) if contact else w.gettext(
+        "Thank you for telling us. If anything here is wrong or unclear, reply to this message.")))
+    lines += ["", e(w.gettext("The %(product)s team", product=d.product))]
     if d.home:
         lines.append(autolink(d.home) if markdown else d.home)
     return "\n".join(lines) + "\n"
 
 
 def _event_text(d: Digest, ev: Event, markdown: bool) -> list[str]:
-    e = _escaper(markdown)
+    e, w = _escaper(markdown), d.words
     item = ev.item
-    lines = [*_heading(ev.heading, 3, markdown), e(ev.meta), ""]
+    lines = [*_heading(ev.heading, 3, markdown), e(ev.meta_in(w)), ""]
+
+    def label(text: str) -> str:
+        return f"**{e(w.gettext('%(label)s:', label=text))}**" if markdown else w.gettext("%(label)s:", label=text)
+
     if isinstance(item, DecisionItem):
         if item.body_html:
-            lines += [("**Why:**" if markdown else "Why:"), "", html_to_text(item.body_html, markdown), ""]
+            lines += [label(w.gettext("Why")), "", html_to_text(item.body_html, markdown), ""]
         if item.workaround_html:
-            lines += [("**What you can do meanwhile:**" if markdown else "What you can do meanwhile:"), "",
+            lines += [label(w.gettext("What you can do meanwhile")), "",
                       html_to_text(item.workaround_html, markdown), ""]
         if item.record.revisit:
-            lines += [e(f"We will look at this again on {longdate(item.record.revisit)}."), ""]
+            lines += [e(w.gettext("We will look at this again on %(date)s.", date=w.longdate(item.record.revisit))), ""]
     elif item.body_html:
         lines += [html_to_text(item.body_html, markdown), ""]
-    lines += [("Read more: " + _ref(d, item.record.title, item.url, markdown)) if markdown
-              else f"Read more: {d.link(item.url)}", ""]
+    more = _ref(d, item.record.title, item.url, markdown) if markdown else d.link(item.url)
+    lines += [w.gettext("Read more: %(link)s", link=more), ""]
     return lines
 
 
@@ -243,7 +257,7 @@ def _item_list(d: Digest, items: list[FeedbackItem], empty: str, markdown: bool,
     e = _escaper(markdown)
     lines = []
     for item in items:
-        when = f"{longdate(item.record.date)}: " if dated else ""
+        when = f"{d.words.longdate(item.record.date)}: " if dated else ""
         lines.append(f"- {when}{_ref(d, item.record.title, item.url, markdown)}: {e(d.status_text(item))}")
     return [*lines, ""]
 
@@ -278,7 +292,7 @@ def email_body(html: str) -> Markup:
 
 def render_html(d: Digest, env: jinja2.Environment) -> str:
     template = env.get_template("digest_email.html")
-    return template.render(d=d, body=email_body, status_text=d.status_text, longdate=longdate,
+    return template.render(d=d, body=email_body, status_text=d.status_text, longdate=d.words.longdate,
                            statuses=STATUSES)
 
 
@@ -378,6 +392,6 @@ def render(d: Digest, fmt: str, env: jinja2.Environment, to: str | None = None) 
     raise UsageError(f"unknown digest format '{fmt}': use one of {', '.join(FORMATS)}")
 
 
-def environment(root: Path) -> jinja2.Environment:
+def environment(root: Path, language: str = SOURCE) -> jinja2.Environment:
     """The theme's Jinja environment (a project's templates/digest_email.html overrides the default)."""
-    return theme.make_environment(root)
+    return theme.make_environment(root, language)

@@ -10,6 +10,7 @@ from datetime import date
 from portalgen.model import urls
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, Model, TagItem
 from portalgen.model.statuses import STATUSES
+from portalgen.render.i18n import Words, english
 from portalgen.render.wording import credit_html
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -60,18 +61,20 @@ def _document(root: str, xmlns: str, attrs: str, children: list[str]) -> bytes:
     return text.encode("utf-8", "xmlcharrefreplace")
 
 
-def _entry_html(item: DecisionItem | ChangeItem) -> str:
+def _entry_html(item: DecisionItem | ChangeItem, words: Words) -> str:
+    # The words are the catalog's (trusted, like the theme); the record's HTML is sanitised.
     if isinstance(item, DecisionItem):
         status = STATUSES[item.record.outcome]
-        html = f"<p><strong>{status.headline}</strong></p>" + item.body_html
+        html = f"<p><strong>{words.gettext(status.headline)}</strong></p>" + item.body_html
         if item.workaround_html:
-            html += "<h2>What you can do meanwhile</h2>" + item.workaround_html
+            html += f"<h2>{words.gettext('What you can do meanwhile')}</h2>" + item.workaround_html
         if item.record.revisit:
-            html += f"<p>We will look at this again on {item.record.revisit.isoformat()}.</p>"
+            html += "<p>" + words.gettext("We will look at this again on %(date)s.",
+                                          date=item.record.revisit.isoformat()) + "</p>"
         return html
     html = item.body_html
     if item.credit:
-        html += f"<p>Thanks to {credit_html(item.credit)}.</p>"
+        html += "<p>" + words.gettext("Thanks to %(credit)s.", credit=credit_html(item.credit, words=words)) + "</p>"
     return html
 
 
@@ -94,8 +97,9 @@ class Entries:
     after the link's address.
     """
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: Model, words: Words | None = None) -> None:
         self.model = model
+        self.words = words or english()
         self._done: dict[int, tuple[DecisionItem | ChangeItem, str, str]] = {}  # item kept: id() stays unique
 
     def entry(self, item: DecisionItem | ChangeItem, feed_path: str) -> str:
@@ -107,12 +111,14 @@ class Entries:
 
     def _render(self, item: DecisionItem | ChangeItem) -> tuple[str, str]:
         kind = "Decision" if isinstance(item, DecisionItem) else "Shipped"
+        title = (self.words.gettext("Decision: %(title)s", title=item.record.title) if kind == "Decision"
+                 else self.words.gettext("Shipped: %(title)s", title=item.record.title))
         stamp = _timestamp(item.record.date)
-        head = ("<entry>" + _el("title", f"{kind}: {item.record.title}") + _el("id", _stable_id(self.model, item.url))
+        head = ("<entry>" + _el("title", title) + _el("id", _stable_id(self.model, item.url))
                 + _el("updated", stamp) + _el("published", stamp) + '<link rel="alternate" href="')
         # Escaped, the HTML is plain text to any XML parser (type="html").
         tail = ('" type="text/html" />' + _el("category", term="decision" if kind == "Decision" else "change")
-                + _el("content", _entry_html(item), type="html") + "</entry>")
+                + _el("content", _entry_html(item, self.words), type="html") + "</entry>")
         return head, tail
 
 
@@ -155,16 +161,22 @@ def tag_feed(model: Model, tag: TagItem, entries: Entries | None = None) -> byte
     for fb in tag.feedback:
         items.extend(fb.decisions)
         items.extend(fb.changes)
-    return atom(model, f": {tag.name}", items, self_path=urls.feed("tag", tag.slug), alternate_path=tag.url,
-                subtitle=f"What we decided and shipped on the theme {tag.name}.", entries=entries)
+    entries = entries or Entries(model)
+    words = entries.words
+    return atom(model, words.gettext(": %(name)s", name=tag.name), items, self_path=urls.feed("tag", tag.slug),
+                alternate_path=tag.url, entries=entries,
+                subtitle=words.gettext("What we decided and shipped on the theme %(name)s.", name=tag.name))
 
 
 def customer_feed(model: Model, customer: CustomerItem, entries: Entries | None = None) -> bytes:
     """Follow what happens to what one named customer asked for."""
     name = customer.record.name
-    return atom(model, f": what {name} asked for", [*customer.decided, *customer.shipped],
+    entries = entries or Entries(model)
+    words = entries.words
+    return atom(model, words.gettext(": what %(name)s asked for", name=name), [*customer.decided, *customer.shipped],
                 self_path=urls.feed("customer", customer.record.slug), alternate_path=customer.url,
-                subtitle=f"What we decided and shipped on what {name} raised.", entries=entries)
+                subtitle=words.gettext("What we decided and shipped on what %(name)s raised.", name=name),
+                entries=entries)
 
 
 def sitemap(model: Model, paths: list[str]) -> bytes:

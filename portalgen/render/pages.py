@@ -12,7 +12,8 @@ from portalgen.content.problems import Problem
 from portalgen.model import urls
 from portalgen.model.items import Model
 from portalgen.render import feeds, portal_json, search_index
-from portalgen.render.spec import REDIRECT, PageSpec
+from portalgen.render.i18n import Words
+from portalgen.render.spec import REDIRECT, PageSpec, say
 from portalgen.render.template_errors import template_problem
 from portalgen.render.tracking import Reads, TrackingEnvironment, identity
 
@@ -95,6 +96,19 @@ def page_values(model: Model, spec: PageSpec) -> dict[str, Any]:
     }
 
 
+def said_values(env: TrackingEnvironment, model: Model, spec: PageSpec) -> dict[str, Any]:
+    """page_values with the title and description said in the portal's language.
+
+    The page's fingerprint counts the English ones; the catalogs count through the templates'."""
+    values = page_values(model, spec)
+    if env.words is not None:
+        if spec.title_msg is not None:
+            values["page_title"] = say(env.words, spec.title_msg)
+        if spec.description_msg is not None:
+            values["page_description"] = say(env.words, spec.description_msg)
+    return values
+
+
 def render_page(env: TrackingEnvironment, model: Model, spec: PageSpec, memo: Memo | None = None) -> Rendered:
     """One page's bytes and what it read. Raises TemplateFailure for an error in a template."""
     prefix = "../" * spec.path.count("/")
@@ -109,7 +123,7 @@ def render_page(env: TrackingEnvironment, model: Model, spec: PageSpec, memo: Me
             template = env.get_template(spec.template)
             html = template.render(portal=model.portal, model=model, url=url, memo=memo, drafts=model.drafts,
                                    as_of=model.as_of, segment_slugs=search_index.segment_slugs,
-                                   **page_values(model, spec), **spec.context)
+                                   **said_values(env, model, spec), **spec.context)
     except Exception as exc:
         problem = template_problem(exc, env.project)
         if problem is None:
@@ -126,16 +140,18 @@ def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], 
     return dict(zip((spec.path for spec in specs), rendered, strict=True))
 
 
-def site_files(model: Model, specs: list[PageSpec]) -> dict[str, bytes]:
-    """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON."""
+def site_files(model: Model, specs: list[PageSpec], words: Words | None = None) -> dict[str, bytes]:
+    """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON.
+
+    `words`: the portal's language (the theme environment's); English without it."""
     pages: dict[str, bytes] = {}
-    entries = feeds.Entries(model)  # an entry is in the site feed, its tags' feeds and its customers'
+    entries = feeds.Entries(model, words)  # an entry is in the site feed, its tags' feeds and its customers'
     pages[urls.SITE_FEED] = feeds.atom(model, entries=entries)
     for tag in model.tags:
         pages[urls.feed("tag", tag.slug)] = feeds.tag_feed(model, tag, entries)
     for customer in model.customers:
         pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer, entries)
-    pages[urls.SEARCH_INDEX] = search_index.render(model)
+    pages[urls.SEARCH_INDEX] = search_index.render(model, words)
     if model.portal.base_url:
         # Neither the 404 page nor an old address (a redirect) is a page to index.
         pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")

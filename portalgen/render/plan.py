@@ -16,8 +16,7 @@ from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import search_index, stats_page
 from portalgen.render.plaintext import plain_text
-from portalgen.render.spec import PER_PAGE, REDIRECT, PageSpec, paginate
-from portalgen.render.wording import quarter_months
+from portalgen.render.spec import PER_PAGE, REDIRECT, Months, Msg, PageSpec, paginate, plural_msg, spec
 
 ROADMAP_COLUMN = 30
 WHY_NOT = ("declined", "deferred")
@@ -74,7 +73,7 @@ def page_specs(model: Model, excerpt: Excerpt = excerpt) -> Iterator[PageSpec]:
     yield from _quarter_specs(summaries)
     yield from stats_page.page_specs(model, summaries)
     yield from _redirect_specs(model)
-    yield PageSpec(urls.page("not-found"), "404.html", "Page not found", {}, "There is nothing at this address.")
+    yield spec(urls.page("not-found"), "404.html", Msg("Page not found"), {}, Msg("There is nothing at this address."))
 
 
 def _feedback_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
@@ -87,54 +86,62 @@ def _feedback_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
     filters = {"filter_tags": [(t.slug, t.name) for t in model.tags],
                "filter_segments": search_index.all_segments(model), "card_prototype": _card_prototype()}
     for pager in paginate(model.feedback, urls.folder("feedback")):
-        yield PageSpec(pager.path(pager.number), "feedback_list.html", "What you said",
-                       {"pager": pager, "counts": counts, "current_status": None, **filters},
-                       "Every piece of feedback we have heard, with what happened to it.")
+        yield spec(pager.path(pager.number), "feedback_list.html", Msg("What you said"),
+                   {"pager": pager, "counts": counts, "current_status": None, **filters},
+                   Msg("Every piece of feedback we have heard, with what happened to it."))
     for key in ORDER:
         status = STATUSES[key]
         for pager in paginate(by_status[key], urls.status(key)):
-            yield PageSpec(pager.path(pager.number), "feedback_list.html",
-                           f"Feedback: {status.headline}", {"pager": pager, "counts": counts,
-                                                            "current_status": status, **filters},
-                           f"Feedback with the status “{status.headline}”.")
+            headline = Msg(status.headline)
+            yield spec(pager.path(pager.number), "feedback_list.html",
+                       Msg("Feedback: %(status)s", (("status", headline),)),
+                       {"pager": pager, "counts": counts, "current_status": status, **filters},
+                       Msg("Feedback with the status “%(status)s”.", (("status", headline),)))
     for item in model.feedback:
         yield feedback_page(item, excerpt)
 
 
 def feedback_page(item: FeedbackItem, excerpt: Excerpt = excerpt) -> PageSpec:
-    return PageSpec(item.url, "feedback.html", item.record.title, {"item": item},
-                    item.record.quote or excerpt(item.body_html) or f"Feedback heard on {item.record.date.isoformat()}")
+    described = item.record.quote or excerpt(item.body_html)
+    fallback = Msg("Feedback heard on %(date)s", (("date", item.record.date.isoformat()),))
+    return PageSpec(item.url, "feedback.html", item.record.title, {"item": item}, described or fallback.english(),
+                    description_msg=None if described else fallback)
 
 
 def decision_page(decision: DecisionItem, excerpt: Excerpt = excerpt) -> PageSpec:
-    headline = STATUSES[decision.record.outcome].headline
+    headline = Msg(STATUSES[decision.record.outcome].headline)
+    said = excerpt(decision.body_html)
+    description = Msg("%(headline)s. %(excerpt)s", (("headline", headline), ("excerpt", said))) if said else \
+        Msg("%(headline)s.", (("headline", headline),))
     return PageSpec(decision.url, "decision.html", decision.record.title, {"decision": decision},
-                    f"{headline}. {excerpt(decision.body_html)}".strip())
+                    description.english(), description_msg=description)
 
 
 def change_page(change: ChangeItem, excerpt: Excerpt = excerpt) -> PageSpec:
-    return PageSpec(change.url, "change.html", change.record.title, {"change": change},
-                    excerpt(change.body_html) or f"Shipped on {change.record.date.isoformat()}")
+    described = excerpt(change.body_html)
+    fallback = Msg("Shipped on %(date)s", (("date", change.record.date.isoformat()),))
+    return PageSpec(change.url, "change.html", change.record.title, {"change": change}, described or fallback.english(),
+                    description_msg=None if described else fallback)
 
 
 def _decision_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
     """The list of decisions, one page per decision, and the list of every No and Not now."""
     for pager in paginate(model.decisions, urls.folder("decisions")):
-        yield PageSpec(pager.path(pager.number), "decision_list.html", "What we decided", {"pager": pager},
-                       "Every decision we took on your feedback, and why.")
+        yield spec(pager.path(pager.number), "decision_list.html", Msg("What we decided"), {"pager": pager},
+                   Msg("Every decision we took on your feedback, and why."))
     for decision in model.decisions:
         yield decision_page(decision, excerpt)
     why_not = [d for d in model.decisions if d.record.outcome in WHY_NOT]
     for pager in paginate(why_not, urls.folder("why-not")):
-        yield PageSpec(pager.path(pager.number), "why_not.html", "Why not", {"pager": pager},
-                       "Every No and Not now, with our reasons and what you can do instead.")
+        yield spec(pager.path(pager.number), "why_not.html", Msg("Why not"), {"pager": pager},
+                   Msg("Every No and Not now, with our reasons and what you can do instead."))
 
 
 def _change_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
     for pager in paginate(model.changes, urls.folder("changes")):
-        yield PageSpec(pager.path(pager.number), "change_list.html", "What we did",
-                       {"pager": pager, "versions": _group_by_version(pager.items)},
-                       "The changelog: what shipped, and who asked for it.")
+        yield spec(pager.path(pager.number), "change_list.html", Msg("What we did"),
+                   {"pager": pager, "versions": _group_by_version(pager.items)},
+                   Msg("The changelog: what shipped, and who asked for it."))
     for change in model.changes:
         yield change_page(change, excerpt)
 
@@ -145,42 +152,48 @@ def _roadmap_spec(model: Model) -> PageSpec:
     for key in ("under-review", "planned", "in-progress"):
         decisions = [d for d in current if d.record.outcome == key]
         columns.append((STATUSES[key], decisions[:ROADMAP_COLUMN], len(decisions)))
-    return PageSpec(urls.page("roadmap"), "roadmap.html", "Roadmap",
-                    {"columns": columns, "shipped": model.changes[:10]},
-                    "What we are considering, what is planned, what is being built and what just shipped.")
+    return spec(urls.page("roadmap"), "roadmap.html", Msg("Roadmap"),
+                {"columns": columns, "shipped": model.changes[:10]},
+                Msg("What we are considering, what is planned, what is being built and what just shipped."))
 
 
 def _customer_specs(model: Model) -> Iterator[PageSpec]:
-    yield PageSpec(urls.page("customers"), "customer_list.html", "Thank you",
-                   {"customers": model.customers}, "The advisory board members who shaped the product.")
+    yield spec(urls.page("customers"), "customer_list.html", Msg("Thank you"),
+               {"customers": model.customers}, Msg("The advisory board members who shaped the product."))
     for customer in model.customers:
+        name = (("name", customer.record.name),)
+        described = Msg("What %(name)s raised, what we decided and what shipped.", name)
         yield PageSpec(customer.url, "customer.html", customer.record.name,
                        {"customer": customer, "feed": (urls.feed("customer", customer.record.slug),
-                                                       f"What {customer.record.name} asked for")},
-                       f"What {customer.record.name} raised, what we decided and what shipped.")
+                                                       Msg("What %(name)s asked for", name))},
+                       described.english(), description_msg=described)
 
 
 def _tag_specs(model: Model) -> Iterator[PageSpec]:
-    yield PageSpec(urls.page("tags"), "tag_list.html", "Themes", {"tags": model.tags},
-                   "Feedback grouped by theme.")
+    yield spec(urls.page("tags"), "tag_list.html", Msg("Themes"), {"tags": model.tags},
+               Msg("Feedback grouped by theme."))
     for tag in model.tags:
         for pager in paginate(tag.feedback, tag.url.removesuffix("index.html")):
-            yield PageSpec(pager.path(pager.number), "tag.html", f"Theme: {tag.name}",
-                           {"tag": tag, "pager": pager, "feed": (urls.feed("tag", tag.slug), f"Theme {tag.name}")},
-                           f"{len(tag.feedback)} pieces of feedback on {tag.name}, and what happened to them.")
+            name = (("name", tag.name),)
+            yield spec(pager.path(pager.number), "tag.html", Msg("Theme: %(name)s", name),
+                       {"tag": tag, "pager": pager,
+                        "feed": (urls.feed("tag", tag.slug), Msg("Theme %(name)s", name))},
+                       plural_msg("%(num)s piece of feedback on %(name)s, and what happened to it.",
+                                  "%(num)s pieces of feedback on %(name)s, and what happened to them.",
+                                  len(tag.feedback), name))
 
 
 def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpec]:
     """quarters/index.html, then one page per quarter, newest first."""
-    yield PageSpec(urls.page("quarters"), "quarter_list.html", "Quarter by quarter",
-                   {"summaries": list(reversed(summaries))},
-                   "What we heard, decided and shipped, quarter by quarter.")
+    yield spec(urls.page("quarters"), "quarter_list.html", Msg("Quarter by quarter"),
+               {"summaries": list(reversed(summaries))},
+               Msg("What we heard, decided and shipped, quarter by quarter."))
     for summary in reversed(summaries):
         q = summary.quarter
         # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
-        yield PageSpec(urls.quarter(q.key), "quarter.html", f"You said, we did: {q.label}",
-                       {"summary": summary, "limit": PER_PAGE},
-                       f"What we heard, what we decided and what we shipped in {quarter_months(q)}.")
+        yield spec(urls.quarter(q.key), "quarter.html", Msg("You said, we did: %(quarter)s", (("quarter", q),)),
+                   {"summary": summary, "limit": PER_PAGE},
+                   Msg("What we heard, what we decided and what we shipped in %(months)s.", (("months", Months(q)),)))
 
 
 def _redirect_specs(model: Model) -> Iterator[PageSpec]:
@@ -195,8 +208,8 @@ def _redirect_specs(model: Model) -> Iterator[PageSpec]:
     for kind, items in groups:
         for item in items:
             for alias in item.record.aliases:
-                yield PageSpec(urls.record(kind, alias), REDIRECT, "This page has moved",
-                               {"item": item, "kind": kind}, "This page has moved.")
+                yield spec(urls.record(kind, alias), REDIRECT, Msg("This page has moved"),
+                           {"item": item, "kind": kind}, Msg("This page has moved."))
 
 
 def _card_prototype() -> FeedbackItem:

@@ -20,27 +20,28 @@ def _who(customers: list[Asker]) -> str:
     return ", ".join(c.name + ("" if c.named else " (anonymous)") for c in customers) or "nobody on record"
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+def _plural(n: int, one: str, many: str) -> str:
+    """'1 day', '2 days': both forms written out (this team report is in English; never an added "s")."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def _sections(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
     """(heading, [(line, detail)]) shared by the text and Markdown formats."""
-    stale = [(f"{f.date.isoformat()} · {_plural(f.days_waiting, 'day')} · {f.title}"
+    stale = [(f"{f.date.isoformat()} · {_plural(f.days_waiting, 'day', 'days')} · {f.title}"
               + (" [private]" if f.private else "") + f" — from {_who(f.customers)}",
               f.path + (f" (duplicate of {f.duplicate_of})" if f.duplicate_of else "")
               + (f"; draft answer: {', '.join(f.draft_answers)}" if f.draft_answers else ""))
              for f in report.stale_feedback]
-    overdue = [(f"revisit {d.revisit.isoformat()} · {_plural(d.days_overdue, 'day')} overdue · {d.title}"
+    overdue = [(f"revisit {d.revisit.isoformat()} · {_plural(d.days_overdue, 'day', 'days')} overdue · {d.title}"
                 + (" [private]" if d.private else ""), f"{d.path} (answers: {', '.join(d.feedback)})")
                for d in report.overdue_revisits]
     declined = [(f"{d.date.isoformat()} · {d.title}" + (" [private]" if d.private else ""),
                  f"{d.path} (answers: {', '.join(d.feedback)})") for d in report.declined_without_workaround]
-    quiet = [((f"last news {q.last_news.isoformat()} · {_plural(q.days_quiet or 0, 'day')} ago"
+    quiet = [((f"last news {q.last_news.isoformat()} · {_plural(q.days_quiet or 0, 'day', 'days')} ago"
                if q.last_news else "no news ever") + f" · {q.name}" + ("" if q.named else " (anonymous)"), q.path)
              for q in report.quiet_customers]
     return [
-        (f"Waiting for an answer for more than {_plural(report.stale_after_days, 'day')}, oldest first", stale),
+        (f"Waiting for an answer for more than {_plural(report.stale_after_days, 'day', 'days')}, oldest first", stale),
         ("Deferred decisions past their revisit date", overdue),
         ("Declined decisions without a workaround", declined),
         (f"Customers due a check-in: no news in {report.quiet_after_days} days", quiet),
@@ -58,11 +59,11 @@ def _verdict(report: Report) -> str:
         return "Nothing is stale."
     parts = []
     if report.stale_feedback:
-        parts.append(_plural(len(report.stale_feedback), "stale feedback item"))
+        parts.append(_plural(len(report.stale_feedback), "stale feedback item", "stale feedback items"))
     if report.overdue_revisits:
-        parts.append(_plural(len(report.overdue_revisits), "overdue revisit"))
+        parts.append(_plural(len(report.overdue_revisits), "overdue revisit", "overdue revisits"))
     if report.quiet_customers:
-        parts.append(_plural(len(report.quiet_customers), "customer") + " without news")
+        parts.append(_plural(len(report.quiet_customers), "customer", "customers") + " without news")
     return "Stale: " + ", ".join(parts) + "."
 
 
@@ -70,7 +71,7 @@ def format_text(report: Report) -> str:
     lines = [f"portalgen report: {report.title}",
              f"As of {report.today.isoformat()}. Internal: do not publish.", ""]
     if report.content_errors:
-        lines += [f"! content has {_plural(report.content_errors, 'error')}: run `portalgen check`; "
+        lines += [f"! content has {_plural(report.content_errors, 'error', 'errors')}: run `portalgen check`; "
                   "records with errors are left out of this report.", ""]
     for heading, entries in _sections(report):
         lines.append(f"{heading} ({len(entries)})")
@@ -91,7 +92,7 @@ def format_md(report: Report) -> str:
     lines = [f"# Report: {md_escape(report.title)}", "",
              f"As of {report.today.isoformat()}. Internal: do not publish.", ""]
     if report.content_errors:
-        lines += [f"> **Content has {_plural(report.content_errors, 'error')}**: run `portalgen check`; "
+        lines += [f"> **Content has {_plural(report.content_errors, 'error', 'errors')}**: run `portalgen check`; "
                   "records with errors are left out of this report.", ""]
     for heading, entries in _sections(report):
         lines += [f"## {md_escape(heading)} ({len(entries)})", ""]

@@ -10,7 +10,9 @@ Format (version 1), kept small so 10,000 items load and search fast::
       "v": 1,
       "u": {kind: "feedback/{slug}/index.html"}, # where records live (model/urls.py); kind "t" is a tag
       "mo": ["January", ...],                   # month names, so scripts write dates as the pages do
+      "df": "%(day)s %(month)s %(year)s",       # and how the portal's language orders them
       "st": {status: [label, symbol]},          # badge wording, in display order
+      "w": {key: text or {category: text}},    # what the scripts say, in the portal's language
       "tags": [[slug, name], ...],              # referenced by index below
       "segs": [[slug, name], ...],
       "i": [[kind, slug, title, text, status, date, [tag index], [segment index], "Named, Customers",
@@ -33,8 +35,9 @@ from portalgen.content.slugs import slugify
 from portalgen.model import urls
 from portalgen.model.items import Credit, FeedbackItem, Model
 from portalgen.model.statuses import STATUSES
+from portalgen.render.i18n import Words, english
 from portalgen.render.plaintext import plain_text, truncate
-from portalgen.render.wording import MONTHS, credit_words
+from portalgen.render.wording import credit_words
 
 VERSION = 1
 TEXT_LIMIT = 300
@@ -77,7 +80,8 @@ def _names(credits: Iterable[Credit]) -> str:
     return ", ".join(sorted(names.values(), key=str.casefold))
 
 
-def build_document(model: Model) -> dict[str, Any]:
+def build_document(model: Model, words: Words | None = None) -> dict[str, Any]:
+    words = words or english()
     tag_index = {t.slug: n for n, t in enumerate(model.tags)}
     seg_list = all_segments(model)
     seg_index = {slug: n for n, (slug, _) in enumerate(seg_list)}
@@ -98,7 +102,7 @@ def build_document(model: Model) -> dict[str, Any]:
         r = item.record
         text = " ".join(x for x in (r.quote, plain_text(item.body_html)) if x)
         rows.append(["f", r.slug, r.title, truncate(text, TEXT_LIMIT), item.status, r.date.isoformat(),
-                     tags_of([item]), segs_of(item), _names([item.credit]), credit_words(item.credit)])
+                     tags_of([item]), segs_of(item), _names([item.credit]), credit_words(item.credit, words=words)])
     for d in model.decisions:
         decision = d.record
         text = " ".join(x for x in (plain_text(d.body_html), plain_text(d.workaround_html)) if x)
@@ -112,11 +116,33 @@ def build_document(model: Model) -> dict[str, Any]:
     return {
         "v": VERSION,
         "u": urls.patterns(),
-        "mo": list(MONTHS),
-        "st": {key: [s.label, s.symbol] for key, s in STATUSES.items()},
+        "mo": words.month_names(),
+        "df": words.date_pattern(),
+        "st": {key: [words.gettext(s.label), s.symbol] for key, s in STATUSES.items()},
+        "w": script_words(words),
         "tags": [[t.slug, t.name] for t in model.tags],
         "segs": [list(pair) for pair in seg_list],
         "i": rows,
+    }
+
+
+def script_words(w: Words) -> dict[str, Any]:
+    """What search.js and filters.js say, in the portal's language; a plural as {CLDR category: text}."""
+    return {
+        "kinds": {"f": w.gettext("You said"), "d": w.gettext("Decision"), "c": w.gettext("We did")},
+        "seeAll": w.js_plural("See all %(num)s matching feedback item →",
+                              "See all %(num)s matching feedback items →"),
+        "nothing": w.gettext("Nothing matches “%(query)s”."),
+        "noResults": w.gettext("No results."),
+        "results": w.js_plural("%(num)s result.", "%(num)s results."),
+        "resultsBest": w.js_plural("%(num)s result, showing the best %(best)s.",
+                                   "%(num)s results, showing the best %(best)s."),
+        "more": w.gettext("Show %(count)s more of %(total)s"),
+        "pieces": w.js_plural("%(num)s piece of feedback", "%(num)s pieces of feedback"),
+        "with": w.gettext("with “%(query)s”"),
+        "status": w.gettext("status %(name)s"),
+        "theme": w.gettext("theme %(name)s"),
+        "from": w.gettext("from %(name)s"),
     }
 
 
@@ -126,7 +152,7 @@ def _safe_json(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def render(model: Model) -> bytes:
+def render(model: Model, words: Words | None = None) -> bytes:
     """The index as a script that assigns window.PORTALGEN_SEARCH."""
-    return f"window.{GLOBAL}={_safe_json(build_document(model))};\n".encode()
+    return f"window.{GLOBAL}={_safe_json(build_document(model, words))};\n".encode()
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from portalgen.model import urls
+from portalgen.model.quarters import Quarter
+from portalgen.render.i18n import Words, english
 
 PER_PAGE = 50  # list pages are paginated so no page grows with the portal
 REDIRECT = "redirect.html"  # the template of a page at an old address (aliases:); never in the sitemap
@@ -41,9 +43,58 @@ def paginate(items: Sequence[Any], base: str, per_page: int = PER_PAGE) -> Itera
 
 
 @dataclass(frozen=True)
+class Msg:
+    """A sentence of the theme before it is said in the portal's language: its English msgid and
+    values (text, numbers, quarters, or other Msgs). Plans are made without the catalogs; a page
+    says its title and description when it is rendered (render/pages.py)."""
+
+    msgid: str
+    values: tuple[tuple[str, Any], ...] = ()
+    plural: str = ""  # with `n`: the English plural, and the count that chooses the form
+    n: int = 0
+
+    def english(self) -> str:
+        return say(english(), self)
+
+
+def plural_msg(singular: str, plural: str, n: int, values: tuple[tuple[str, Any], ...] = ()) -> Msg:
+    """A Msg with a count: its own name, so pybabel extract finds both forms (-k plural_msg:1,2)."""
+    return Msg(singular, values, plural, n)
+
+
+@dataclass(frozen=True)
+class Months:
+    """A quarter said as its months: 'January to March 2026'."""
+
+    quarter: Quarter
+
+
+def say(words: Words, msg: Msg) -> str:
+    values: dict[str, object] = {}
+    for name, value in msg.values:
+        if isinstance(value, Msg):
+            value = say(words, value)
+        elif isinstance(value, Quarter):
+            value = words.quarter(value.number, value.year)
+        elif isinstance(value, Months):
+            value = words.quarter_months(value.quarter.number, value.quarter.year)
+        values[name] = value
+    if msg.plural:
+        return words.ngettext(msg.msgid, msg.plural, msg.n, **values)
+    return words.gettext(msg.msgid, **values)
+
+
+@dataclass(frozen=True)
 class PageSpec:
     path: str
     template: str
-    title: str
+    title: str  # English (or the record's own title): what the page's fingerprint counts
     context: dict[str, Any]
     description: str = ""
+    title_msg: Msg | None = None  # the title in words of the theme, said in the portal's language
+    description_msg: Msg | None = None
+
+
+def spec(path: str, template: str, title: Msg, context: dict[str, Any], description: Msg) -> PageSpec:
+    """A page whose title and description are words of the theme."""
+    return PageSpec(path, template, title.english(), context, description.english(), title, description)

@@ -6,12 +6,12 @@ import hashlib
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portalgen.model import urls
 from portalgen.model.headings import place_under
 from portalgen.model.statuses import ORDER, STATUSES
-from portalgen.render import wording
+from portalgen.render import i18n, spec, stats_page, wording
 from portalgen.render.tracking import TrackingEnvironment
 
 
@@ -31,7 +31,10 @@ def theme_dirs(project: Path) -> list[Path]:
     return dirs
 
 
-def make_environment(project: Path) -> TrackingEnvironment:
+def make_environment(project: Path, language: str = i18n.SOURCE) -> TrackingEnvironment:
+    """The theme in the portal's language: gettext through Jinja's i18n extension (newstyle, so
+    `_()` escapes its values and a missing value is an error, not a silent blank)."""
+    words = i18n.words_for(language, project)
     env = TrackingEnvironment(
         project,
         loader=jinja2.FileSystemLoader([str(d) for d in theme_dirs(project)]),
@@ -40,13 +43,24 @@ def make_environment(project: Path) -> TrackingEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls, credit_html=wording.credit_html,
-                       quarter_months=wording.quarter_months)
+    env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.words = words
+    env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls, words=words,
+                       credit_html=lambda credit, url=None: wording.credit_html(credit, url, words),
+                       quarter_months=lambda q: wording.quarter_months(q, words),
+                       quarter_label=lambda q: wording.quarter_label(q, words),
+                       people_list=lambda people: Markup(words.join(
+                           [str(escape(p.name)) + (f" ({escape(p.role)})" if p.role else "") for p in people])),
+                       say=lambda msg: spec.say(words, msg),
+                       stats_chart=lambda name, data: stats_page.chart(name, data, words),
+                       text_direction="rtl" if words.rtl else "ltr")
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
-    env.filters["longdate"] = wording.longdate
+    env.filters["longdate"] = words.longdate
+    env.filters["num"] = lambda n: words.number(n) if isinstance(n, int | float) else n
+    env.filters["percent"] = words.percent
     env.filters["html"] = prose  # only ever applied to HTML that markup.py has sanitised
-    env.filters["plural"] = wording.plural
     return env
 
 
@@ -61,7 +75,11 @@ def template_fingerprint(env: jinja2.Environment, name: str) -> str:
         source, filename, _ = env.loader.get_source(env, name) if env.loader else ("", None, None)
     except jinja2.TemplateNotFound:
         return "-"
-    return hashlib.blake2b(f"{filename}\0{source}".encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    # The catalogs count as part of every template: a reworded string changes every page that says it.
+    words = getattr(env, "words", None)
+    catalogs = str(words.digest) if words is not None else ""
+    return hashlib.blake2b(f"{filename}\0{source}\0{catalogs}".encode("utf-8", "surrogatepass"),
+                           digest_size=12).hexdigest()
 
 
 def static_files(project: Path) -> dict[str, Path]:

@@ -194,6 +194,7 @@ class TrackingEnvironment(jinja2.Environment):
         self.project = project  # template errors name files relative to it
         self.reads: Reads | None = None
         self.page_context: frozenset[str] = frozenset()
+        self.words: Any = None  # the portal's i18n.Words, set by theme.make_environment
 
     @contextmanager
     def recording(self, reads: Reads, page_context: frozenset[str] | None = None) -> Iterator[Reads]:

@@ -21,8 +21,9 @@ PRIORITY_NAMES = {"must": "Must have", "should": "Should have", "could": "Could 
 WARNING = "Internal: do not publish. It names anonymous customers and shows private weights."
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+def _plural(n: int, one: str, many: str) -> str:
+    """'1 day', '2 days': both forms written out (this team report is in English; never an added "s")."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def number(value: float) -> str:
@@ -40,9 +41,9 @@ def _segments(demand: Demand) -> str:
 
 def _summary(demand: Demand) -> str:
     """'3 customers (Healthcare 2, Retail 1) · 12 votes · weight 240,000'"""
-    parts = [_plural(demand.count, "customer") + (f" ({_segments(demand)})" if demand.customers else "")]
+    parts = [_plural(demand.count, "customer", "customers") + (f" ({_segments(demand)})" if demand.customers else "")]
     if demand.votes is not None:
-        parts.append(_plural(demand.votes, "vote"))
+        parts.append(_plural(demand.votes, "vote", "votes"))
     if demand.weight is not None:
         parts.append(f"weight {number(demand.weight)}")
     return " · ".join(parts)
@@ -62,7 +63,7 @@ def _askers(demand: Demand) -> str:
 
 
 def _open_line(item: OpenItem) -> str:
-    return (f"{item.date.isoformat()} · {_plural(item.days_open, 'day')} · {item.status} · {item.title}"
+    return (f"{item.date.isoformat()} · {_plural(item.days_open, 'day', 'days')} · {item.status} · {item.title}"
             + (" [private]" if item.private else ""))
 
 
@@ -81,14 +82,15 @@ def _decided_detail(item: DecidedItem) -> str:
 def _headline(triage: Triage) -> str:
     items = triage.open_items
     asking = {c.slug for i in items for c in i.demand.customers}
-    return (f"Open feedback by theme: {_plural(len(items), 'item')} from {_plural(len(asking), 'customer')}, "
+    return (f"Open feedback by theme: {_plural(len(items), 'item', 'items')} "
+            f"from {_plural(len(asking), 'customer', 'customers')}, "
             "biggest themes first, oldest items first")
 
 
 def format_text(triage: Triage) -> str:
     lines = [f"portalgen triage: {triage.title}", f"As of {triage.today.isoformat()}. {WARNING}", ""]
     if triage.content_errors:
-        lines += [f"! content has {_plural(triage.content_errors, 'error')}: run `portalgen check`; "
+        lines += [f"! content has {_plural(triage.content_errors, 'error', 'errors')}: run `portalgen check`; "
                   "records with errors are left out.", ""]
     lines += [_headline(triage), ""]
     if not triage.themes:
@@ -115,7 +117,7 @@ def format_text(triage: Triage) -> str:
 def format_md(triage: Triage) -> str:
     lines = [f"# Triage: {md_escape(triage.title)}", "", f"As of {triage.today.isoformat()}. {WARNING}", ""]
     if triage.content_errors:
-        lines += [f"> **Content has {_plural(triage.content_errors, 'error')}**: run `portalgen check`; "
+        lines += [f"> **Content has {_plural(triage.content_errors, 'error', 'errors')}**: run `portalgen check`; "
                   "records with errors are left out.", ""]
     lines += [f"## {md_escape(_headline(triage))}", ""]
     if not triage.themes:
@@ -212,7 +214,7 @@ def format_html(triage: Triage) -> str:
            f"<h1>Triage: {_e(triage.title)}</h1>",
            f'<p class="warning">As of {triage.today.isoformat()}. {_e(WARNING)}</p>']
     if triage.content_errors:
-        out.append(f'<p class="warning">Content has {_plural(triage.content_errors, "error")}: run '
+        out.append(f'<p class="warning">Content has {_plural(triage.content_errors, "error", "errors")}: run '
                    "<code>portalgen check</code>; records with errors are left out.</p>")
     out += ['<section id="open">', f"<h2>{_e(_headline(triage))}</h2>"]
     if not triage.themes:

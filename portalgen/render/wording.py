@@ -2,6 +2,8 @@
 
 Templates (as filters and globals), feeds, digests, the changelog export and the search index
 all take their wording from here, so a page, a feed entry and an e-mail say the same thing.
+Every function takes the portal's Words (render/i18n.py): its language is a setting of the
+portal, never of the process.
 """
 
 from __future__ import annotations
@@ -15,42 +17,41 @@ from portalgen.content.records import Customer
 from portalgen.model import urls
 from portalgen.model.items import Credit
 from portalgen.model.quarters import Quarter
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+from portalgen.render.i18n import Words, english
 
 
-def longdate(day: date | None) -> str:
+def longdate(day: date | None, words: Words | None = None) -> str:
     """'3 June 2026'."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+    return (words or english()).longdate(day)
 
 
-def quarter_months(q: Quarter) -> str:
+def quarter_label(q: Quarter, words: Words | None = None) -> str:
+    """'Q3 2026'."""
+    return (words or english()).quarter(q.number, q.year)
+
+
+def quarter_months(q: Quarter, words: Words | None = None) -> str:
     """'January to March 2026'."""
-    return f"{MONTHS[(q.number - 1) * 3]} to {MONTHS[q.number * 3 - 1]} {q.year}"
+    return (words or english()).quarter_months(q.number, q.year)
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return one if n == 1 else (many or one + "s")
+def customer_count(words: Words, count: int, segment: str = "", text: Callable[[str], str] = lambda s: s,
+                   other: bool = False) -> str:
+    """'1 customer', '2 customers in Healthcare', '2 customers in other segments'.
 
-
-def join(parts: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-OTHER_SEGMENTS = "other segments"
-
-
-def customer_count(count: int, segment: str = "") -> str:
-    """'1 customer', '2 customers in Healthcare', '2 customers in other segments'."""
-    return f"{count} {plural(count, 'customer')}" + (f" in {segment}" if segment else "")
+    `text` escapes the sentence around the segment's name (the name is escaped by the caller).
+    """
+    if other:
+        return text(words.ngettext("%(num)s customer in other segments", "%(num)s customers in other segments",
+                                   count))
+    if not segment:
+        return text(words.ngettext("%(num)s customer", "%(num)s customers", count))
+    return text(words.ngettext("%(num)s customer in %(segment)s", "%(num)s customers in %(segment)s", count,
+                               segment="\x00")).replace("\x00", segment)
 
 
 def credit_words(credit: Credit, name: Callable[[Customer], str] = lambda c: c.name,
-                 text: Callable[[str], str] = lambda s: s) -> str:
+                 text: Callable[[str], str] = lambda s: s, words: Words | None = None) -> str:
     """'Acme, Globex and 2 customers in Healthcare': named customers by name, anonymous ones by segment.
 
     `name` writes a named customer (as a link, say) and `text` escapes the words around them, so
@@ -58,21 +59,23 @@ def credit_words(credit: Credit, name: Callable[[Customer], str] = lambda c: c.n
     customer's name, so only public information goes in. Customers of segments too small to name
     are 'in other segments', after the named segments and before customers without one.
     """
+    words = words or english()
     names = [name(c) for c in credit.named]
-    anonymous = [customer_count(count, text(segment)) for segment, count in credit.anonymous if segment]
+    anonymous = [customer_count(words, count, text(segment), text) for segment, count in credit.anonymous if segment]
     if credit.other_segments:
-        anonymous.append(customer_count(credit.other_segments, OTHER_SEGMENTS))
-    anonymous += [customer_count(count) for segment, count in credit.anonymous if not segment]
+        anonymous.append(customer_count(words, credit.other_segments, text=text, other=True))
+    anonymous += [customer_count(words, count, text=text) for segment, count in credit.anonymous if not segment]
     if names and anonymous:
-        return ", ".join(names) + " and " + join(anonymous)
-    return join(names or anonymous)
+        return text(words.join(["\x01", "\x02"])).replace("\x01", words.comma(names)).replace(
+            "\x02", words.join(anonymous))
+    return words.join(names or anonymous)
 
 
-def credit_html(credit: Credit, url: Callable[[str], str] | None = None) -> Markup:
+def credit_html(credit: Credit, url: Callable[[str], str] | None = None, words: Words | None = None) -> Markup:
     """The credit sentence as HTML. With `url` (a page's link maker), named customers link to their page."""
     def name(c: Customer) -> str:
         if url is None:
             return str(escape(c.name))
         return f'<a href="{escape(url(urls.record("customer", c.slug)))}">{escape(c.name)}</a>'
 
-    return Markup(credit_words(credit, name, lambda s: str(escape(s))))
+    return Markup(credit_words(credit, name, lambda s: str(escape(s)), words))

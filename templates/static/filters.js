@@ -45,11 +45,13 @@
 
   function describe(s, count) {
     var parts = [];
-    if (s.q) parts.push("with “" + s.q + "”");
-    if (s.status) parts.push("status " + label(form.elements.status));
-    if (s.tag) parts.push("theme " + label(form.elements.tag));
-    if (s.segment) parts.push("from " + label(form.elements.segment));
-    return count + (count === 1 ? " piece" : " pieces") + " of feedback" + (parts.length ? " " + parts.join(", ") : "") + ".";
+    if (s.q) parts.push(pg.say(idx, "with", "with “%(query)s”", { query: s.q }));
+    if (s.status) parts.push(pg.say(idx, "status", "status %(name)s", { name: label(form.elements.status) }));
+    if (s.tag) parts.push(pg.say(idx, "theme", "theme %(name)s", { name: label(form.elements.tag) }));
+    if (s.segment) parts.push(pg.say(idx, "from", "from %(name)s", { name: label(form.elements.segment) }));
+    var pieces = pg.say(idx, "pieces", count === 1 ? "%(num)s piece of feedback" : "%(num)s pieces of feedback",
+                        { num: count });
+    return pieces + (parts.length ? " " + parts.join(", ") : "") + ".";
   }
 
   /* A card for one match: the theme's own card markup (the <template> holds one rendered by the
@@ -92,7 +94,8 @@
     list.appendChild(fragment);
     shown += next.length;
     more.hidden = shown >= matches.length;
-    more.textContent = "Show " + Math.min(PAGE, matches.length - shown) + " more of " + (matches.length - shown);
+    more.textContent = pg.say(idx, "more", "Show %(count)s more of %(total)s",
+                              { count: Math.min(PAGE, matches.length - shown), total: matches.length - shown });
   }
 
   function remember(s) {
@@ -120,7 +123,7 @@
       summary.textContent = "";
       return;
     }
-    summary.textContent = "Filtering…";
+    summary.textContent = form.getAttribute("data-filtering") || "Filtering…";
     pg.loadIndex().then(function (loaded) {
       idx = loaded;
       var now = state();
@@ -138,7 +141,8 @@
       results.hidden = false;
       summary.textContent = describe(s, matches.length);
     }, function () {
-      summary.textContent = "Filtering is not available right now; use the status links above.";
+      summary.textContent = form.getAttribute("data-unavailable") ||
+        "Filtering is not available right now; use the status links above.";
     });
   }
 

@@ -16,6 +16,22 @@
   var ROOT = document.documentElement.getAttribute("data-root") || "./";
   var KINDS = { f: "You said", d: "Decision", c: "We did" };
   var MAX_RESULTS = 8;
+  var RULES = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+
+  /* The portal's words for scripts ("w" in the search index, in the portal's language); English
+   * until the index is loaded. A plural is {CLDR category: text}, chosen with Intl.PluralRules. */
+  function say(idx, key, english, values) {
+    var entry = idx && idx.words ? idx.words[key] : null;
+    var text = english;
+    if (typeof entry === "string") text = entry;
+    else if (entry && values) {
+      var category = RULES ? RULES.select(values.num) : (values.num === 1 ? "one" : "other");
+      text = entry[category] || entry.other || english;
+    }
+    return text.replace(/%\((\w+)\)s/g, function (m, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
+    });
+  }
 
   function fold(text) {
     return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -43,7 +59,7 @@
       item.hay = item.foldedTitle + "\n" + item.foldedMeta + "\n" + fold(item.text);
       return item;
     });
-    return { items: items, statuses: raw.st || {}, tags: tags, segs: segs, months: raw.mo || [], urlFor: function (kind, slug) { return urlFor(raw.u, kind, slug); } };
+    return { items: items, statuses: raw.st || {}, tags: tags, segs: segs, months: raw.mo || [], datePattern: raw.df, words: raw.w || {}, urlFor: function (kind, slug) { return urlFor(raw.u, kind, slug); } };
   }
 
   var index = null;
@@ -126,11 +142,13 @@
   function longDate(iso) {
     var d = new Date(iso + "T00:00:00Z");
     if (isNaN(d) || !index) return iso;
-    return d.getUTCDate() + " " + index.months[d.getUTCMonth()] + " " + d.getUTCFullYear();
+    return (index.datePattern || "%(day)s %(month)s %(year)s").replace("%(day)s", String(d.getUTCDate()))
+      .replace("%(month)s", index.months[d.getUTCMonth()]).replace("%(year)s", String(d.getUTCFullYear()));
   }
 
   window.portalgen = window.portalgen || {};
   window.portalgen.longDate = longDate;
+  window.portalgen.say = say;
   window.portalgen.root = ROOT;
   window.portalgen.loadIndex = loadIndex;
   window.portalgen.search = search;
@@ -150,7 +168,7 @@
   listbox.id = "site-search-results";
   listbox.className = "search-results";
   listbox.setAttribute("role", "listbox");
-  listbox.setAttribute("aria-label", "Search results");
+  listbox.setAttribute("aria-label", form.getAttribute("data-results-label") || "Search results");
   var empty = document.createElement("p");
   empty.className = "search-empty";
   var status = document.createElement("p");
@@ -237,7 +255,7 @@
         head.appendChild(badge(idx, item.status));
         var meta = document.createElement("span");
         meta.className = "search-option-meta";
-        meta.textContent = KINDS[item.kind] + " · " + longDate(item.date) + (item.names ? " · " + item.names : "");
+        meta.textContent = ((idx.words.kinds || KINDS)[item.kind] || KINDS[item.kind]) + " · " + longDate(item.date) + (item.names ? " · " + item.names : "");
         li.appendChild(head);
         li.appendChild(meta);
       }));
@@ -248,15 +266,16 @@
       options.push(option(options.length, form.getAttribute("action") + "?q=" + encodeURIComponent(query.trim()),
         function (li) {
           li.classList.add("search-option-all");
-          li.textContent = "See all " + feedbackCount + " matching feedback " + (feedbackCount === 1 ? "item" : "items") + " →";
+          li.textContent = say(idx, "seeAll", feedbackCount === 1 ? "See all %(num)s matching feedback item →"
+            : "See all %(num)s matching feedback items →", { num: feedbackCount });
         }));
     }
-    empty.textContent = matches.length ? "" : "Nothing matches “" + query.trim() + "”.";
+    empty.textContent = matches.length ? "" : say(idx, "nothing", "Nothing matches “%(query)s”.", { query: query.trim() });
     options.forEach(function (li) { listbox.appendChild(li); });
-    status.textContent = matches.length
-      ? matches.length + (matches.length === 1 ? " result" : " results") +
-        (matches.length > MAX_RESULTS ? ", showing the best " + MAX_RESULTS : "") + "."
-      : "No results.";
+    var counted = { num: matches.length, best: MAX_RESULTS };
+    status.textContent = !matches.length ? say(idx, "noResults", "No results.")
+      : matches.length > MAX_RESULTS ? say(idx, "resultsBest", "%(num)s results, showing the best %(best)s.", counted)
+      : say(idx, "results", matches.length === 1 ? "%(num)s result." : "%(num)s results.", counted);
     open();
   }
 
@@ -268,7 +287,8 @@
     loadIndex().then(function (idx) {
       if (input.value === query) render(idx, query);
     }, function () {
-      status.textContent = "Search is not available right now; press Enter to search the feedback list.";
+      status.textContent = form.getAttribute("data-unavailable") ||
+        "Search is not available right now; press Enter to search the feedback list.";
     });
   }
 
