@@ -20,6 +20,7 @@ from portalgen.render.spec import PER_PAGE, REDIRECT, PageSpec, paginate
 from portalgen.render.wording import quarter_months
 
 ROADMAP_COLUMN = 30
+ROADMAP_SHIPPED = 5  # the newest changes beside the columns; "All N changes" links to the rest
 WHY_NOT = ("declined", "deferred")
 
 
@@ -146,7 +147,8 @@ def _roadmap_spec(model: Model) -> PageSpec:
         decisions = [d for d in current if d.record.outcome == key]
         columns.append((STATUSES[key], decisions[:ROADMAP_COLUMN], len(decisions)))
     return PageSpec(urls.page("roadmap"), "roadmap.html", "Roadmap",
-                    {"columns": columns, "shipped": model.changes[:10]},
+                    {"columns": columns, "shipped": model.changes[:ROADMAP_SHIPPED],
+                     "shipped_total": len(model.changes)},
                     "What we are considering, what is planned, what is being built and what just shipped.")
 
 
