@@ -16,9 +16,9 @@ from html import escape
 
 from markupsafe import Markup
 
-# Drawn narrow with large type: a chart scales to its box, so on a phone (about 350 px) text of 14
-# stays near 10.5 px, and beside its table on a wide screen near 17 px.
-WIDTH = 480
+# Drawn narrow with large type: a chart scales to its box, so on a phone (about 340 px) text of 14
+# stays above 11 px, and beside its table on a wide screen (a box of 34rem) near 17 px.
+WIDTH = 420
 FONT = 14
 CHAR = 0.6 * FONT  # the width of an average character, for laying out legends
 
