@@ -22,10 +22,10 @@ from datetime import date
 from portalgen.content.schema import CHANGE_TYPES
 from portalgen.model import urls
 from portalgen.model.items import ChangeItem, Model
-from portalgen.render.spec import PER_PAGE
 from portalgen.render.feeds import absolute
 from portalgen.render.markdown_safe import autolink, code_span, link, md_escape
 from portalgen.render.plaintext import html_kinds
+from portalgen.render.spec import PER_PAGE
 from portalgen.render.wording import credit_words
 
 KEEP_A_CHANGELOG = "https://keepachangelog.com/en/1.1.0/"

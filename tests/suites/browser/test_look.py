@@ -125,7 +125,8 @@ CLIPPED = """() => {
     + ' "' + (el.textContent || el.placeholder || '').trim().slice(0, 40) + '"';
   const found = [];
   for (const el of document.querySelectorAll(selector)) {
-    if (shown(el) && el.scrollWidth > el.clientWidth + 1) found.push(name(el) + ` ${el.scrollWidth} > ${el.clientWidth}`);
+    if (shown(el) && el.scrollWidth > el.clientWidth + 1)
+      found.push(name(el) + ` ${el.scrollWidth} > ${el.clientWidth}`);
   }
   for (const caption of document.querySelectorAll('caption')) {
     const box = caption.closest('.table-scroll');
@@ -189,7 +190,8 @@ def test_the_whole_navigation_is_one_tap_away_on_a_phone_and_inline_on_a_wide_sc
             menu.click()  # a <details> disclosure: no script involved
             assert page.evaluate(NAV_SHOWN) == total
             off = page.evaluate("""[...document.querySelectorAll('.site-nav a')].filter(a => {
-                const r = a.getBoundingClientRect(); return r.bottom > innerHeight || r.right > innerWidth || r.left < 0;
+                const r = a.getBoundingClientRect();
+                return r.bottom > innerHeight || r.right > innerWidth || r.left < 0;
             }).map(a => a.textContent)""")
             assert not off, f"open menu: links off the first screen: {off}"
             current = page.locator(".site-nav a[aria-current=page]")
@@ -227,7 +229,7 @@ def test_the_first_feedback_item_is_on_a_phones_first_screen(browser: Any, serve
                 page.wait_for_selector("#feedback-filters:not([hidden])")
             top = page.evaluate("document.querySelector('#feedback-list li.card .card-title').getBoundingClientRect()"
                                 ".bottom")
-            assert top <= 844, f"{path} (JavaScript {'on' if javascript else 'off'}): first item's title ends at {top}px"
+            assert top <= 844, f"{path} (JavaScript: {javascript}): the first item's title ends at {top}px"
         finally:
             context.close()
 
@@ -236,7 +238,8 @@ def test_the_first_feedback_item_is_on_a_phones_first_screen(browser: Any, serve
 def test_status_links_fit_one_row_and_never_sit_beside_the_status_select(browser: Any, served: Served) -> None:
     context, page = _open(browser, served, "feedback/index.html", 1280, java_script_enabled=False)
     try:
-        rows = page.evaluate("new Set([...document.querySelectorAll('.status-filter li')].map(li => li.offsetTop)).size")
+        rows = page.evaluate("new Set([...document.querySelectorAll('.status-filter li')]"
+                             ".map(li => li.offsetTop)).size")
         assert rows == 1, f"the status links run to {rows} rows at 1280px"
         assert page.evaluate("(u => u.scrollWidth <= u.clientWidth)(document.querySelector('.status-filter ul'))")
     finally:
@@ -244,7 +247,7 @@ def test_status_links_fit_one_row_and_never_sit_beside_the_status_select(browser
     context, page = _open(browser, served, "feedback/index.html", 1280)
     try:
         page.wait_for_selector("#feedback-filters:not([hidden])")
-        assert page.locator(".status-filter").is_hidden(), "with the status select, the status links are one control too many"
+        assert page.locator(".status-filter").is_hidden(), "beside the status select, status links are one control more"
         select = page.locator("#filter-status")
         assert select.evaluate("s => getComputedStyle(s).appearance") == "none", "the selects are drawn by the theme"
     finally:
@@ -260,7 +263,8 @@ def test_the_roadmap_is_a_board(browser: Any, served: Served) -> None:
     try:
         columns = page.evaluate("""[...document.querySelectorAll('.roadmap-column')].map(c => {
             const h = c.querySelector('h2').getBoundingClientRect();
-            return {top: Math.round(h.top), height: Math.round(h.height), badges: c.querySelectorAll('.card .badge').length,
+            return {top: Math.round(h.top), height: Math.round(h.height),
+                    badges: c.querySelectorAll('.card .badge').length,
                     cards: c.querySelectorAll('.card').length, text: c.querySelector('h2').textContent.trim()};
         })""")
         assert len(columns) == 4
@@ -274,7 +278,8 @@ def test_the_roadmap_is_a_board(browser: Any, served: Served) -> None:
         context.close()
     context, page = _open(browser, served, "roadmap/index.html", 390)
     try:
-        widths = page.evaluate("[...document.querySelectorAll('.roadmap-column')].map(c => c.getBoundingClientRect().width)")
+        widths = page.evaluate("[...document.querySelectorAll('.roadmap-column')]"
+                               ".map(c => c.getBoundingClientRect().width)")
         assert min(widths) > 300, f"on a phone the columns stack at full width: {widths}"
     finally:
         context.close()
@@ -300,7 +305,8 @@ def test_a_feedback_items_summary_stays_in_view_beside_it(browser: Any, served: 
         room = page.evaluate("document.querySelector('.record-layout').getBoundingClientRect().height - innerHeight")
         assert room > 200, "pick a page long enough to scroll"
         page.evaluate("window.scrollTo(0, document.querySelector('.record-layout').offsetTop + 150)")
-        box = page.evaluate("(r => [r.top, r.bottom])(document.querySelector('.record-summary').getBoundingClientRect())")
+        box = page.evaluate("(r => [r.top, r.bottom])"
+                            "(document.querySelector('.record-summary').getBoundingClientRect())")
         assert 0 <= box[0] <= 20 and box[1] <= 600, f"scrolled down, the summary left the screen: {box}"
     finally:
         context.close()
