@@ -100,7 +100,7 @@ def test_version_headings_link_to_the_portal_or_are_plain(project: Path) -> None
 
 def test_entries_are_grouped_by_type_in_keep_a_changelogs_order(project: Path) -> None:
     changes = project / "content" / "changes"
-    for slug, kind in (("dark-mode-shipped", "added"), ("exports-keep-zeros", "bugfix")):  # a synonym is read too
+    for slug, kind in (("dark-mode-shipped", "added"), ("exports-keep-zeros", "fixed")):
         path = changes / f"{slug}.md"
         path.write_text(path.read_text(encoding="utf-8").replace("\ndate:", f"\ntype: {kind}\ndate:", 1),
                         encoding="utf-8")
