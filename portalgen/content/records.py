@@ -108,6 +108,8 @@ class Change:
     body: str
     line: int = 1
     aliases: tuple[str, ...] = ()  # slugs it had before a rename: each old address redirects here
+    # Last: a member named type would shadow the builtin in any annotation after it.
+    type: str = ""  # added, changed, deprecated, removed, fixed, security; "" when not given
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,16 @@ from typing import Any
 
 OUTCOMES = ("under-review", "planned", "in-progress", "declined", "deferred", "already-available")
 PRIORITIES = ("must", "should", "could", "wont")
+# A change's kind, as Keep a Changelog names its sections (in its order): `export changelog` groups by it.
+CHANGE_TYPES = ("added", "changed", "deprecated", "removed", "fixed", "security")
+CHANGE_TYPE_SYNONYMS = (
+    *((word, "added") for word in ("new", "feature", "add", "adds")),
+    *((word, "changed") for word in ("change", "improved", "improvement", "changes", "updated", "update")),
+    *((word, "fixed") for word in ("fix", "fixes", "bugfix", "bug")),
+    *((word, "removed") for word in ("remove", "removal", "deleted")),
+    *((word, "deprecated") for word in ("deprecation", "deprecate")),
+    *((word, "security") for word in ("vulnerability", "securityfix")),
+)
 CREDITS = ("named", "anonymous")
 VISIBILITIES = ("public", "private")
 
@@ -260,6 +270,13 @@ CHANGE = (
           doc='Release or version label. Quote it: `version: "4.10"`. Changes with the same label are grouped '
               "together on each page of the changelog", default='none: the change goes under "Other changes"',
           example='"1.2"'),
+    Field("type", "choice", choices=CHANGE_TYPES, synonyms=CHANGE_TYPE_SYNONYMS,
+          help="added, changed, deprecated, removed, fixed or security",
+          doc="What kind of change, as [Keep a Changelog](https://keepachangelog.com/) sorts them. "
+              "`portalgen export changelog` groups each version's entries by it (\"Added\", \"Fixed\", …), and "
+              "the portal labels the change with it",
+          default='none: not labelled; in the changelog, a version with typed changes lists it under "Other"',
+          example="fixed"),
     Field("decisions", "slugs", target="decision", help="decision slugs this change delivers",
           doc="Decisions this change delivers"),
     Field("feedback", "slugs", target="feedback", help="feedback slugs this change answers directly",

@@ -17,6 +17,7 @@ class Status:
     label: str  # short badge text
     headline: str  # the portal's sentence for it
     symbol: str  # shown beside the colour, so colour is never the only signal
+    after_badge: str = ""  # what the headline adds right after the badge, when it starts with the label
 
 
 STATUSES: dict[str, Status] = {s.key: s for s in (
@@ -27,7 +28,7 @@ STATUSES: dict[str, Status] = {s.key: s for s in (
     Status("shipped", N_("Shipped"), N_("Shipped"), "●"),
     Status("already-available", N_("Already possible"), N_("Already possible"), "✓"),
     Status("deferred", N_("Not now"), N_("Not now"), "⏸"),
-    Status("declined", N_("No"), N_("No — here's why"), "✕"),
+    Status("declined", N_("No"), N_("No — here's why"), "✕", N_("— here's why")),
 )}
 
 # The order lists and filters use: open questions first, then answers.

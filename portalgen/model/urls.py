@@ -8,6 +8,8 @@ output file ("feedback/x/index.html"); links show them "pretty" (without index.h
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from portalgen.content.kinds import KINDS
 
 INDEX = "index.html"
@@ -63,6 +65,16 @@ def quarter(key: str) -> str:
 def feed(kind: str, slug: str) -> str:
     """The Atom feed of one tag or one customer, beside its page."""
     return f"{_FOLDERS[kind]}/{slug}/feed.xml"
+
+
+def version_anchor(version: str) -> str:
+    """The id of a version's section on the changelog pages ('version-4.4'); any version gets its own.
+
+    Percent-encoding keeps it free of spaces (which an id may not hold) and one-to-one, and a link's
+    fragment written the same way finds it.
+    """
+    version = version.strip()
+    return "version-" + quote(version, safe="") if version else "other-changes"
 
 
 def static(name: str) -> str:

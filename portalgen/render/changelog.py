@@ -1,8 +1,12 @@
 """A CHANGELOG.md in the Keep a Changelog style, from the portal's published changes.
 
-- One section per version, newest first, dated with the latest date of its changes
-  ("## [4.4] - 2026-04-14"). Changes without a version are grouped by the day they shipped
+- One section per version, newest first, dated with the latest date of its changes. With a base_url
+  the version is a link ("## [4.4] - 2026-04-14", and "[4.4]: https://…/changes/#version-4.4" at the
+  end, as Keep a Changelog writes it); without one it is plain ("## 4.4 - 2026-04-14"), never a
+  bracketed label that leads nowhere. Changes without a version are grouped by the day they shipped
   ("## 2026-03-01").
+- Within a section, changes with a `type` are grouped under Keep a Changelog's headings ("### Added",
+  "### Fixed", …, in its order), the others under "### Other"; a section without types is one list.
 - Each change is one entry: its title, the first paragraph of its body as text, the date when it
   differs from the section's, and credits ("Thanks to Acme and 2 customers in Healthcare").
 - Only published changes, credited like the portal credits them: named customers by name, anonymous
@@ -15,11 +19,15 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from portalgen.content.schema import CHANGE_TYPES
+from portalgen.model import urls
 from portalgen.model.items import ChangeItem, Model
+from portalgen.model.statuses import N_
 from portalgen.render.feeds import absolute
 from portalgen.render.i18n import Words, english
 from portalgen.render.markdown_safe import autolink, code_span, link, md_escape
 from portalgen.render.plaintext import html_kinds
+from portalgen.render.spec import PER_PAGE
 from portalgen.render.wording import credit_words
 
 KEEP_A_CHANGELOG = "https://keepachangelog.com/en/1.1.0/"
@@ -32,10 +40,20 @@ class Release:
     date: date  # the latest date among its changes
     changes: list[ChangeItem]  # newest first
 
-    @property
-    def heading(self) -> str:
+    def heading(self, linked: bool) -> str:
+        """'[4.4] - 2026-04-14' when a link definition follows, else '4.4 - 2026-04-14'."""
         day = self.date.isoformat()
-        return f"[{md_escape(self.version)}] - {day}" if self.version else day
+        if not self.version:
+            return day
+        # md_escape escapes brackets too, so a version cannot close the link label early.
+        return f"[{md_escape(self.version)}] - {day}" if linked else f"{md_escape(self.version)} - {day}"
+
+
+def version_url(model: Model, release: Release, position: int) -> str:
+    """The version's section on the portal's changelog: the page showing its newest change, which is
+    the `position`-th change of the portal, newest first."""
+    page = position // PER_PAGE + 1
+    return absolute(model, urls.listing(urls.folder("changes"), page)) + "#" + urls.version_anchor(release.version)
 
 
 def _natural(text: str) -> list[tuple[int, int | str]]:
@@ -100,6 +118,25 @@ def entry(model: Model, release: Release, change: ChangeItem, words: Words | Non
     return text
 
 
+# Keep a Changelog's own section names, in the portal's language (its translations word them too).
+TYPE_HEADINGS = {"added": N_("Added"), "changed": N_("Changed"), "deprecated": N_("Deprecated"),
+                 "removed": N_("Removed"), "fixed": N_("Fixed"), "security": N_("Security")}
+OTHER_HEADING = N_("Other")
+
+
+def _grouped(model: Model, release: Release, w: Words) -> list[str]:
+    """The release's entries, under "### Added", "### Fixed", … when any change has a type."""
+    if not any(c.record.type for c in release.changes):
+        return [entry(model, release, change, w) for change in release.changes]
+    lines: list[str] = []
+    for kind in (*CHANGE_TYPES, ""):
+        changes = [c for c in release.changes if c.record.type == kind]
+        if changes:
+            lines += [*([""] if lines else []), "### " + w.gettext(TYPE_HEADINGS.get(kind, OTHER_HEADING)), ""]
+            lines += [entry(model, release, change, w) for change in changes]
+    return lines
+
+
 def render(model: Model, words: Words | None = None) -> str:
     """The changelog in the portal's language (English without `words`)."""
     w = words or english()
@@ -114,9 +151,17 @@ def render(model: Model, words: Words | None = None) -> str:
     if model.portal.base_url:
         lines += ["", w.gettext("Every request and decision behind these changes: %(link)s",
                                 link=autolink(model.portal.base_url))]
+    linked = bool(model.portal.base_url)
+    position = {id(change): n for n, change in enumerate(model.changes)}
+    definitions = []
     for release in releases(model):
-        lines += ["", f"## {release.heading}", ""]
-        lines += [entry(model, release, change, w) for change in release.changes]
+        lines += ["", f"## {release.heading(linked)}", ""]
+        lines += _grouped(model, release, w)
+        if linked and release.version:
+            url = version_url(model, release, position[id(release.changes[0])])
+            definitions.append(f"[{md_escape(release.version)}]: {url}")
     if not model.changes:
         lines += ["", w.gettext("Nothing has shipped yet.")]
+    if definitions:
+        lines += ["", *definitions]
     return "\n".join(lines) + "\n"

@@ -16,8 +16,11 @@ from html import escape
 
 from markupsafe import Markup
 
-WIDTH = 640
-FONT = 13
+# Drawn narrow with large type: a chart scales to its box, so on a phone (about 340 px) text of 14
+# stays above 11 px, and beside its table on a wide screen (a box of 34rem) near 17 px.
+WIDTH = 420
+FONT = 14
+CHAR = 0.6 * FONT  # the width of an average character, for laying out legends
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
         parts.append(f'<rect class="chart-series-{_e(s.key)}" x="{_num(x)}" y="{_num(y - 10)}" width="12" '
                      f'height="12" rx="2" fill="{_e(s.fallback)}"/>')
         parts.append(f'<text x="{_num(x + 17)}" y="{_num(y)}" fill="currentColor">{_e(s.name)}</text>')
-        x += 30 + 7.5 * len(s.name)
+        x += 30 + CHAR * len(s.name)
     parts.append("</g>")
     return parts
 

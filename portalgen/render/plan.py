@@ -19,6 +19,7 @@ from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PER_PAGE, REDIRECT, Months, Msg, PageSpec, paginate, plural_msg, spec
 
 ROADMAP_COLUMN = 30
+ROADMAP_SHIPPED = 5  # the newest changes beside the columns; "All N changes" links to the rest
 WHY_NOT = ("declined", "deferred")
 
 
@@ -153,7 +154,8 @@ def _roadmap_spec(model: Model) -> PageSpec:
         decisions = [d for d in current if d.record.outcome == key]
         columns.append((STATUSES[key], decisions[:ROADMAP_COLUMN], len(decisions)))
     return spec(urls.page("roadmap"), "roadmap.html", Msg("Roadmap"),
-                {"columns": columns, "shipped": model.changes[:10]},
+                {"columns": columns, "shipped": model.changes[:ROADMAP_SHIPPED],
+                 "shipped_total": len(model.changes)},
                 Msg("What we are considering, what is planned, what is being built and what just shipped."))
 
 

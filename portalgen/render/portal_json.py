@@ -54,7 +54,8 @@ def build_document(model: Model) -> dict[str, Any]:
         } for d in model.decisions],
         "changes": [{
             "slug": c.record.slug, "title": c.record.title, "date": c.record.date.isoformat(),
-            "version": c.record.version or None, "decisions": [d.record.slug for d in c.decisions],
+            "version": c.record.version or None, "type": c.record.type or None,
+            "decisions": [d.record.slug for d in c.decisions],
             "feedback": [i.record.slug for i in c.feedback], "credits": _credit(model, c.credit),
             "url": absolute(model, c.url), "body_html": c.body_html,
         } for c in model.changes],

@@ -28,6 +28,9 @@
   var idx = null;
 
   form.hidden = false;
+  /* The status select replaces the status links: one control for one thing. */
+  var statusLinks = document.querySelector(".status-filter");
+  if (statusLinks) statusLinks.hidden = true;
 
   function state() {
     var s = {};

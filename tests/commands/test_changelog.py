@@ -82,6 +82,36 @@ def test_without_base_url_no_links(project: Path) -> None:
     assert "[More]" not in text and "http" not in text.replace("https://keepachangelog.com", "")
 
 
+def test_version_headings_link_to_the_portal_or_are_plain(project: Path) -> None:
+    """Keep a Changelog's "## [2.0]" is a link label: with base_url it gets its definition, the
+    version's section on the portal's changelog; without one the heading has no brackets to show."""
+    text = export_changelog(project)
+    definitions = re.findall(r"^\[(.+?)\]: (\S+)$", text, re.MULTILINE)
+    assert definitions == [("2.0", "https://feedback.example.com/changes/#version-2.0"),
+                           ("1.9", "https://feedback.example.com/changes/#version-1.9")]
+    assert text.rstrip("\n").endswith("[1.9]: https://feedback.example.com/changes/#version-1.9")
+    portal = project / "content" / "portal.yaml"
+    portal.write_text(portal.read_text(encoding="utf-8").replace('base_url: "https://feedback.example.com/"\n', ""),
+                      encoding="utf-8")
+    plain = export_changelog(project)
+    assert headings(plain) == ["2.0 - 2026-03-01", "1.9 - 2026-02-25", "2025-12-01"]
+    assert "[2.0]" not in plain and not re.search(r"^\[.+\]: ", plain, re.MULTILINE)
+
+
+def test_entries_are_grouped_by_type_in_keep_a_changelogs_order(project: Path) -> None:
+    changes = project / "content" / "changes"
+    for slug, kind in (("dark-mode-shipped", "added"), ("exports-keep-zeros", "fixed")):
+        path = changes / f"{slug}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("\ndate:", f"\ntype: {kind}\ndate:", 1),
+                        encoding="utf-8")
+    sections = {part.split("\n", 1)[0]: part for part in re.split(r"^## ", export_changelog(project), flags=re.M)}
+    two = sections["[2.0] - 2026-03-01"]
+    assert re.findall(r"^### (.+)$", two, re.MULTILINE) == ["Added", "Other"]
+    assert two.index("### Added") < two.index("Dark mode is here") < two.index("### Other") < two.index("Tidier menus")
+    assert re.findall(r"^### (.+)$", sections["2025-12-01"], re.MULTILINE) == ["Fixed"]
+    assert "###" not in sections["[1.9] - 2026-02-25"], "a version without types is one list"
+
+
 def test_deterministic(project: Path) -> None:
     assert export_changelog(project) == export_changelog(project)
 

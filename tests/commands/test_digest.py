@@ -119,8 +119,15 @@ def test_html_is_email_safe(project: Path) -> None:
         for el in root.iter(tag):
             assert el.get("style"), f"<{tag}> without inline style"
     text = " ".join("".join(root.itertext()).split())
-    assert in_order(text, "What happened so far", "Dark mode is planned", "Dark mode is here", "Not now: mobile app",
+    assert in_order(text, "What happened to your feedback so far", "Decisions and changes", "Dark mode is planned",
+                    "Dark mode is here", "Not now: mobile app",
                     "Still open", "A mobile app", "Everything you raised", "A mobile app", "Dark mode")
+    # Status marks that common mail fonts lack (they show as empty boxes) are not used: a coloured dot is.
+    assert not set("○◔◑◕✓⏸✕") & set(html), sorted(set("○◔◑◕✓⏸✕") & set(html))
+    assert "●" in html
+    h1 = root.find(".//h1")
+    assert "".join(h1.itertext()).startswith("What happened to your feedback")
+    assert text.count("you said, we did") == 0  # the heading does not repeat the portal's name for itself
 
 
 def test_relative_links_without_base_url(project: Path) -> None:

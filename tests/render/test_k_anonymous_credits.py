@@ -89,9 +89,10 @@ def test_a_small_segment_is_named_in_no_file_of_the_site(default_site: Path) -> 
 
 
 def test_small_segments_are_credited_as_other_segments_and_big_ones_by_name(default_site: Path) -> None:
-    assert "From Beta Bank and 1 customer in other segments." in main_text(default_site, "feedback/care/index.html")
-    assert "From 2 customers in Retail." in main_text(default_site, "feedback/shop/index.html")
-    assert ("From 1 customer in Retail, 1 customer in other segments and 1 customer."
+    assert ("Asked by Beta Bank and 1 customer in other segments Heard"
+            in main_text(default_site, "feedback/care/index.html"))
+    assert "Asked by 2 customers in Retail Heard" in main_text(default_site, "feedback/shop/index.html")
+    assert ("Asked by 1 customer in Retail, 1 customer in other segments and 1 customer Heard"
             in main_text(default_site, "feedback/mixed/index.html"))
     shop = main_text(default_site, "feedback/shop/index.html")
     assert "Tills again — 1 customer in other segments" in shop  # also asked, through a duplicate
@@ -129,7 +130,7 @@ def test_exports_credit_the_same_way(default_site: Path) -> None:
 
 
 def test_threshold_one_names_every_segment(threshold_one_site: Path) -> None:
-    assert ("From Beta Bank and 1 customer in Healthcare."
+    assert ("Asked by Beta Bank and 1 customer in Healthcare Heard"
             in main_text(threshold_one_site, "feedback/care/index.html"))
     assert ("This shipped because 1 customer in Healthcare, 3 customers in Retail and 1 customer asked for it."
             in main_text(threshold_one_site, "changes/exports/index.html"))

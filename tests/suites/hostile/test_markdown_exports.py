@@ -79,7 +79,8 @@ def test_exports_of_hostile_records_render_as_text(exports: dict[str, str], expo
     text = visible_text(body)
     assert "Faster <img src=x onerror=alert(2)> `exports` [x](javascript:alert(3))" in text
     if export == "changelog":
-        assert "[2.0 <b>beta</b>]" in text and "a``b" in code_texts(body)
+        # without a base_url the version heading is plain text: no brackets of a link label left showing
+        assert "2.0 <b>beta</b>" in text and "[2.0" not in text and "a``b" in code_texts(body)
     else:
         codes = code_texts(body)
         assert any('<iframe src="javascript:alert(6)"></iframe>' in c for c in codes), codes
