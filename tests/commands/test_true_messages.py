@@ -32,7 +32,7 @@ def test_new_says_a_decision_belongs_under_decisions(tmp_path: Path, helpers: Si
     result = helpers.run_cli("new", "change", "Dark mode", "--feedback", "dark-mode-planned", "-C", project.root)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "content/changes/dark-mode.md:5: error: 'feedback': 'dark-mode-planned' is a decision, not a feedback item "
+        "content/changes/dark-mode.md:6: error: 'feedback': 'dark-mode-planned' is a decision, not a feedback item "
         "— fix: list it under decisions:",
         "✗ nothing was written",
     ]
