@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
 from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
+from portalgen.render import baked_words
 
 Key = tuple[str, ...]
 
@@ -209,6 +211,11 @@ class TrackingEnvironment(jinja2.Environment):
             self.reads, self.page_context = outer, outer_names
             if outer is not None:
                 outer.merge(reads)
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        tree = super()._parse(source, name, filename)
+        # One environment speaks one language: its fixed strings are translated once, here.
+        return baked_words.bake(tree, self.words.translations) if self.words is not None else tree
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         value = super().getattr(obj, attribute)
