@@ -10,13 +10,14 @@ the early warning; the output guard (output/guard.py) reads what a build actuall
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from portalgen.content.kinds import KINDS
+from portalgen.content.kinds import KINDS, Kind
 from portalgen.content.markupwords import markup_text
 from portalgen.content.namefinder import NameFinder, skeletal
 from portalgen.content.problems import Problems
@@ -98,27 +99,37 @@ _EMPHASIS = re.compile(r"[*_~`\\]+")
 Text = tuple[str, str, int | None, str]  # (path, field, line of the field, text)
 
 
-def _public_texts(records: Records) -> Iterator[tuple[object, list[Text]]]:
+def _public_texts(records: Records) -> Iterator[tuple[object, Callable[[], list[Text]]]]:
     """Every text a build can publish (drafts included), record by record: every field that is
-    not a reference to another record, and the file name, which becomes a URL."""
+    not a reference to another record, and the file name, which becomes a URL. The texts are
+    made when asked for: a kept lint (the dev server) reads only the records an edit changed."""
     for kind in KINDS.values():
         for record in kind.table(records).values():
             if kind.name == "customer" and not record.named:
-                yield record, [(record.path, "segment", None, record.segment)]  # how they are credited
-                continue
-            if kind.name != "customer" and not record.public:
-                continue
-            texts: list[Text] = [(record.path, "file name", None, record.slug)]
-            for field in kind.fields:
-                if field.target or not field.attribute or field.name == "private":
-                    continue
-                value = record.public_people if field.name == "people" else getattr(record, field.attribute)
-                texts += [(record.path, field.name, None, text) for text in _strings(value)]
-            texts.append((record.path, "body", record.line if kind.name != "customer" else None, record.body))
-            yield record, texts
-    portal = records.portal
-    yield portal, [(PORTAL_FILE, f.name, None, value) for f in dataclasses.fields(portal)
-                   if f.name != "allowed_phrases" for value in _strings(getattr(portal, f.name))]
+                yield record, functools.partial(_credited_as, record)
+            elif kind.name == "customer" or record.public:
+                yield record, functools.partial(_record_texts, kind, record)
+    yield records.portal, functools.partial(_portal_texts, records.portal)
+
+
+def _credited_as(customer: Any) -> list[Text]:
+    return [(customer.path, "segment", None, customer.segment)]  # how an anonymous customer is credited
+
+
+def _record_texts(kind: Kind, record: Any) -> list[Text]:
+    texts: list[Text] = [(record.path, "file name", None, record.slug)]
+    for field in kind.fields:
+        if field.target or not field.attribute or field.name == "private":
+            continue
+        value = record.public_people if field.name == "people" else getattr(record, field.attribute)
+        texts += [(record.path, field.name, None, text) for text in _strings(value)]
+    texts.append((record.path, "body", record.line if kind.name != "customer" else None, record.body))
+    return texts
+
+
+def _portal_texts(portal: Any) -> list[Text]:
+    return [(PORTAL_FILE, f.name, None, value) for f in dataclasses.fields(portal)
+            if f.name != "allowed_phrases" for value in _strings(getattr(portal, f.name))]
 
 
 def _strings(value: Any) -> list[str]:
@@ -150,9 +161,10 @@ def lint(records: Records, memo: Memo | None = None, read: Callable[[str], str |
         memo.clear()
         memo[0] = (key, (), [])
     reported: set[tuple[str, str, str, int | None]] = set()
-    for record, texts in _public_texts(records):
+    for record, make_texts in _public_texts(records):
         found = memo.get(id(record))
         if found is None or found[0] is not record:  # records never change: the same one reads the same
+            texts = make_texts()
             found = memo[id(record)] = (record, tuple(texts), _hits(texts, names))
         for (path, field, line, _), name in found[2]:
             line = _line_of(read, path, field, name, names) or line
@@ -214,8 +226,8 @@ def sources(records: Records, names: NameFinder[Protected], name: Protected) -> 
     """The files whose public text holds a protected name, read as the lint reads them: the
     place to look when the output guard finds it in a page."""
     found: list[str] = []
-    for _, texts in _public_texts(records):
-        for path, _, _, text in texts:
+    for _, make_texts in _public_texts(records):
+        for path, _, _, text in make_texts():
             if path not in found and text and any(hit.owner == name for view in views(text)
                                                   for hit in names.find(view)):
                 found.append(path)
