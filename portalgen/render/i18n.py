@@ -164,6 +164,9 @@ class Words:
     translations: Translations
     digest: str  # the language and every catalog it was made from: a page's words change with it
     missing: tuple[str, ...] = field(default=())  # English msgids this language leaves untranslated
+    # CLDR formatting is slow next to the page around it, and a portal shows few distinct dates
+    # and counts many times over: each is formatted once.
+    _formatted: dict[tuple[object, ...], str] = field(default_factory=dict, repr=False)
 
     @functools.cached_property
     def locale(self) -> Locale:
@@ -195,14 +198,24 @@ class Words:
         return forms
 
     def number(self, n: int | float) -> str:
-        return format_decimal(n, locale=self.format_locale)
+        key = ("number", type(n), n)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._formatted[key] = format_decimal(n, locale=self.format_locale)
+        return found
 
     def percent(self, pct: int) -> str:
         return format_percent(pct / 100, locale=self.format_locale)
 
     def longdate(self, day: date | None) -> str:
         """'3 June 2026', '3. Juni 2026', '3 de junio de 2026'."""
-        return format_date(day, "long", locale=self.format_locale) if day else ""
+        if not day:
+            return ""
+        key = ("longdate", day)
+        found = self._formatted.get(key)
+        if found is None:
+            found = self._formatted[key] = format_date(day, "long", locale=self.format_locale)
+        return found
 
     def date_pattern(self) -> str:
         """longdate as a pattern for scripts: '%(day)s %(month)s %(year)s', '%(day)s. %(month)s %(year)s'."""
