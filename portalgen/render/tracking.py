@@ -47,22 +47,29 @@ def identity(obj: Any) -> Key | None:
     A record (what its file says) has a key of its own beside its item's, so a page that shows a
     title depends on the title, not on the body written under it.
     """
-    kind = _KINDS.get(obj.__class__)
-    if kind is None:
-        return None
-    if kind.endswith(":record"):
-        return (kind[:-7], obj.slug, "record")
-    if kind == "tag":
-        return ("tag", obj.slug)
-    if kind in ("model", "portal"):
-        return (kind,)
-    return (kind, obj.record.slug)
+    key_of = _KEY_OF.get(obj.__class__)
+    return key_of(obj) if key_of is not None else None
 
 
 _KINDS: dict[type, str] = {FeedbackItem: "feedback", DecisionItem: "decision", ChangeItem: "change",
                            CustomerItem: "customer", TagItem: "tag", Model: "model", Portal: "portal",
                            Feedback: "feedback:record", Decision: "decision:record", Change: "change:record",
                            Customer: "customer:record"}
+
+
+def _key_function(kind: str) -> Callable[[Any], Key]:
+    # Hot: called for every attribute a template reads, so each kind gets its own small function.
+    if kind.endswith(":record"):
+        name = kind[:-7]
+        return lambda obj: (name, obj.slug, "record")
+    if kind == "tag":
+        return lambda obj: ("tag", obj.slug)
+    if kind in ("model", "portal"):
+        return lambda obj: (kind,)
+    return lambda obj: (kind, obj.record.slug)
+
+
+_KEY_OF: dict[type, Callable[[Any], Key]] = {cls: _key_function(kind) for cls, kind in _KINDS.items()}
 
 
 def fingerprint(value: Any) -> str:
@@ -179,10 +186,11 @@ class TrackingContext(Context):
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         reads = __self.environment.reads
         if reads is not None and not isinstance(__obj, Macro) and not getattr(__obj, "tracks_itself", False):
+            key_of = _KEY_OF
             for arg in (getattr(__obj, "__self__", None), *args, *kwargs.values()):
-                key = identity(arg)
-                if key is not None:
-                    reads.keys.add((*key, "*"))
+                make = key_of.get(arg.__class__)
+                if make is not None:
+                    reads.keys.add((*make(arg), "*"))
         return super().call(__obj, *args, **kwargs)
 
 
@@ -221,9 +229,9 @@ class TrackingEnvironment(jinja2.Environment):
         value = super().getattr(obj, attribute)
         reads = self.reads
         if reads is not None:
-            key = identity(obj)
-            if key is not None:
-                reads.keys.add((*key, attribute))
+            key_of = _KEY_OF.get(obj.__class__)
+            if key_of is not None:
+                reads.keys.add((*key_of(obj), attribute))
         return value
 
     def getitem(self, obj: Any, argument: str | Any) -> Any:
