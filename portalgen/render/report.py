@@ -42,7 +42,8 @@ def _who(w: Words, customers: list[Asker]) -> str:
 
 def answers(w: Words, path: str, feedback: list[str]) -> str:
     """'content/decisions/x.md (answers: a, b)': a path and slugs, as the team finds them."""
-    return f"{path} ({w.gettext('answers: %(feedback)s', feedback=', '.join(feedback))})"
+    # Each gettext call stands outside an f-string: pybabel extract does not look inside one.
+    return path + " (" + w.gettext("answers: %(feedback)s", feedback=", ".join(feedback)) + ")"
 
 
 def _sections(report: Report, w: Words) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -50,7 +51,7 @@ def _sections(report: Report, w: Words) -> list[tuple[str, list[tuple[str, str]]
     stale = [(" · ".join([f.date.isoformat(), w.ngettext("%(num)s day", "%(num)s days", f.days_waiting),
                           f.title + private_mark(w, f.private)])
               + " — " + w.gettext("from %(customers)s", customers=_who(w, f.customers)),
-              f.path + (f" ({w.gettext('duplicate of %(slug)s', slug=f.duplicate_of)})" if f.duplicate_of else "")
+              f.path + (" (" + w.gettext("duplicate of %(slug)s", slug=f.duplicate_of) + ")" if f.duplicate_of else "")
               + ("; " + w.ngettext("draft answer: %(paths)s", "draft answers: %(paths)s", len(f.draft_answers),
                                    paths=", ".join(f.draft_answers)) if f.draft_answers else ""))
              for f in report.stale_feedback]

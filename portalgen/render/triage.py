@@ -38,7 +38,9 @@ def _theme_name(theme: Theme, w: Words) -> str:
 
 def _segments(demand: Demand, w: Words) -> str:
     """'Healthcare 2, Retail 1': each segment with its number of customers."""
-    return w.comma([f"{s or w.gettext('no segment')} {w.number(n)}" for s, n in demand.segments])
+    # gettext outside the f-strings: pybabel extract does not look inside one.
+    nameless = w.gettext("no segment")
+    return w.comma([f"{s or nameless} {w.number(n)}" for s, n in demand.segments])
 
 
 def _summary(demand: Demand, w: Words) -> str:
@@ -220,7 +222,7 @@ def _cells(demand: Demand, w: Words) -> str:
 
 
 def _title_cell(title: str, path: str, private: bool, w: Words) -> str:
-    mark = f' <span class="private">{_e(w.gettext("[private]"))}</span>' if private else ""
+    mark = ' <span class="private">' + _e(w.gettext("[private]")) + "</span>" if private else ""
     return f"<td>{_e(title)}{mark}<br><code>{_e(path)}</code></td>"
 
 
@@ -245,7 +247,7 @@ def format_html(triage: Triage, words: Words | None = None) -> str:
                    + _e(_errors_advice(w)).replace("\x00", "<code>portalgen check</code>") + "</p>")
     out += ['<section id="open">', f"<h2>{_e(_headline(triage, w))}</h2>"]
     if not triage.themes:
-        out.append(f"<p>{_e(w.gettext('Nothing open.'))}</p>")
+        out.append("<p>" + _e(w.gettext("Nothing open.")) + "</p>")
     for theme in triage.themes:
         out += ['<section class="theme">', f"<h3>{_e(_theme_name(theme, w))}</h3>",
                 f"<p>{_e(_summary(theme.demand, w))}</p>"]
@@ -255,11 +257,11 @@ def format_html(triage: Triage, words: Words | None = None) -> str:
             f"{_cells(i.demand, w)}</tr>" for i in theme.items], w)
         out.append("</section>")
     out += ["</section>", '<section id="decided">',
-            f"<h2>{_e(w.gettext('Decided, not shipped yet, by priority'))}</h2>"]
+            "<h2>" + _e(w.gettext("Decided, not shipped yet, by priority")) + "</h2>"]
     for priority, entries in triage.decided.items():
         out.append(f"<h3>{_e(_priority(w, priority, len(entries)))}</h3>")
         if not entries:
-            out.append(f"<p>{_e(w.gettext('None.'))}</p>")
+            out.append("<p>" + _e(w.gettext("None.")) + "</p>")
             continue
         out += _table(_DECIDED_HEAD, [
             f"<tr><td class=\"d\">{d.date.isoformat()}</td><td>{_e(status_name(w, d.outcome))}</td>"
