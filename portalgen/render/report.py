@@ -20,6 +20,7 @@ FORMATS = ("text", "md", "json")
 # The report speaks the portal's language (its catalogs, its long dates in the heading). Each line
 # of a list still starts with its YYYY-MM-DD date: those lists are sorted by it, and a team scans,
 # sorts and greps them; an ISO date reads the same in every language and lines up in a column.
+# No gettext call stands inside an f-string: pybabel extract does not look inside one.
 
 
 def internal(w: Words) -> str:
@@ -36,13 +37,12 @@ def who(w: Words, name: str, named: bool) -> str:
     return name if named else w.gettext("%(name)s (anonymous)", name=name)
 
 
-def _who(w: Words, customers: list[Asker]) -> str:
+def _askers(w: Words, customers: list[Asker]) -> str:
     return w.comma([who(w, c.name, c.named) for c in customers]) or w.gettext("nobody on record")
 
 
 def answers(w: Words, path: str, feedback: list[str]) -> str:
     """'content/decisions/x.md (answers: a, b)': a path and slugs, as the team finds them."""
-    # Each gettext call stands outside an f-string: pybabel extract does not look inside one.
     return path + " (" + w.gettext("answers: %(feedback)s", feedback=", ".join(feedback)) + ")"
 
 
@@ -50,7 +50,7 @@ def _sections(report: Report, w: Words) -> list[tuple[str, list[tuple[str, str]]
     """(heading, [(line, detail)]) shared by the text and Markdown formats."""
     stale = [(" · ".join([f.date.isoformat(), w.ngettext("%(num)s day", "%(num)s days", f.days_waiting),
                           f.title + private_mark(w, f.private)])
-              + " — " + w.gettext("from %(customers)s", customers=_who(w, f.customers)),
+              + " — " + w.gettext("from %(customers)s", customers=_askers(w, f.customers)),
               f.path + (" (" + w.gettext("duplicate of %(slug)s", slug=f.duplicate_of) + ")" if f.duplicate_of else "")
               + ("; " + w.ngettext("draft answer: %(paths)s", "draft answers: %(paths)s", len(f.draft_answers),
                                    paths=", ".join(f.draft_answers)) if f.draft_answers else ""))
