@@ -68,6 +68,11 @@ def _askers(demand: Demand, w: Words) -> str:
     return w.comma([_who(c, w) for c in demand.customers]) or w.gettext("nobody on record")
 
 
+def _demand(demand: Demand, w: Words) -> str:
+    """'2 customers (Healthcare 1, Retail 1) · weight 170,000: Acme Health (…), Globex Retail (…)'."""
+    return w.gettext("%(demand)s: %(customers)s", demand=_summary(demand, w), customers=_askers(demand, w))
+
+
 def status_name(w: Words, status: str) -> str:
     """A status or an outcome by the portal's own name for it ("Considering", "Not now")."""
     return w.gettext(STATUSES[status].label) if status in STATUSES else status
@@ -120,7 +125,7 @@ def format_text(triage: Triage, words: Words | None = None) -> str:
     for theme in triage.themes:
         lines.append(f"{_theme_name(theme, w)} — {_summary(theme.demand, w)}")
         for item in theme.items:
-            lines += [f"  {_open_line(item, w)}", f"      {_summary(item.demand, w)}: {_askers(item.demand, w)}",
+            lines += [f"  {_open_line(item, w)}", f"      {_demand(item.demand, w)}",
                       f"      {_open_detail(item, w)}"]
         lines.append("")
     lines += [w.gettext("Decided, not shipped yet, by priority"), ""]
@@ -129,7 +134,7 @@ def format_text(triage: Triage, words: Words | None = None) -> str:
         if not entries:
             lines.append("  " + w.gettext("none"))
         for entry in entries:
-            lines += [f"  {_decided_line(entry, w)}", f"      {_summary(entry.demand, w)}: {_askers(entry.demand, w)}",
+            lines += [f"  {_decided_line(entry, w)}", f"      {_demand(entry.demand, w)}",
                       f"      {answers(w, entry.path, entry.feedback)}"]
         lines.append("")
     # For a terminal: a title's line break or ESC is spelled out, so no record can redraw the view.
@@ -148,8 +153,8 @@ def format_md(triage: Triage, words: Words | None = None) -> str:
     for theme in triage.themes:
         lines += [f"### {md_escape(_theme_name(theme, w))}", "", md_escape(_summary(theme.demand, w)), ""]
         for item in theme.items:
-            lines.append(f"- {md_escape(_open_line(item, w))}  \n  {md_escape(_summary(item.demand, w))}: "
-                         f"{md_escape(_askers(item.demand, w))}  \n  {code_span(_open_detail(item, w))}")
+            lines.append(f"- {md_escape(_open_line(item, w))}  \n  {md_escape(_demand(item.demand, w))}  \n  "
+                         f"{code_span(_open_detail(item, w))}")
         lines.append("")
     lines += ["## " + md_escape(w.gettext("Decided, not shipped yet, by priority")), ""]
     for priority, entries in triage.decided.items():
@@ -157,8 +162,7 @@ def format_md(triage: Triage, words: Words | None = None) -> str:
         if not entries:
             lines.append(w.gettext("None."))
         for entry in entries:
-            lines.append(f"- {md_escape(_decided_line(entry, w))}  \n  {md_escape(_summary(entry.demand, w))}: "
-                         f"{md_escape(_askers(entry.demand, w))}  \n  "
+            lines.append(f"- {md_escape(_decided_line(entry, w))}  \n  {md_escape(_demand(entry.demand, w))}  \n  "
                          f"{code_span(answers(w, entry.path, entry.feedback))}")
         lines.append("")
     return "\n".join(lines)
