@@ -211,3 +211,16 @@ def test_the_internal_warning_in_every_language(triage_project: Path) -> None:
             assert warning in report_formats.render(report, fmt, words), (language, fmt)
         for fmt in ("text", "md", "html"):
             assert warning in triage_formats.render(triage, fmt, words), (language, fmt)
+
+
+def test_the_projects_own_wording_and_a_broken_translations_file(report_project: Path) -> None:
+    own = report_project / "translations" / "de.yaml"
+    own.parent.mkdir()
+    own.write_text('"Internal: do not publish.": "Nur für uns, nicht veröffentlichen."\n', "utf-8")
+    assert "Stand: 15. Juni 2026. Nur für uns, nicht veröffentlichen.\n" in run(
+        "report", report_project, "--today", REPORT_DAY)
+    own.write_text("[not: a mapping\n", "utf-8")
+    result = CliRunner().invoke(cli, ["report", str(report_project), "--today", REPORT_DAY], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Intern: nicht veröffentlichen." in result.stdout  # portalgen's own German, no traceback
+    assert "run portalgen check" in result.stderr  # the file is a content error, in English like all messages
