@@ -18,8 +18,23 @@ from portalgen.content.problems import UsageError
 from portalgen.model.report import Report, make_report
 from portalgen.model.triage import Triage, make_triage
 from portalgen.pipeline import building
+from portalgen.render import i18n
 from portalgen.render import triage as triage_formats
 from portalgen.render.report import FORMATS, render
+
+
+def portal_words(root: Path, language: str) -> i18n.Words:
+    """The words of the portal's `language`, with the project's own wording (translations/).
+
+    The report and the triage view are read by the team that writes the portal, in its language;
+    what the command itself says on stderr (errors, notes) stays English, as every command's does.
+    A translations file that cannot be read is a content error (counted, and `check` says why):
+    the report is then written with portalgen's own catalog.
+    """
+    try:
+        return i18n.words_for(language, root)
+    except i18n.TranslationsError:
+        return i18n.words_for(language)
 
 
 def build_report(project: Path | str | None = None, as_of: date | None = None) -> Report:
@@ -55,14 +70,16 @@ def report(path: Path | None, fmt: str, fail_on_stale: bool, triage: bool, today
     if triage:
         if fail_on_stale:
             raise UsageError("--fail-on-stale checks the report, not --triage: run them separately")
-        view = build_triage(path, today)
-        click.echo(triage_formats.render(view, fmt), nl=False)
+        root = building.find_project(path)
+        view = build_triage(root, today)
+        click.echo(triage_formats.render(view, fmt, portal_words(root, view.language)), nl=False)
         _content_errors(view.content_errors)
         return
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt} is for --triage; the report is written as {', '.join(FORMATS)}")
-    result = build_report(path, today)
-    click.echo(render(result, fmt), nl=False)
+    root = building.find_project(path)
+    result = build_report(root, today)
+    click.echo(render(result, fmt, portal_words(root, result.language)), nl=False)
     _content_errors(result.content_errors)
     if fail_on_stale and result.stale:
         click.secho("✗ stale: see the report", fg="red", err=True)

@@ -103,6 +103,7 @@ class Report:
     quiet_customers: list[QuietCustomer] = field(default_factory=list)
     drafts: dict[str, int] = field(default_factory=dict)
     private: dict[str, int] = field(default_factory=dict)
+    language: str = "en"  # the portal's: the text and Markdown formats speak it
 
     @property
     def stale(self) -> bool:
@@ -184,7 +185,7 @@ def make_report(records: Records, as_of: dt.date, content_errors: int = 0) -> Re
     draft_answers = _draft_answers(records)
     private_feedback = {s for s, r in records.feedback.items() if not r.public}
     report = Report(records.portal.title, as_of, records.portal.stale_after_days, records.portal.checkin_days,
-                    content_errors)
+                    content_errors, language=records.portal.language)
 
     stale = [i for i in public.feedback if i.stale]
     stale += [i for i in internal.feedback if i.stale and i.record.slug in private_feedback]

@@ -102,6 +102,7 @@ class Triage:
     content_errors: int
     themes: list[Theme] = field(default_factory=list)
     decided: dict[str, list[DecidedItem]] = field(default_factory=dict)  # priority -> items
+    language: str = "en"  # the portal's: the text, Markdown and HTML formats speak it
 
     @property
     def open_items(self) -> list[OpenItem]:
@@ -190,7 +191,7 @@ def _decided(decision: DecisionItem, records: Records) -> DecidedItem | None:
 def make_triage(records: Records, as_of: dt.date, content_errors: int = 0) -> Triage:
     """The triage view as data; portalgen.render.triage writes it as text, Markdown, JSON or HTML."""
     model = link_published(internal_records(records), as_of, bodies=False)
-    triage = Triage(records.portal.title, as_of, content_errors)
+    triage = Triage(records.portal.title, as_of, content_errors, language=records.portal.language)
     open_items = [_open_item(i, records, as_of) for i in sorted(model.feedback, key=oldest_first)
                   if i.status in OPEN and i.duplicate_of is None and i.record.date <= as_of]
     triage.themes = _themes(open_items, records.customers)

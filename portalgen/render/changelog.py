@@ -105,7 +105,7 @@ def entry(model: Model, release: Release, change: ChangeItem, words: Words | Non
     w = words or english()
     r = change.record
     text = f"- **{md_escape(r.title)}**"
-    if r.date != release.date:
+    if r.date != release.date:  # YYYY-MM-DD as in the headings: Keep a Changelog's dates, in every language
         text += f" ({r.date.isoformat()})"
     first = summary(change.body_html)
     if first:

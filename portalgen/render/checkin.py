@@ -15,7 +15,7 @@ from datetime import date
 from portalgen.content.records import Customer, Records
 from portalgen.model.items import Model
 from portalgen.render.digest import Digest, make_digest
-from portalgen.render.i18n import Words
+from portalgen.render.i18n import Words, english
 from portalgen.render.wording import longdate
 
 
@@ -58,5 +58,7 @@ def checkin(records: Records, model: Model, today: date, since: date | None, wor
 def what(d: Digest) -> str:
     """'1 decision and 2 shipped changes; 1 item still open', for the summary line of one message."""
     still = len(d.still_open)
-    # The team's console, in English: both forms written out, never an added "s".
-    return f"{d.news}; " + (("1 item" if still == 1 else f"{still} items") + " still open" if still else "nothing open")
+    # The team's console, in English like every command's messages (the message itself is in the
+    # portal's language): both forms written out, never an added "s".
+    return f"{d.news_in(english())}; " + (("1 item" if still == 1 else f"{still} items") + " still open"
+                                          if still else "nothing open")

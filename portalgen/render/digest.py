@@ -133,8 +133,11 @@ class Digest:
 
     @property
     def news(self) -> str:
-        """'1 decision and 2 shipped changes', or 'nothing new'."""
-        w = self.words
+        """'1 decision and 2 shipped changes', or 'nothing new', in the portal's language."""
+        return self.news_in(self.words)
+
+    def news_in(self, w: Words) -> str:
+        """The news in `w`'s words: the console says it in English whatever the portal's language."""
         decisions = sum(1 for e in self.events if e.kind == "decision")
         changes = len(self.events) - decisions
         parts = []

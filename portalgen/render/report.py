@@ -1,6 +1,7 @@
 """The internal report (portalgen.model.report) as text for a terminal, Markdown or JSON.
 
-It names anonymous customers, so it is printed for the team and never written into site/.
+It names anonymous customers, so it is printed for the team and never written into site/. Text and
+Markdown speak the portal's language (its catalogs); JSON is a machine format with English keys.
 """
 
 from __future__ import annotations
@@ -11,99 +12,140 @@ from typing import Any
 
 from portalgen.content.problems import printable
 from portalgen.model.report import Asker, Report
+from portalgen.render.i18n import Words, english
 from portalgen.render.markdown_safe import code_span, md_escape
 
 FORMATS = ("text", "md", "json")
 
-
-def _who(customers: list[Asker]) -> str:
-    return ", ".join(c.name + ("" if c.named else " (anonymous)") for c in customers) or "nobody on record"
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    """'1 day', '2 days': both forms written out (this team report is in English; never an added "s")."""
-    return f"{n} {one if n == 1 else many}"
+# The report speaks the portal's language (its catalogs, its long dates in the heading). Each line
+# of a list still starts with its YYYY-MM-DD date: those lists are sorted by it, and a team scans,
+# sorts and greps them; an ISO date reads the same in every language and lines up in a column.
+# No gettext call stands inside an f-string: pybabel extract does not look inside one.
 
 
-def _sections(report: Report) -> list[tuple[str, list[tuple[str, str]]]]:
+def internal(w: Words) -> str:
+    """The warning every report and triage view carries, in every language."""
+    return w.gettext("Internal: do not publish.")
+
+
+def private_mark(w: Words, private: bool) -> str:
+    return " " + w.gettext("[private]") if private else ""
+
+
+def who(w: Words, name: str, named: bool) -> str:
+    """'Globex Retail (anonymous)': the report names anonymous customers, and says that it does."""
+    return name if named else w.gettext("%(name)s (anonymous)", name=name)
+
+
+def _askers(w: Words, customers: list[Asker]) -> str:
+    return w.comma([who(w, c.name, c.named) for c in customers]) or w.gettext("nobody on record")
+
+
+def answers(w: Words, path: str, feedback: list[str]) -> str:
+    """'content/decisions/x.md (answers: a, b)': a path and slugs, as the team finds them."""
+    return path + " (" + w.gettext("answers: %(feedback)s", feedback=", ".join(feedback)) + ")"
+
+
+def _sections(report: Report, w: Words) -> list[tuple[str, list[tuple[str, str]]]]:
     """(heading, [(line, detail)]) shared by the text and Markdown formats."""
-    stale = [(f"{f.date.isoformat()} · {_plural(f.days_waiting, 'day', 'days')} · {f.title}"
-              + (" [private]" if f.private else "") + f" — from {_who(f.customers)}",
-              f.path + (f" (duplicate of {f.duplicate_of})" if f.duplicate_of else "")
-              + (f"; draft answer: {', '.join(f.draft_answers)}" if f.draft_answers else ""))
+    stale = [(" · ".join([f.date.isoformat(), w.ngettext("%(num)s day", "%(num)s days", f.days_waiting),
+                          f.title + private_mark(w, f.private)])
+              + " — " + w.gettext("from %(customers)s", customers=_askers(w, f.customers)),
+              f.path + (" (" + w.gettext("duplicate of %(slug)s", slug=f.duplicate_of) + ")" if f.duplicate_of else "")
+              + ("; " + w.ngettext("draft answer: %(paths)s", "draft answers: %(paths)s", len(f.draft_answers),
+                                   paths=", ".join(f.draft_answers)) if f.draft_answers else ""))
              for f in report.stale_feedback]
-    overdue = [(f"revisit {d.revisit.isoformat()} · {_plural(d.days_overdue, 'day', 'days')} overdue · {d.title}"
-                + (" [private]" if d.private else ""), f"{d.path} (answers: {', '.join(d.feedback)})")
+    overdue = [(" · ".join([w.gettext("revisit %(date)s", date=d.revisit.isoformat()),
+                            w.ngettext("%(num)s day overdue", "%(num)s days overdue", d.days_overdue),
+                            d.title + private_mark(w, d.private)]), answers(w, d.path, d.feedback))
                for d in report.overdue_revisits]
-    declined = [(f"{d.date.isoformat()} · {d.title}" + (" [private]" if d.private else ""),
-                 f"{d.path} (answers: {', '.join(d.feedback)})") for d in report.declined_without_workaround]
-    quiet = [((f"last news {q.last_news.isoformat()} · {_plural(q.days_quiet or 0, 'day', 'days')} ago"
-               if q.last_news else "no news ever") + f" · {q.name}" + ("" if q.named else " (anonymous)"), q.path)
+    declined = [(f"{d.date.isoformat()} · {d.title}" + private_mark(w, d.private), answers(w, d.path, d.feedback))
+                for d in report.declined_without_workaround]
+    quiet = [(" · ".join([*([w.gettext("last news %(date)s", date=q.last_news.isoformat()),
+                             w.ngettext("%(num)s day ago", "%(num)s days ago", q.days_quiet or 0)]
+                            if q.last_news else [w.gettext("no news ever")]), who(w, q.name, q.named)]), q.path)
              for q in report.quiet_customers]
     return [
-        (f"Waiting for an answer for more than {_plural(report.stale_after_days, 'day', 'days')}, oldest first", stale),
-        ("Deferred decisions past their revisit date", overdue),
-        ("Declined decisions without a workaround", declined),
-        (f"Customers due a check-in: no news in {report.quiet_after_days} days", quiet),
+        (w.ngettext("Waiting for an answer for more than %(num)s day, oldest first",
+                    "Waiting for an answer for more than %(num)s days, oldest first", report.stale_after_days), stale),
+        (w.gettext("Deferred decisions past their revisit date"), overdue),
+        (w.gettext("Declined decisions without a workaround"), declined),
+        (w.ngettext("Customers due a check-in: no news in %(num)s day",
+                    "Customers due a check-in: no news in %(num)s days", report.quiet_after_days), quiet),
     ]
 
 
-def _counts(counts: dict[str, int]) -> str:
-    return (f"{counts['total']} ({counts['feedback']} feedback, {counts['decisions']} "
-            f"{'decision' if counts['decisions'] == 1 else 'decisions'}, "
-            f"{counts['changes']} {'change' if counts['changes'] == 1 else 'changes'})")
+def _counts(counts: dict[str, int], w: Words) -> str:
+    """'2 (1 feedback, 0 decisions, 1 change)'."""
+    parts = [w.ngettext("%(num)s feedback", "%(num)s feedback", counts["feedback"]),
+             w.ngettext("%(num)s decision", "%(num)s decisions", counts["decisions"]),
+             w.ngettext("%(num)s change", "%(num)s changes", counts["changes"])]
+    return f"{w.number(counts['total'])} ({w.comma(parts)})"
 
 
-def _verdict(report: Report) -> str:
+def _verdict(report: Report, w: Words) -> str:
     if not report.stale:
-        return "Nothing is stale."
+        return w.gettext("Nothing is stale.")
     parts = []
     if report.stale_feedback:
-        parts.append(_plural(len(report.stale_feedback), "stale feedback item", "stale feedback items"))
+        parts.append(w.ngettext("%(num)s stale feedback item", "%(num)s stale feedback items",
+                                len(report.stale_feedback)))
     if report.overdue_revisits:
-        parts.append(_plural(len(report.overdue_revisits), "overdue revisit", "overdue revisits"))
+        parts.append(w.ngettext("%(num)s overdue revisit", "%(num)s overdue revisits", len(report.overdue_revisits)))
     if report.quiet_customers:
-        parts.append(_plural(len(report.quiet_customers), "customer", "customers") + " without news")
-    return "Stale: " + ", ".join(parts) + "."
+        parts.append(w.ngettext("%(num)s customer without news", "%(num)s customers without news",
+                                len(report.quiet_customers)))
+    return w.gettext("Stale: %(what)s.", what=w.join(parts))
 
 
-def format_text(report: Report) -> str:
-    lines = [f"portalgen report: {report.title}",
-             f"As of {report.today.isoformat()}. Internal: do not publish.", ""]
+def as_of(w: Words, today: date) -> str:
+    """'As of 15 June 2026. Internal: do not publish.'"""
+    return w.gettext("As of %(date)s.", date=w.longdate(today)) + " " + internal(w)
+
+
+def content_errors(w: Words, count: int) -> str:
+    """'Content has 2 errors:', to go before the advice (bold in Markdown)."""
+    return w.ngettext("Content has %(num)s error:", "Content has %(num)s errors:", count)
+
+
+def format_text(report: Report, words: Words | None = None) -> str:
+    w = words or english()
+    lines = [w.gettext("portalgen report: %(title)s", title=report.title), as_of(w, report.today), ""]
     if report.content_errors:
-        lines += [f"! content has {_plural(report.content_errors, 'error', 'errors')}: run `portalgen check`; "
-                  "records with errors are left out of this report.", ""]
-    for heading, entries in _sections(report):
-        lines.append(f"{heading} ({len(entries)})")
+        lines += ["! " + content_errors(w, report.content_errors) + " " + w.gettext(
+            "run %(command)s; records with errors are left out of this report.", command="`portalgen check`"), ""]
+    for heading, entries in _sections(report, w):
+        lines.append(f"{heading} ({w.number(len(entries))})")
         if not entries:
-            lines.append("  none")
+            lines.append("  " + w.gettext("none"))
         for line, detail in entries:
             lines.append(f"  {line}")
             lines.append(f"      {detail}")
         lines.append("")
-    lines.append(f"Drafts: {_counts(report.drafts)}")
-    lines.append(f"Private records: {_counts(report.private)}")
-    lines += ["", _verdict(report)]
+    lines.append(w.gettext("Drafts: %(counts)s", counts=_counts(report.drafts, w)))
+    lines.append(w.gettext("Private records: %(counts)s", counts=_counts(report.private, w)))
+    lines += ["", _verdict(report, w)]
     # For a terminal: a title's line break or ESC is spelled out, so no record can redraw the report.
     return "\n".join(printable(line) for line in lines) + "\n"
 
 
-def format_md(report: Report) -> str:
-    lines = [f"# Report: {md_escape(report.title)}", "",
-             f"As of {report.today.isoformat()}. Internal: do not publish.", ""]
+def format_md(report: Report, words: Words | None = None) -> str:
+    w = words or english()
+    lines = ["# " + md_escape(w.gettext("Report: %(title)s", title=report.title)), "", as_of(w, report.today), ""]
     if report.content_errors:
-        lines += [f"> **Content has {_plural(report.content_errors, 'error', 'errors')}**: run `portalgen check`; "
-                  "records with errors are left out of this report.", ""]
-    for heading, entries in _sections(report):
-        lines += [f"## {md_escape(heading)} ({len(entries)})", ""]
+        lines += [f"> **{content_errors(w, report.content_errors)}** " + w.gettext(
+            "run %(command)s; records with errors are left out of this report.", command="`portalgen check`"), ""]
+    for heading, entries in _sections(report, w):
+        lines += [f"## {md_escape(heading)} ({w.number(len(entries))})", ""]
         if not entries:
-            lines.append("None.")
+            lines.append(w.gettext("None."))
         for line, detail in entries:
             lines.append(f"- {md_escape(line)}  \n  {code_span(detail)}")
         lines.append("")
-    lines += ["## Drafts and private records", "",
-              f"- Drafts: {_counts(report.drafts)}", f"- Private records: {_counts(report.private)}", "",
-              f"**{_verdict(report)}**"]
+    lines += ["## " + md_escape(w.gettext("Drafts and private records")), "",
+              "- " + md_escape(w.gettext("Drafts: %(counts)s", counts=_counts(report.drafts, w))),
+              "- " + md_escape(w.gettext("Private records: %(counts)s", counts=_counts(report.private, w))), "",
+              f"**{md_escape(_verdict(report, w))}**"]
     return "\n".join(lines) + "\n"
 
 
@@ -139,9 +181,11 @@ def to_data(report: Report) -> dict[str, Any]:
     }
 
 
-def format_json(report: Report) -> str:
+def format_json(report: Report, words: Words | None = None) -> str:
+    """A machine format: English keys and ISO dates whatever the portal's language."""
     return json.dumps(to_data(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def render(report: Report, fmt: str = "text") -> str:
-    return {"text": format_text, "md": format_md, "json": format_json}[fmt](report)
+def render(report: Report, fmt: str = "text", words: Words | None = None) -> str:
+    """The report in the portal's `words` (English without them)."""
+    return {"text": format_text, "md": format_md, "json": format_json}[fmt](report, words)

@@ -153,3 +153,17 @@ def test_digest_all_never_writes_into_site(project: Path) -> None:
     result = run_cli("digest", "--all", project, "-o", project / "site" / "check-in", "--today", "2026-06-15")
     assert result.returncode == 2 and "which is published and replaced by every build" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_digest_all_console_stays_english_for_a_german_portal(project: Path, tmp_path: Path) -> None:
+    """The messages speak the portal's language; what the command prints for the team stays English."""
+    portal = project / "content" / "portal.yaml"
+    portal.write_text(portal.read_text("utf-8") + "language: de\n", "utf-8")
+    out = tmp_path / "check-in"
+    result = run_cli("digest", "--all", project, "--since", "2026-03-01", "-o", out, "--today", "2026-06-15")
+    assert result.returncode == 0, result.stderr
+    assert "  acme-health.eml to Ana Ruiz <ana@acme.example>: 1 decision and 1 shipped change; 1 item still open\n" \
+        in result.stdout
+    acme = eml((out / "acme-health.eml").read_bytes())
+    assert acme["Subject"] == "Testing: Was seit dem 1. März 2026 aus Ihrem Feedback wurde"
+    assert "1 Entscheidung und 1 ausgelieferte Änderung" in acme.get_body(("plain",)).get_content()
