@@ -31,12 +31,22 @@ class SavedDependencies(TypedDict):
 
 
 class World:
-    """The new model, answering 'what would this key read now?'."""
+    """The new model, answering 'what would this key read now?'.
 
-    def __init__(self, model: Model, index: dict[Key, Any] | None = None):
+    `previous` and `touched`: when the model is the one the previous run's fingerprints were made
+    from, changed in memory only in the objects whose keys start with a prefix in `touched` (an
+    edit patched into the model, pipeline/patch.py), every other key reads as it did, and its old
+    fingerprint is taken instead of being made again: an edit then costs what it touched, not
+    what the site holds.
+    """
+
+    def __init__(self, model: Model, index: dict[Key, Any] | None = None,
+                 previous: Dependencies | None = None, touched: set[Key] | None = None):
         self.model = model
         self.index = index if index is not None else self.index_of(model)
         self._memo: dict[Key, str] = {}
+        self._previous = previous if touched is not None else None
+        self._touched = touched or set()
 
     @staticmethod
     def index_of(model: Model) -> dict[Key, Any]:
@@ -56,7 +66,12 @@ class World:
     def fingerprint(self, key: Key) -> str:
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = self._fingerprint(key)
+            if self._previous is not None and key[0] != "build" and key[:1] not in self._touched \
+                    and key[:2] not in self._touched:
+                found = self._previous.fingerprint_of(key)
+            if found is None:
+                found = self._fingerprint(key)
+            self._memo[key] = found
         return found
 
     def _fingerprint(self, key: Key) -> str:
@@ -79,6 +94,14 @@ class Dependencies:
     fps: list[str] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
     pages: dict[str, tuple[str, list[int], list[str]]] = field(default_factory=dict)
+    _numbers: dict[Key, int] | None = field(default=None, repr=False, compare=False)
+
+    def fingerprint_of(self, key: Key) -> str | None:
+        """The fingerprint this record holds for a key, if it has the key."""
+        if self._numbers is None:
+            self._numbers = {k: n for n, k in enumerate(self.keys)}
+        n = self._numbers.get(key)
+        return self.fps[n] if n is not None else None
 
     @classmethod
     def load(cls, saved: SavedDependencies | None) -> Dependencies:
@@ -137,6 +160,7 @@ class Dependencies:
                 new.fps.append(world.fingerprint(key))
             return n
 
+        new._numbers = numbers
         for path in reused:
             new.pages[path] = self.pages[path]
         for path, reads in rendered.items():

@@ -63,8 +63,10 @@ def reworded(old: Records, new: Records) -> list[tuple[str, Any]] | None:
 
 
 def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str, str], str],
-          today: date) -> list[Item] | None:
-    """Put the reworded records into the model; the items changed, or None if the day moved on."""
+          today: date, touched: list[Item] | None = None) -> list[Item] | None:
+    """Put the reworded records into the model; the items changed, or None if the day moved on.
+
+    `touched` gets every item changed in memory: those, and the items whose status moved with them."""
     if today != model.as_of:
         return None  # days waiting count to a new day: link again
     items: dict[tuple[str, str], Item] = {}
@@ -79,12 +81,16 @@ def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str
         item = found
         if isinstance(item, DecisionItem) and item.record.outcome != record.outcome:
             item.record = record
-            _settle_statuses(item)
+            settled = _settle_statuses(item)
+            if touched is not None:
+                touched.extend(settled)
         item.record = record
         item.body_html = html(kind, record.slug, "body")
         if isinstance(item, DecisionItem):
             item.workaround_html = html(kind, record.slug, "workaround")
         changed.append(item)
+    if touched is not None:
+        touched.extend(changed)
     return changed
 
 
@@ -93,16 +99,20 @@ def outcome_changed(old: Records, changed: list[tuple[str, Any]]) -> bool:
     return any(kind == "decision" and old.decisions[r.slug].outcome != r.outcome for kind, r in changed)
 
 
-def _settle_statuses(decision: DecisionItem) -> None:
+def _settle_statuses(decision: DecisionItem) -> list[FeedbackItem]:
     """The status of every item the decision answers (and their duplicates), as linking sets it:
-    shipped when a change answers the group, else the outcome of its latest decision."""
+    shipped when a change answers the group, else the outcome of its latest decision. Returns the
+    items looked at."""
+    seen: list[FeedbackItem] = []
     for item in decision.feedback:
         root = item
         while root.duplicate_of is not None:
             root = root.duplicate_of
         for member in _group(root):
+            seen.append(member)
             if not member.changes and member.decisions:
                 member.status = member.decisions[-1].record.outcome
+    return seen
 
 
 def _group(root: FeedbackItem) -> list[FeedbackItem]:

@@ -159,6 +159,10 @@ class Session:
         self._records: Records | None = None  # what self.plan was made from
         self._env: tuple[tuple[tuple[tuple[Path, tuple[str, ...]], ...], str], TrackingEnvironment] | None = None
         self._index: tuple[Model, dict[tuple[str, ...], object]] | None = None
+        # The model self.deps's fingerprints were made from, while it is unchanged since, and the
+        # prefixes of the keys an edit patched into it since (None: not a patched model).
+        self._deps_for: Model | None = None
+        self._touched: set[tuple[str, ...]] | None = None
 
     @property
     def pmap(self) -> Mapper:
@@ -236,9 +240,13 @@ class Session:
 
         model = self.plan.model
         statuses = patch.outcome_changed(self._records, changed)
-        items = patch.apply(model, changed, html, self.as_of)
+        fingerprinted, self._deps_for = self._deps_for, None  # the model changes now; a failed run leaves it so
+        touched: list[patch.Item] = []
+        items = patch.apply(model, changed, html, self.as_of, touched)
         if items is None:
             return None
+        if fingerprinted is model:
+            self._touched = {(identity(item) or ())[:2] for item in touched} | ({("model",)} if statuses else set())
         if statuses:
             model.stats = linking.stats(model.feedback)
         if self._index is not None and self._index[0] is model:
@@ -296,6 +304,14 @@ class Session:
             clock.lap("plan pages")
         return made
 
+    def _world(self, model: Model) -> World:
+        """What the keys pages read say now. After an edit patched into the model, only the
+        objects it touched are looked at again (self.deps holds what the others said)."""
+        # An edit that only reworded records keeps the model's objects: so is their index.
+        if self._index is None or self._index[0] is not model:
+            self._index = (model, World.index_of(model))
+        return World(model, self._index[1], self.deps, self._touched)
+
     # --- a run ---------------------------------------------------------------------------------------
 
     def run(self, changed: Collection[str] | None = None, strict: bool = False, progress: Progress | None = None,
@@ -322,16 +338,14 @@ class Session:
                                    phases=clock.phases, base_url=state.base_url)
         loaded = self.load(changed, clock)
         records, problems = self.check(loaded, strict, clock)
+        self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
             made = self.make_plan(self.link(records, problems, clock), clock)
         model = made.model
         env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
-        # An edit that only reworded records keeps the model's objects: so is their index.
-        if self._index is None or self._index[0] is not model:
-            self._index = (model, World.index_of(model))
-        world = World(model, self._index[1])
+        world = self._world(model)
         # A `portalgen build` beside `serve` may have replaced the site since this session made it:
         # what the session knows of that site's pages is then not about the pages there.
         kept = self.deps if state.live_marker == self._made else None
@@ -354,6 +368,7 @@ class Session:
         self._made = writing.marker_id(self.out)
         clock.lap("write")
         self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
+        self._deps_for = model
         warnings = problems.sorted()
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
                        guarded_for)
