@@ -4,7 +4,8 @@
   translations/ar.yaml): the page is right-to-left and the layout mirrors: the navigation's first
   item sits at the right, the brand right of the search box, the search box's magnifier and its room
   at the right (where the writing starts), and nothing scrolls sideways at 390 px;
-- German: axe finds nothing on the main page types, in the portal's own words.
+- German: axe finds nothing on the main page types, in the portal's own words, and the scripts write
+  a count the German way ("1.234"), as the pages do.
 """
 
 from __future__ import annotations
@@ -151,6 +152,9 @@ def test_axe_passes_on_the_german_portal(browser: Any, served: str, scheme: str)
         for path in PAGES:
             page.goto(served + "de/" + path)
             assert page.evaluate("document.documentElement.lang") == "de"
+            if path == "index.html":  # the scripts write a count as the pages do
+                assert page.evaluate("window.portalgen.say(null, 'x', '%(num)s of %(best)s', "
+                                     "{num: 1234, best: 8})") == "1.234 of 8"
             violations = run_axe(page, axe)
             assert not violations, f"de/{path} ({scheme}):\n" + describe_axe(violations)
     finally:
