@@ -213,15 +213,17 @@ def hbar_chart(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, s
     """Horizontal bars, one row per (label, CSS key, value), labelled with the value and its share."""
     row_height = 30
     height = 20 + row_height * max(1, len(rows))
-    left, right = 150.0, WIDTH - 70.0
     total = sum(v for _, _, v in rows)
+    values = [f"{numbers.value(v)} ({numbers.percent(share(v, total))})" for _, _, v in rows]
+    # The longest bar ends where its value ("14 (32 %)" in German) still fits inside the chart.
+    left, right = 150.0, WIDTH - 10.0 - 6 - CHAR * max((len(v) for v in values), default=8)
     top_value = max((v for _, _, v in rows), default=0) or 1
     parts = _open(chart_id, title, desc, height)
     parts.append('<g class="chart-bars">')
     for n, (label, key, value) in enumerate(rows):
         y = 10 + row_height * n
         w = (right - left) * value / top_value
-        shown = _e(f"{numbers.value(value)} ({numbers.percent(share(value, total))})")
+        shown = _e(values[n])
         parts.append(f'<text x="{_num(left - 8)}" y="{_num(y + 15)}" text-anchor="end" fill="currentColor">'
                      f'{_e(label)}</text>')
         parts.append(f'<rect class="chart-series-{_e(key)}" x="{_num(left)}" y="{_num(y + 2)}" '
