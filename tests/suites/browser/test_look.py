@@ -11,10 +11,10 @@ saved as a full-page PNG under tests/artifacts/screenshots/ (git-ignored, named
   chips, counts and the facts of a summary, no table caption wider than the box its table scrolls
   in, and no search placeholder or select whose text is cut;
 - axe-core finds nothing (wcag2a, wcag2aa, wcag21aa, best-practice), contrast included. In English
-  on every screenshot; in German once per page type (1280 px, light): axe takes about half of each
-  test's time, the colours are the same in both languages (dark mode is judged in English, and on
-  the main German pages by test_languages.py), and what German changes (lengths, wrapping) is what
-  the other checks measure at every width and scheme;
+  on every screenshot; in German once per page type (1280 px, light), to keep the second language
+  cheap: axe is the slowest step of a check, the colours are the same in both languages (German in
+  dark mode is also judged on the main pages by test_languages.py), and what German changes
+  (lengths, wrapping) is what the other checks measure at every width and scheme;
 - the header is at most 120 px tall on a phone, with the whole navigation one tap on "Menu" away.
 
 Then what each page promises: the feedback list's first item on a phone's first screen, status links
