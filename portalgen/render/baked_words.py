@@ -6,10 +6,11 @@ third of the time spent rendering a page. A Jinja environment serves one languag
 catalogs are fixed when it is made, and a new catalog makes a new environment), so a call whose
 message is a literal always gives the same text: it is compiled as that text.
 
-The result is what newstyle gettext gives at run time: the translation marked safe when the
-template autoescapes, then `%` with the keyword values, which Markup escapes. A message the
-catalog cannot format (a stray `%`) is left to fail at run time, as before, with its line.
-ngettext depends on its number and stays a call.
+The result is what gettext gives at run time for a message without values: the translation,
+marked safe when the template autoescapes. A message with values stays a call (the theme's
+gettext writes numbers the locale's way, render/theme.py), and so does one the catalog cannot
+format (a stray `%`), to fail at run time with its line as before. ngettext depends on its number
+and stays a call.
 """
 
 from __future__ import annotations
@@ -35,25 +36,17 @@ class _Baker(NodeTransformer):
         callee, args = node.node, node.args
         if not (isinstance(callee, nodes.Name) and callee.name in GETTEXT_NAMES and len(args) == 1
                 and isinstance(args[0], nodes.Const) and isinstance(args[0].value, str)
-                and node.dyn_args is None and node.dyn_kwargs is None):
+                and not node.kwargs and node.dyn_args is None and node.dyn_kwargs is None):
             return node
-        text = self.catalog.gettext(args[0].value)
-        names = [keyword.key for keyword in node.kwargs]
         try:
-            text % dict.fromkeys(names, "")
+            text = self.catalog.gettext(args[0].value) % {}
         except (KeyError, ValueError, TypeError):
             return node
-        lineno = node.lineno
-        if not node.kwargs:
-            return nodes.MarkSafeIfAutoescape(nodes.Const(text % {}, lineno=lineno), lineno=lineno)
-        values = nodes.Dict([nodes.Pair(nodes.Const(k.key, lineno=lineno), k.value, lineno=lineno)
-                             for k in node.kwargs], lineno=lineno)
-        return nodes.Mod(nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=lineno), lineno=lineno), values,
-                         lineno=lineno)
+        return nodes.MarkSafeIfAutoescape(nodes.Const(text, lineno=node.lineno), lineno=node.lineno)
 
 
 def bake(tree: nodes.Template, catalog: Catalog) -> nodes.Template:
-    """The template with every `_('literal', name=value)` replaced by its translation."""
+    """The template with every `_('literal')` replaced by its translation."""
     baked = _Baker(catalog).visit(tree)
     assert isinstance(baked, nodes.Template)
     return baked

@@ -10,7 +10,7 @@ style attributes, so the charts pass the portal's Content-Security-Policy.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -43,6 +43,22 @@ def _num(value: float) -> str:
 
 def _value(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _percent(pct: int) -> str:
+    return f"{pct}%"
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """How a chart writes its numbers: axis ticks, values and shares. The stats page passes its
+    locale's ('1.234' and '45 %' in German); the default is Python's own ('1234', '45%')."""
+
+    value: Callable[[float], str] = _value
+    percent: Callable[[int], str] = _percent
+
+
+PLAIN = Numbers()
 
 
 def share(part: float, total: float) -> int:
@@ -83,7 +99,7 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
 
 
 def _y_axis(top: float, bottom: float, left: float, right: float, top_value: float, step: float,
-            unit: str = "") -> list[str]:
+            numbers: Numbers, unit: str = "") -> list[str]:
     parts = ['<g class="chart-axis">']
     ticks = round(top_value / step)
     for n in range(ticks + 1):
@@ -92,7 +108,7 @@ def _y_axis(top: float, bottom: float, left: float, right: float, top_value: flo
         parts.append(f'<line class="chart-grid" x1="{_num(left)}" y1="{_num(y)}" x2="{_num(right)}" y2="{_num(y)}" '
                      f'stroke="currentColor" stroke-opacity="0.25"/>')
         parts.append(f'<text x="{_num(left - 6)}" y="{_num(y + 4)}" text-anchor="end" fill="currentColor">'
-                     f'{_value(value)}{_e(unit)}</text>')
+                     f'{_e(numbers.value(value))}{_e(unit)}</text>')
     parts.append(f'<line class="chart-baseline" x1="{_num(left)}" y1="{_num(bottom)}" x2="{_num(right)}" '
                  f'y2="{_num(bottom)}" stroke="currentColor"/>')
     parts.append("</g>")
@@ -118,14 +134,14 @@ def _x_labels(labels: Sequence[str], left: float, band: float, bottom: float) ->
 
 
 def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Sequence[Series],
-              height: int = 320) -> Markup:
+              height: int = 320, numbers: Numbers = PLAIN) -> Markup:
     """Grouped vertical bars: one group per label, one bar per series, each bar with its value."""
     left, right, top, bottom = 44.0, WIDTH - 10.0, 44.0, height - 44.0
     values = [v or 0 for s in series for v in s.values]
     top_value, step = nice_max(max(values, default=0))
     parts = _open(chart_id, title, desc, height)
     parts += _legend(series, left, 18)
-    parts += _y_axis(top, bottom, left, right, top_value, step)
+    parts += _y_axis(top, bottom, left, right, top_value, step, numbers)
     band = (right - left) / max(1, len(labels))
     gap = min(12.0, band * 0.2)
     bar = (band - gap) / max(1, len(series))
@@ -138,10 +154,10 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], serie
             x = left + band * n + gap / 2 + bar * k
             parts.append(f'<rect class="chart-series-{_e(s.key)}" x="{_num(x)}" y="{_num(bottom - h)}" '
                          f'width="{_num(max(1.0, bar - 1))}" height="{_num(h)}" fill="{_e(s.fallback)}">'
-                         f'<title>{_e(label)}, {_e(s.name.lower())}: {_value(value)}</title></rect>')
+                         f'<title>{_e(label)}, {_e(s.name.lower())}: {_e(numbers.value(value))}</title></rect>')
             if show_values:
                 parts.append(f'<text class="chart-value" x="{_num(x + bar / 2)}" y="{_num(bottom - h - 4)}" '
-                             f'text-anchor="middle" fill="currentColor">{_value(value)}</text>')
+                             f'text-anchor="middle" fill="currentColor">{_e(numbers.value(value))}</text>')
     parts.append("</g>")
     parts += _x_labels(labels, left, band, bottom)
     parts.append("</svg>")
@@ -149,14 +165,14 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], serie
 
 
 def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], series: Series, unit: str = "",
-               height: int = 300) -> Markup:
+               height: int = 300, numbers: Numbers = PLAIN) -> Markup:
     """One line over the labels; a missing value (None) breaks the line and leaves no point."""
     left, right, top, bottom = 44.0, WIDTH - 10.0, 44.0, height - 44.0
     present = [v for v in series.values if v is not None]
     top_value, step = nice_max(max(present, default=0))
     parts = _open(chart_id, title, desc, height)
     parts += _legend([series], left, 18)
-    parts += _y_axis(top, bottom, left, right, top_value, step)
+    parts += _y_axis(top, bottom, left, right, top_value, step, numbers)
     band = (right - left) / max(1, len(labels))
     points: list[tuple[float, float, float, str] | None] = []
     for n, value in enumerate(series.values):
@@ -183,9 +199,9 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], seri
             continue
         x, y, value, label = point
         parts.append(f'<circle cx="{_num(x)}" cy="{_num(y)}" r="4.5" fill="{_e(series.fallback)}">'
-                     f'<title>{_e(label)}: {_value(value)}{_e(unit)}</title></circle>')
+                     f'<title>{_e(label)}: {_e(numbers.value(value))}{_e(unit)}</title></circle>')
         parts.append(f'<text class="chart-value" x="{_num(x)}" y="{_num(y - 9)}" text-anchor="middle" '
-                     f'fill="currentColor">{_value(value)}</text>')
+                     f'fill="currentColor">{_e(numbers.value(value))}</text>')
     parts.append("</g>")
     parts += _x_labels(labels, left, band, bottom)
     parts.append("</svg>")
@@ -193,26 +209,28 @@ def line_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], seri
 
 
 def hbar_chart(chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, str, float]],
-               fallback: str = "#1f5f8b") -> Markup:
+               fallback: str = "#1f5f8b", numbers: Numbers = PLAIN) -> Markup:
     """Horizontal bars, one row per (label, CSS key, value), labelled with the value and its share."""
     row_height = 30
     height = 20 + row_height * max(1, len(rows))
-    left, right = 150.0, WIDTH - 70.0
     total = sum(v for _, _, v in rows)
+    values = [f"{numbers.value(v)} ({numbers.percent(share(v, total))})" for _, _, v in rows]
+    # The longest bar ends where its value ("14 (32 %)" in German) still fits inside the chart.
+    left, right = 150.0, WIDTH - 10.0 - 6 - CHAR * max((len(v) for v in values), default=8)
     top_value = max((v for _, _, v in rows), default=0) or 1
     parts = _open(chart_id, title, desc, height)
     parts.append('<g class="chart-bars">')
     for n, (label, key, value) in enumerate(rows):
         y = 10 + row_height * n
         w = (right - left) * value / top_value
-        pct = share(value, total)
+        shown = _e(values[n])
         parts.append(f'<text x="{_num(left - 8)}" y="{_num(y + 15)}" text-anchor="end" fill="currentColor">'
                      f'{_e(label)}</text>')
         parts.append(f'<rect class="chart-series-{_e(key)}" x="{_num(left)}" y="{_num(y + 2)}" '
                      f'width="{_num(max(w, 1.0 if value else 0.0))}" height="{row_height - 10}" rx="2" '
-                     f'fill="{_e(fallback)}"><title>{_e(label)}: {_value(value)} ({pct}%)</title></rect>')
+                     f'fill="{_e(fallback)}"><title>{_e(label)}: {shown}</title></rect>')
         parts.append(f'<text class="chart-value" x="{_num(left + w + 6)}" y="{_num(y + 15)}" fill="currentColor">'
-                     f'{_value(value)} ({pct}%)</text>')
+                     f'{shown}</text>')
     parts.append(f'<line class="chart-baseline" x1="{_num(left)}" y1="6" x2="{_num(left)}" y2="{height - 6}" '
                  f'stroke="currentColor"/>')
     parts.append("</g>")

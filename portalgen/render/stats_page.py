@@ -42,6 +42,11 @@ def _rows(summaries: list[quarters.QuarterSummary]) -> list[QuarterRow]:
             for s in summaries]
 
 
+def _numbers(words: Words) -> charts.Numbers:
+    """The charts' ticks, values and shares in the portal's locale, as its tables write them."""
+    return charts.Numbers(lambda v: words.number(int(v) if float(v).is_integer() else round(v, 1)), words.percent)
+
+
 def _volume_chart(rows: list[QuarterRow], words: Words) -> Markup:
     labels = [words.quarter(r.summary.quarter.number, r.summary.quarter.year) for r in rows]
     total = [sum(r.heard for r in rows), sum(r.answered for r in rows), sum(r.shipped for r in rows)]
@@ -59,7 +64,8 @@ def _volume_chart(rows: list[QuarterRow], words: Words) -> Markup:
         "chart-volume", words.gettext("Feedback heard, answered and shipped per quarter"), desc, labels,
         [charts.Series(words.gettext("Heard"), "heard", [r.heard for r in rows], FALLBACK["heard"]),
          charts.Series(words.gettext("Answered"), "answered", [r.answered for r in rows], FALLBACK["answered"]),
-         charts.Series(words.gettext("Shipped"), "shipped", [r.shipped for r in rows], FALLBACK["shipped"])])
+         charts.Series(words.gettext("Shipped"), "shipped", [r.shipped for r in rows], FALLBACK["shipped"])],
+        numbers=_numbers(words))
 
 
 def _days_chart(rows: list[QuarterRow], words: Words) -> Markup:
@@ -82,7 +88,7 @@ def _days_chart(rows: list[QuarterRow], words: Words) -> Markup:
     return charts.line_chart(
         "chart-days", words.gettext("Median days to an answer per quarter"), desc, labels,
         charts.Series(words.gettext("Median days to an answer"), "days", [r.median_days for r in rows],
-                      FALLBACK["days"]))
+                      FALLBACK["days"]), numbers=_numbers(words))
 
 
 def _days(words: Words, days: int | None) -> str:
@@ -105,7 +111,8 @@ def _mix_chart(mix: list[tuple[Status, int, int]], words: Words) -> Markup:
         "; ".join(parts) + ".",
         words.gettext("The table below the chart lists every number.")])
     return charts.hbar_chart("chart-mix", words.gettext("The mix of outcomes"), desc,
-                             [(words.gettext(s.label), f"status-{s.key}", n) for s, n, _ in mix], STATUS_FALLBACK)
+                             [(words.gettext(s.label), f"status-{s.key}", n) for s, n, _ in mix], STATUS_FALLBACK,
+                             _numbers(words))
 
 
 CHARTS: dict[str, Callable[[Any, Words], Markup]] = {"volume": _volume_chart, "days": _days_chart, "mix": _mix_chart}

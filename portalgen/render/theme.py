@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
+import jinja2.runtime
 from markupsafe import Markup, escape
 
 from portalgen.model import urls
@@ -46,6 +49,9 @@ def make_environment(project: Path, language: str = i18n.SOURCE) -> TrackingEnvi
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
+    # Jinja's newstyle gettext puts a number into the text as Python writes it ("1234"); these put in
+    # the locale's number ("1.234" in German), the counts of `ngettext` and `_('…', num=n)` alike.
+    env.globals.update(gettext=_localised_gettext(words), ngettext=_localised_ngettext(words))
     env.words = words
     env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls, words=words,
                        credit_html=lambda credit, url=None: wording.credit_html(credit, url, words),
@@ -62,6 +68,35 @@ def make_environment(project: Path, language: str = i18n.SOURCE) -> TrackingEnvi
     env.filters["percent"] = words.percent
     env.filters["html"] = prose  # only ever applied to HTML that markup.py has sanitised
     return env
+
+
+def _localised(words: i18n.Words, values: dict[str, Any]) -> dict[str, Any]:
+    """Numbers written the locale's way; every other value as it is (bool is an int, but no count)."""
+    return {k: words.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+            for k, v in values.items()}
+
+
+def _localised_gettext(words: i18n.Words) -> Callable[..., str]:
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, string: str, **values: Any) -> str:
+        text = words.translations.gettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)  # the values are escaped as they go in, as in Jinja's own
+        return text % _localised(words, values)
+
+    return gettext
+
+
+def _localised_ngettext(words: i18n.Words) -> Callable[..., str]:
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int, **values: Any) -> str:
+        values.setdefault("num", num)
+        text = words.translations.ngettext(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % _localised(words, values)
+
+    return ngettext
 
 
 def prose(html: str, under: int = 2) -> Markup:

@@ -17,6 +17,9 @@
   var KINDS = { f: "You said", d: "Decision", c: "We did" };
   var MAX_RESULTS = 8;
   var RULES = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  /* Counts written the way the pages write them ("1.234" in German), in Western digits as Babel does. */
+  var NUMBERS = window.Intl && Intl.NumberFormat
+    ? new Intl.NumberFormat(document.documentElement.lang || "en", { numberingSystem: "latn" }) : null;
 
   /* The portal's words for scripts ("w" in the search index, in the portal's language); English
    * until the index is loaded. A plural is {CLDR category: text}, chosen with Intl.PluralRules. */
@@ -29,7 +32,9 @@
       text = entry[category] || entry.other || english;
     }
     return text.replace(/%\((\w+)\)s/g, function (m, name) {
-      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : m;
+      if (!values || !Object.prototype.hasOwnProperty.call(values, name)) return m;
+      var value = values[name];
+      return typeof value === "number" && NUMBERS ? NUMBERS.format(value) : String(value);
     });
   }
 

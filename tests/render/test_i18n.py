@@ -17,6 +17,7 @@ import re
 import shutil
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import html5lib
@@ -29,9 +30,11 @@ from judges import nu_messages
 from repo_paths import REPO
 
 import portalgen
+from portalgen.model.quarters import Quarter
+from portalgen.model.statuses import STATUSES
 from portalgen.pipeline.building import check
 from portalgen.pipeline.session import Session
-from portalgen.render import i18n
+from portalgen.render import i18n, stats_page, theme
 
 EPOCH = "1795996800"  # 2026-11-30, as the golden pages
 LANGUAGES = ("en", "de", "fr", "es", "nl", "pt")
@@ -197,6 +200,39 @@ def test_a_german_portal_writes_german_dates(german_site: Path) -> None:
     assert '<html lang="de"' in html and 'dir="rtl"' not in html
     quarters = (german_site / "quarters" / "index.html").read_text("utf-8")
     assert re.search(r"Q\d \d{4}", quarters)
+
+
+# --- numbers ----------------------------------------------------------------------------------------
+
+
+def test_every_way_the_theme_writes_a_count_gives_a_german_number(tmp_path: Path) -> None:
+    """1234 reads "1.234" in German however a template puts it: ngettext's num, a number handed to
+    `_()`, a {% trans %} count and the num filter (Jinja alone would write "1234")."""
+    env = theme.make_environment(tmp_path, "de")
+    out = env.from_string(
+        "{{ ngettext('%(num)s day', '%(num)s days', n) }}|{{ _('%(num)s shipped', num=n) }}"
+        "|{{ _('Page %(number)s of %(count)s', number=2, count=n) }}|{{ n|num }}"
+        "|{% trans count=n %}{{ count }} day{% pluralize %}{{ count }} days{% endtrans %}").render(n=1234)
+    parts = out.split("|")
+    assert len(parts) == 5 and all("1.234" in p for p in parts), out
+    assert "1234" not in out
+    assert parts[0] == "1.234 Tage" and parts[2] == "Seite 2 von 1.234", out
+
+
+def test_the_stats_charts_write_german_numbers() -> None:
+    """Axis ticks, bar values and shares of the stats page's charts in the portal's locale."""
+    words = i18n.words_for("de")
+    rows = [stats_page.QuarterRow(SimpleNamespace(quarter=Quarter(2026, q)), heard, 900, 450, 12)  # type: ignore[arg-type]
+            for q, heard in ((1, 1234), (2, 2000))]
+    volume = str(stats_page.chart("volume", rows, words))
+    ticks = re.findall(r'text-anchor="end" fill="currentColor">([^<]*)</text>', volume)
+    assert ticks == ["0", "500", "1.000", "1.500", "2.000"], ticks
+    assert ">1.234</text>" in volume and "1234" not in volume
+    mix = [(STATUSES["shipped"], 1234, 62), (STATUSES["heard"], 766, 38)]
+    shares = str(stats_page.chart("mix", mix, words))
+    assert f">1.234 ({words.percent(62)})</text>" in shares and "62%" not in shares
+    english = str(stats_page.chart("mix", mix, i18n.english()))
+    assert ">1,234 (62%)</text>" in english
 
 
 def test_a_german_portal_passes_vnu(german_site: Path) -> None:

@@ -2,8 +2,10 @@
 
 - Arabic (`language: ar`, a language portalgen does not ship, worded in part by the project's
   translations/ar.yaml): the page is right-to-left and the layout mirrors: the navigation's first
-  item sits at the right, the brand right of the search box, and nothing scrolls sideways at 390 px;
-- German: axe finds nothing on the main page types, in the portal's own words.
+  item sits at the right, the brand right of the search box, the search box's magnifier and its room
+  at the right (where the writing starts), and nothing scrolls sideways at 390 px;
+- German: axe finds nothing on the main page types, in the portal's own words, and the scripts write
+  a count the German way ("1.234"), as the pages do.
 """
 
 from __future__ import annotations
@@ -108,6 +110,38 @@ def test_arabic_lays_out_right_to_left(browser: Any, served: str, width: int) ->
         context.close()
 
 
+# Where the magnifier of the search box is drawn (a background image), from its computed position:
+# Chromium writes "right 0.7rem" as calc(100% - 11.2px), where 100% is the box less the image.
+MAGNIFIER = """el => {
+  const s = getComputedStyle(el), box = el.clientWidth, size = parseFloat(s.backgroundSize), x = s.backgroundPositionX;
+  let m, left;
+  if ((m = x.match(/^calc\\(100% - ([\\d.]+)px\\)$/))) left = box - size - parseFloat(m[1]);
+  else if ((m = x.match(/^([\\d.]+)%$/))) left = (box - size) * parseFloat(m[1]) / 100;
+  else left = parseFloat(x);
+  return {left, right: left + size, box,
+          paddingLeft: parseFloat(s.paddingLeft), paddingRight: parseFloat(s.paddingRight)};
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("language", "start"), [("ar", "right"), ("de", "left")])
+def test_the_search_magnifier_sits_where_the_writing_starts(browser: Any, served: str, language: str,
+                                                           start: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(served + f"{language}/index.html")
+        icon = page.locator(".site-search-input").evaluate(MAGNIFIER)
+        if start == "right":
+            assert icon["paddingRight"] > icon["paddingLeft"], f"the room for the magnifier is on the left: {icon}"
+            assert icon["left"] >= icon["box"] - icon["paddingRight"] - 1, f"the magnifier is not at the right: {icon}"
+        else:
+            assert icon["paddingLeft"] > icon["paddingRight"], f"the room for the magnifier is on the right: {icon}"
+            assert icon["right"] <= icon["paddingLeft"] + 1, f"the magnifier is not at the left: {icon}"
+    finally:
+        context.close()
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_passes_on_the_german_portal(browser: Any, served: str, scheme: str) -> None:
@@ -118,6 +152,9 @@ def test_axe_passes_on_the_german_portal(browser: Any, served: str, scheme: str)
         for path in PAGES:
             page.goto(served + "de/" + path)
             assert page.evaluate("document.documentElement.lang") == "de"
+            if path == "index.html":  # the scripts write a count as the pages do
+                assert page.evaluate("window.portalgen.say(null, 'x', '%(num)s of %(best)s', "
+                                     "{num: 1234, best: 8})") == "1.234 of 8"
             violations = run_axe(page, axe)
             assert not violations, f"de/{path} ({scheme}):\n" + describe_axe(violations)
     finally:

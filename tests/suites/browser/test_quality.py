@@ -28,8 +28,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import judges
+import page_types
 import pytest
 from judges import describe_axe, nu_messages, run_axe
+from page_types import PAGE_TYPES
 from repo_paths import REPO
 
 import portalgen
@@ -38,25 +40,6 @@ CONTENT = REPO / "content"
 ARTIFACTS = REPO / "tests" / "artifacts"
 WIDTHS = (360, 1280)
 SCHEMES = ("light", "dark")
-
-# Page types: a fixed page, or the richest page (largest file) matching a pattern.
-PAGE_TYPES: dict[str, str] = {
-    "home": "index.html",
-    "feedback-list": "feedback/index.html",
-    "status": "feedback/status/shipped/index.html",
-    "feedback": r"feedback/(?!status/|page/)[^/]+/index\.html",
-    "decision-list": "decisions/index.html",
-    "decision": r"decisions/(?!page/)[^/]+/index\.html",
-    "why-not": "why-not/index.html",
-    "change-list": "changes/index.html",
-    "change": r"changes/(?!page/)[^/]+/index\.html",
-    "roadmap": "roadmap/index.html",
-    "customer-list": "customers/index.html",
-    "customer": r"customers/[^/]+/index\.html",
-    "tag-list": "tags/index.html",
-    "tag": r"tags/[^/]+/index\.html",
-    "404": "404.html",
-}
 
 
 # --- the site, served on 127.0.0.1 ----------------------------------------------------------------
@@ -74,14 +57,6 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _pick(site: Path, pattern: str) -> str:
-    if (site / pattern).is_file():
-        return pattern
-    matches = [p for p in site.rglob("index.html") if re.fullmatch(pattern, p.relative_to(site).as_posix())]
-    assert matches, f"no page matches {pattern}"
-    return max(matches, key=lambda p: (p.stat().st_size, p.as_posix())).relative_to(site).as_posix()
-
-
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("quality") / "portal"
@@ -96,8 +71,7 @@ def served(built_site: Path) -> Iterator[Served]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        pages = {kind: _pick(built_site, pattern) for kind, pattern in PAGE_TYPES.items()}
-        yield Served(built_site, f"http://127.0.0.1:{server.server_address[1]}/", pages)
+        yield Served(built_site, f"http://127.0.0.1:{server.server_address[1]}/", page_types.pages(built_site))
     finally:
         server.shutdown()
         server.server_close()
