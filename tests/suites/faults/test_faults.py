@@ -95,7 +95,9 @@ def build_ok(root: Path, *extra: str) -> None:
     assert proc.returncode == 0, err
 
 
-def test_sigkill_at_random_moments_leaves_old_or_new_site(tmp_path: Path) -> None:
+# Each kill waits up to a build and a half: eight in the default run, forty under -m slow.
+@pytest.mark.parametrize("kills", [8, pytest.param(40, marks=pytest.mark.slow)])
+def test_sigkill_at_random_moments_leaves_old_or_new_site(tmp_path: Path, kills: int) -> None:
     root = tmp_path / "portal"
     known: dict[str, str] = {}
     references: dict[str, dict[str, str]] = {}
@@ -113,7 +115,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new_site(tmp_path: Path) -> Non
     rng = random.Random(20260311)
     outcomes: dict[str, int] = {"old": 0, "new": 0}
     version = "a"
-    for _ in range(20):
+    for _ in range(kills):
         old = version
         version = "b" if version == "a" else "a"
         big_project(root, RECORDS, version)
@@ -131,7 +133,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new_site(tmp_path: Path) -> Non
             version = state
             big_project(root, RECORDS, version)
     # Most kills land mid-build (old site); on a loaded machine the late ones may all be early too.
-    assert outcomes["old"] + outcomes["new"] == 20 and outcomes["old"], outcomes
+    assert outcomes["old"] + outcomes["new"] == kills and outcomes["old"], outcomes
     # A complete build afterwards leaves no stray temporary folder behind.
     big_project(root, RECORDS, "b" if version == "a" else "a")
     build_ok(root)
@@ -214,8 +216,12 @@ set -e
 mount -t tmpfs -o size=1m tmpfs {disk}
 {sys.executable} -m portalgen build {root} --output {disk}/site
 find {disk}/site -type f | sort | xargs sha256sum > {tmp_path}/before.txt
-printf -- '---\\ntitle: Big\\ndate: 2026-01-10\\nfrom: [acme]\\n---\\n' > {root}/content/feedback/big.md
-head -c 900000 /dev/zero | tr '\\0' 'y' >> {root}/content/feedback/big.md
+for n in $(seq 1 60); do
+  printf -- '---\\ntitle: Big %s\\ndate: 2026-01-10\\nfrom: [acme]\\n---\\n' $n > {root}/content/feedback/big-$n.md
+  for line in $(seq 1 300); do
+    echo "Plain words that fill the disk, line $line of item $n." >> {root}/content/feedback/big-$n.md
+  done
+done
 set +e
 {sys.executable} -m portalgen build {root} --output {disk}/site 2> {tmp_path}/err.txt
 echo $? > {tmp_path}/rc.txt

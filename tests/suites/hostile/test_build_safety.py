@@ -327,13 +327,14 @@ def test_yaml_alias_bomb_is_rejected_quickly(tmp_path: Path) -> None:
 
 # Run in a child process so its peak memory can be measured on its own.
 MEASURE = textwrap.dedent("""
-    import json, resource, sys, time
+    import json, os, resource, sys
     from pathlib import Path
     import portalgen
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    started = time.perf_counter()
+    cpu = lambda: sum(os.times()[:4])  # this process and its workers, user and system
+    started = cpu()
     records, problems = portalgen.check(Path(sys.argv[1]))
-    print(json.dumps({"seconds": time.perf_counter() - started,
+    print(json.dumps({"seconds": cpu() - started,
                       "grew_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before,
                       "errors": [p.format() for p in problems.errors]}))
 """)
@@ -361,7 +362,7 @@ HUGE = {
 def test_huge_or_deep_input_is_a_clean_error_in_bounded_time_and_memory(tmp_path: Path, kind: str) -> None:
     root = project(tmp_path, {"content/feedback/huge.md": HUGE[kind]()})
     result = measured_check(root)
-    assert result["seconds"] < 10, result["seconds"]
+    assert result["seconds"] < 10, result["seconds"]  # CPU seconds: a loaded machine does not make it fail
     assert result["grew_kib"] < 200 * 1024, f"peak memory grew by {result['grew_kib'] // 1024} MiB"
     errors = [e for e in result["errors"] if e.startswith("content/feedback/huge.md")]
     assert errors, result["errors"]
