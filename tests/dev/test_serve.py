@@ -35,6 +35,7 @@ from portalgen.dev.watcher import Debouncer, relevant_path
 from portalgen.pipeline.building import build
 
 DEADLINE = 30.0  # seconds; only reached when something is wrong
+STARTUP = 180.0  # seconds for a server process to build and start; only reached when something is wrong
 
 EDIT = "content/feedback/2025/q4/dark-mode.md"
 EDIT_URL = "feedback/dark-mode/"
@@ -667,7 +668,13 @@ def _start_cli(project: Path) -> tuple[subprocess.Popen, str, list[str], threadi
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    line = ready.get(timeout=DEADLINE)
+    try:
+        # The first build comes before "Serving": on a machine at load 10 that took over 30 s.
+        line = ready.get(timeout=STARTUP)
+    except queue.Empty:
+        proc.kill()  # never leave a server running after the test
+        proc.wait()
+        raise
     assert line is not None, "".join(lines)
     url = line.split(" at ", 1)[1].split()[0]
     return proc, url, lines, reader
