@@ -83,7 +83,8 @@ def test_a_feedback_item_has_its_summary(example_pages: dict[str, ET.Element]) -
     assert len(summary) == 1
     text = _text(summary[0])
     for words in ("Shipped in 4.4", "Asked by Copperline Outfitters and 1 customer in other segments",
-                  "Heard 3 December 2025", "Decided 18 December 2025", "Shipped 14 April 2026", "Themes"):
+                  "Heard 3 December 2025", "First answer 18 December 2025", "after 15 days", "Shipped 14 April 2026",
+                  "Themes"):
         assert words in text, f"{words!r} not in {text!r}"
     feeds = [a.get("href") for a in summary[0].iter("a") if a.get("type") == "application/atom+xml"]
     assert feeds == ["../../tags/permissions/feed.xml", "../../tags/dashboards/feed.xml"]
