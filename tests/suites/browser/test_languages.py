@@ -5,7 +5,10 @@
   item sits at the right, the brand right of the search box, the search box's magnifier and its room
   at the right (where the writing starts), and nothing scrolls sideways at 390 px;
 - German: axe finds nothing on the main page types, in the portal's own words, and the scripts write
-  a count the German way ("1.234"), as the pages do.
+  a count the German way ("1.234"), as the pages do;
+- French, Spanish, Dutch and Portuguese: on a phone, where longer words bite first, axe finds
+  nothing on the same pages and nothing scrolls sideways. (German is judged page type by page
+  type at both widths and in both schemes in test_look.py.)
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ ARABIC = {
     "Search": "بحث",
     "Waiting for an answer": "بانتظار الرد",
 }
+OTHERS = ("fr", "es", "nl", "pt")  # the shipped languages besides English and German
 PAGES = ("index.html", "feedback/index.html", "roadmap/index.html", "stats/index.html", "quarters/index.html",
          "feedback/per-dashboard-permissions/index.html")
 
@@ -60,7 +64,8 @@ def _build(root: Path, language: str, words: dict[str, str] | None = None) -> Pa
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("languages")
     shutil.copytree(_build(tmp_path_factory.mktemp("ar"), "ar", ARABIC), root / "ar")
-    shutil.copytree(_build(tmp_path_factory.mktemp("de"), "de"), root / "de")
+    for language in ("de", *OTHERS):
+        shutil.copytree(_build(tmp_path_factory.mktemp(language), language), root / language)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -157,5 +162,23 @@ def test_axe_passes_on_the_german_portal(browser: Any, served: str, scheme: str)
                                      "{num: 1234, best: 8})") == "1.234 of 8"
             violations = run_axe(page, axe)
             assert not violations, f"de/{path} ({scheme}):\n" + describe_axe(violations)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("language", OTHERS)
+def test_every_shipped_language_reads_on_a_phone(browser: Any, served: str, language: str) -> None:
+    axe = axe_path()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    try:
+        page = context.new_page()
+        for path in PAGES:
+            page.goto(served + f"{language}/" + path)
+            assert page.evaluate("document.documentElement.lang") == language
+            scroll = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+            assert scroll[0] <= scroll[1], f"{language}/{path} scrolls sideways at 390 px: {scroll}"
+            violations = run_axe(page, axe)
+            assert not violations, f"{language}/{path}:\n" + describe_axe(violations)
     finally:
         context.close()
