@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portalgen.content import aliases, dates, placeholders, references
+from portalgen.content import placeholders, project_checks
 from portalgen.content.fields import read_fields
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import BY_FOLDER, KINDS, Kind
@@ -69,7 +69,7 @@ class Memo:
 
     portal: Portal | None = None
     checked: dict[int, tuple[RawRecord, Checked]] = field(default_factory=dict)
-    references: references.Memo = field(default_factory=references.Memo)
+    project: project_checks.Memo = field(default_factory=project_checks.Memo)
 
 
 def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
@@ -126,10 +126,7 @@ def validate(loaded: LoadResult, memo: Memo | None = None, today: date | None = 
     records = Records(portal, **{kind.folder: tables[name] for name, kind in KINDS.items()})
     # A file that could not be read still holds its slug: what refers to it is not wrong, the file is.
     claimed = {(BY_FOLDER[folder].name, slug) for folder, slug in loaded.problems.claimed() if folder in BY_FOLDER}
-    references.check_references(records, raws, problems, memo.references if memo is not None else None, claimed)
-    aliases.check_aliases(records, raws, problems, claimed)
-    if today is not None:
-        dates.check_dates(records, raws, today, problems)
+    project_checks.check(records, raws, problems, claimed, today, memo.project if memo is not None else None)
     if loaded.portal is not None and loaded.portal.data.get("base_url") in (None, ""):  # not a wrong one
         problems.warn(loaded.portal.path, None, "no base_url: sitemap.xml is skipped and the feed uses "
                       "relative links", "add base_url: https://where.the.site.is/")

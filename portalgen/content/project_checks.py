@@ -1,0 +1,80 @@
+"""The checks that read the whole project at once: references, aliases and dates.
+
+Each reads every record, so under `serve` they cost the same for a one-word edit as for the first
+build. They read no record's words: an edit that changed only free text (a title, a body, a quote,
+a source, a workaround) cannot change what they find. A long-running caller keeps what they found
+and, after such an edit, takes it again instead of reading 10,000 records to find it again; any
+other edit, or a problem in a file the edit changed (its line may have moved), checks everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from portalgen.content import aliases, dates, references
+from portalgen.content.frontmatter import RawRecord
+from portalgen.content.kinds import KINDS
+from portalgen.content.problems import Problem, Problems
+from portalgen.content.records import Records
+
+# What none of the three checks reads (content/references.py, aliases.py, dates.py).
+WORDS = frozenset({"title", "body", "quote", "source", "workaround", "line"})
+
+Raws = dict[tuple[str, str], RawRecord]
+
+
+@dataclass
+class Memo:
+    """What the checks found last time, and what they found it in."""
+
+    references: references.Memo = field(default_factory=references.Memo)
+    records: Records | None = None
+    claimed: frozenset[tuple[str, str]] = frozenset()
+    today: date | None = None
+    found: list[Problem] = field(default_factory=list)
+
+
+def check(records: Records, raws: Raws, problems: Problems, claimed: Collection[tuple[str, str]],
+          today: date | None, memo: Memo | None = None) -> None:
+    """Every reference resolves, no alias collides, no date lies ahead (with `today`)."""
+    claims = frozenset(claimed)
+    if memo is not None and memo.records is not None and memo.claimed == claims and memo.today == today \
+            and _only_words_changed(memo.records, records, memo.found):
+        problems.extend(memo.found)
+        memo.records = records
+        return
+    found = Problems()
+    references.check_references(records, raws, found, memo.references if memo is not None else None, claims)
+    aliases.check_aliases(records, raws, found, claims)
+    if today is not None:
+        dates.check_dates(records, raws, today, found)
+    problems.extend(found)
+    if memo is not None:
+        memo.records, memo.claimed, memo.today, memo.found = records, claims, today, found.items
+
+
+def _only_words_changed(old: Records, new: Records, found: list[Problem]) -> bool:
+    """The same records, but for new ones that differ from the old only in WORDS, and about which
+    nothing was found (the lines a problem names may have moved with the words)."""
+    if old.portal != new.portal:
+        return False
+    named = {problem.path for problem in found}
+    for kind in KINDS.values():
+        before, after = kind.table(old), kind.table(new)
+        if before.keys() != after.keys():
+            return False
+        for slug, record in after.items():
+            earlier = before[slug]
+            if record is not earlier and (record.path in named or earlier.path in named
+                                          or not _same_but_words(earlier, record)):
+                return False
+    return True
+
+
+def _same_but_words(old: Any, new: Any) -> bool:
+    return type(old) is type(new) and all(
+        getattr(old, f.name) == getattr(new, f.name) for f in dataclasses.fields(new) if f.name not in WORDS)
