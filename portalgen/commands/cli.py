@@ -7,6 +7,7 @@ the result.
 
 from __future__ import annotations
 
+import importlib
 import io
 import sys
 import traceback
@@ -14,32 +15,34 @@ import traceback
 import click
 
 from portalgen import __version__
-from portalgen.commands.build import build
-from portalgen.commands.check import check
-from portalgen.commands.digest import digest
-from portalgen.commands.export import export
-from portalgen.commands.import_ import import_
-from portalgen.commands.init import init
-from portalgen.commands.list_ import list_
-from portalgen.commands.new import new
-from portalgen.commands.rename import rename
-from portalgen.commands.report import report
-from portalgen.commands.serve import serve
 from portalgen.content.problems import UsageError, printable
 from portalgen.output.writing import WriteError
 
+# Each verb by its module (and the function of the same name in it), imported only when the verb is
+# run: a `build` that finds its site up to date would otherwise spend most of its time importing
+# what the other verbs need.
+VERBS = {"build": "build", "check": "check", "digest": "digest", "export": "export", "import": "import_",
+         "init": "init", "list": "list_", "new": "new", "rename": "rename", "report": "report", "serve": "serve"}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Verbs(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *VERBS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in VERBS and cmd_name not in self.commands:
+            module = importlib.import_module(f"portalgen.commands.{VERBS[cmd_name]}")
+            self.add_command(getattr(module, VERBS[cmd_name]), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=Verbs, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="portalgen")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for unexpected failures.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool) -> None:
     """Build a "you said, we did" customer feedback portal from Markdown + YAML records."""
     ctx.obj = {"debug": debug}
-
-
-for verb in (check, build, serve, init, new, list_, rename, import_, report, digest, export):
-    cli.add_command(verb)
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from importlib.metadata import version
 from typing import Protocol
 
 import markdown
@@ -51,10 +50,6 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
                       "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
-
-# Version of the Markdown pipeline; part of the build cache key.
-PIPELINE_VERSION = (f"4:Python-Markdown {version('markdown')}:{','.join(EXTENSIONS)}:"
-                    f"nh3 {getattr(nh3, '__version__', '')}")
 
 
 def sanitise(html: str) -> str:

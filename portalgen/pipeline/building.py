@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from portalgen.content import leaks, loading, validating
-from portalgen.content.files import source_reader
-from portalgen.content.loading import Mapper, serial_map
-from portalgen.content.problems import Problems, UsageError
-from portalgen.content.records import Records
+from portalgen.content.problems import UsageError
 from portalgen.output import writing
-from portalgen.pipeline import parallel
+from portalgen.pipeline import current
 from portalgen.pipeline.cache import BuildCache
-from portalgen.pipeline.clock import Progress, build_date, source_date
+from portalgen.pipeline.clock import Clock, Progress, build_date, source_date
 from portalgen.pipeline.lock import build_lock
-from portalgen.pipeline.session import BuildResult, Session
-from portalgen.render import i18n
+from portalgen.pipeline.output_state import OutputState
+from portalgen.pipeline.result import BuildResult
+
+if TYPE_CHECKING:
+    from portalgen.content import loading
+    from portalgen.content.loading import Mapper
+    from portalgen.content.problems import Problems
+    from portalgen.content.records import Records
 
 __all__ = ["BuildResult", "Progress", "build", "build_date", "check", "find_project", "source_date"]
 
@@ -39,14 +41,25 @@ def find_project(path: Path | None) -> Path:
 def check(project: Path, cache: BuildCache | None = None, jobs: int = 1,
           today: date | None = None) -> tuple[Records, Problems]:
     """Load and validate everything against the build date (default: today's); never raises for content problems."""
+    from portalgen.content import loading  # the stages are imported when used (see build())
+
     return _validate(loading.load(project, cache, _mapper(jobs)), project, today or build_date())
 
 
 def _mapper(jobs: int) -> Mapper:
+    import functools
+
+    from portalgen.content.loading import serial_map
+    from portalgen.pipeline import parallel
+
     return functools.partial(parallel.pmap, jobs=jobs) if jobs > 1 else serial_map
 
 
 def _validate(loaded: loading.LoadResult, project: Path, today: date) -> tuple[Records, Problems]:
+    from portalgen.content import leaks, validating
+    from portalgen.content.files import source_reader
+    from portalgen.render import i18n
+
     records, problems = validating.validate(loaded, today=today)
     problems.extend(leaks.lint(records, read=source_reader(project)))
     problems.extend(i18n.problems(project, records.portal.language))
@@ -70,6 +83,16 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     out = Path(output).absolute() if output else root / "site"
     writing.check_output(out, root)
     with build_lock(root, waiting):
+        clock, as_of = Clock(progress), build_date()
         cache = BuildCache.open(root) if use_cache else None
-        session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache)
-        return session.run(strict=strict, progress=progress)
+        digest = current.digest(root, cache, drafts, as_of)
+        clock.lap("digest")
+        done = current.result(OutputState(out, cache), digest, strict, clock)
+        if done is not None:
+            return done
+        # Only a build with something to do imports the stages: they cost a no-change build most of its time.
+        from portalgen.pipeline import parallel
+        from portalgen.pipeline.session import Session
+
+        session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache, today=lambda: as_of)
+        return session.run(strict=strict, progress=progress, known=(digest, clock))

@@ -13,23 +13,24 @@ only affect pages, and pages are not cached here.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import marshal
-import os
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from portalgen.content.frontmatter import RawRecord
-from portalgen.content.loading import text_key
-from portalgen.model import markdown
-from portalgen.pipeline.dependencies import SavedDependencies
+from portalgen.pipeline import signing
+from portalgen.pipeline.signing import sign
+from portalgen.pipeline.stamps import Stamps
 
-__all__ = ["BackBuffer", "BuildCache", "OutputEntry", "code_digest", "text_key"]
+if TYPE_CHECKING:  # not imported at run time: a build with nothing to do reads only the state file
+    from portalgen.content.frontmatter import RawRecord
+    from portalgen.pipeline.dependencies import SavedDependencies
+
+__all__ = ["BackBuffer", "BuildCache", "OutputEntry", "code_digest", "sign", "stamps_name"]
 
 CACHE_DIR = ".portalgen-cache"
 FORMAT = 2  # 2: pages remember what they read, not a hand-made fingerprint
@@ -37,8 +38,16 @@ FORMAT = 2  # 2: pages remember what they read, not a hand-made fingerprint
 
 @cache
 def code_digest() -> str:
-    """Changes whenever portalgen's code (every stage) or its Markdown pipeline changes."""
-    return source_digest(Path(__file__).resolve().parent.parent, f"{FORMAT}:{markdown.PIPELINE_VERSION}")
+    """Changes whenever portalgen's code (every stage) or its Markdown pipeline changes: the code
+    (model/markdown.py: extensions, allow-list) is in the source digest, the libraries by version,
+    read from their metadata rather than imported (a build with nothing to do imports neither)."""
+    libraries = f"Python-Markdown {version('markdown')}:nh3 {version('nh3')}"
+    return source_digest(Path(__file__).resolve().parent.parent, f"{FORMAT}:{libraries}")
+
+
+def stamps_name() -> str:
+    """The file in the cache folder that remembers each input file's stat and bytes (pipeline/stamps.py)."""
+    return f"stamps-{code_digest()}.bin"
 
 
 def source_digest(package: Path, salt: str) -> str:
@@ -81,33 +90,6 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _signing_key() -> bytes | None:
-    """A secret kept outside the project (in the user's cache folder), made on first use.
-
-    The cache folder sits inside the project, where a pull request could plant one; a cache
-    whose signature does not verify with this machine's key is ignored, so planted parsed front
-    matter (say, a private record marked public) never reaches a build.
-    """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "portalgen"
-    path = base / "cache-key"
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return None
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-        return path.read_bytes()
-    except FileExistsError:
-        return path.read_bytes()
-    except OSError:
-        return None  # no writable home: build without a cache
-
-
 class BackBuffer(TypedDict):
     """An older complete site kept in the cache folder, and the digests of its pages."""
 
@@ -143,6 +125,7 @@ class BuildCache:
     _html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
     _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
     _loaded: bool = True  # the large file has been read (or there is none)
+    _stamps: Stamps | None = None
 
     @classmethod
     def open(cls, project: Path) -> BuildCache:
@@ -153,6 +136,14 @@ class BuildCache:
             self.outputs = dict(data.get("outputs", {}))
             self._loaded = False
         return self
+
+    @property
+    def stamps(self) -> Stamps:
+        """What the input files held when last hashed, by their stat (pipeline/stamps.py); saved
+        with the rest, so that a failed build writes nothing."""
+        if self._stamps is None:
+            self._stamps = Stamps.open(self.folder / stamps_name()) if self.folder is not None else Stamps()
+        return self._stamps
 
     def _load(self) -> None:
         if self._loaded:
@@ -184,6 +175,8 @@ class BuildCache:
         self.dirty = True
 
     def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
+        from portalgen.content.frontmatter import RawRecord  # imported by the load that asks, not before
+
         entry = self.records.get(f"{rel}\0{text_hash}")
         if not isinstance(entry, list) or len(entry) != 9:
             return None
@@ -217,15 +210,16 @@ class BuildCache:
             self.dirty = True
 
     def save(self) -> None:
+        if self._stamps is not None:
+            self._stamps.save()  # a build with nothing to do may still have learnt what a file holds
         if not self.dirty or self.folder is None:
             return
         try:
-            self.folder.mkdir(exist_ok=True)
+            signing.make_folder(self.folder)
             for old in [*self.folder.glob("*.json"), *self.folder.glob("*.bin")]:
-                if old.name not in (f"cache-{code_digest()}.bin", f"state-{code_digest()}.json"):
+                if old.name not in (f"cache-{code_digest()}.bin", f"state-{code_digest()}.json", stamps_name()):
                     old.unlink(missing_ok=True)
-            (self.folder / ".gitignore").write_text("*\n", encoding="utf-8")
-            key = _signing_key()
+            key = signing.signing_key()
             if key is None:
                 return
             if self._loaded:  # an unread large file is as it was: keep it
@@ -244,26 +238,18 @@ def encode(path: Path, data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def sign(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
-
-
 def _read_signed(path: Path) -> dict[str, Any] | None:
     """The data of a cache file written by this user on this machine, else None (a planted or copied
     cache, an unreadable one, or none). Nothing is parsed before the signature verifies."""
-    key = _signing_key()
+    body = signing.read_signed(path)
+    if body is None:
+        return None
     try:
-        mac, _, body = path.read_bytes().partition(b"\n")
-        if key is None or not hmac.compare_digest(mac, sign(key, body)):
-            return None
         data = marshal.loads(body) if path.suffix == ".bin" else json.loads(body.decode("utf-8", "surrogatepass"))
-    except (OSError, ValueError, TypeError, EOFError):
+    except (ValueError, TypeError, EOFError):
         return None
     return data if isinstance(data, dict) and data.get("format") == FORMAT else None
 
 
 def _write_signed(path: Path, key: bytes, data: dict[str, Any]) -> None:
-    body = encode(path, data)
-    tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
-    tmp.write_bytes(sign(key, body) + b"\n" + body)
-    os.replace(tmp, path)
+    signing.write_signed(path, key, encode(path, data))

@@ -18,7 +18,7 @@ Progress = Callable[[str, int, int, float], None]  # phase done, its number, how
 class Clock:
     def __init__(self, progress: Progress | None = None) -> None:
         self.phases: dict[str, float] = {}
-        self._start = self._last = time.perf_counter()
+        self.started = self._last = time.perf_counter()
         self._progress = progress
 
     def lap(self, name: str) -> None:
@@ -26,7 +26,7 @@ class Clock:
         self.phases[name] = self.phases.get(name, 0.0) + now - self._last
         self._last = now
         if self._progress is not None:
-            self._progress(name, PHASES.index(name) + 1, len(PHASES), now - self._start)
+            self._progress(name, PHASES.index(name) + 1, len(PHASES), now - self.started)
 
 
 def source_date() -> date | None:

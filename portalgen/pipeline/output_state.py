@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from portalgen.content.problems import Problem, Severity
 from portalgen.output import writing
 from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
-from portalgen.pipeline.dependencies import Dependencies
+
+if TYPE_CHECKING:  # imported by a build that renders, not by one that finds its site up to date
+    from portalgen.pipeline.dependencies import Dependencies
 
 
 class OutputState:
@@ -59,6 +61,8 @@ class OutputState:
     def dependencies(self) -> Dependencies:
         """What each page of the live site read when it was rendered (nothing without a live site)."""
         if self._deps is None:
+            from portalgen.pipeline.dependencies import Dependencies
+
             saved = self.cache.deps(str(self.out)) if self.entry is not None and self.cache is not None else None
             self._deps = Dependencies.load(saved)
         return self._deps

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -22,34 +21,23 @@ from portalgen.content.files import source_reader
 from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
-from portalgen.content.problems import ContentError, Problem, Problems
+from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import Model
 from portalgen.output import writing
-from portalgen.pipeline import guarding, inputs, parallel, patch, reload
-from portalgen.pipeline.cache import BuildCache, code_digest
+from portalgen.pipeline import current, guarding, parallel, patch, reload
+from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
 from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan
+from portalgen.pipeline.result import BuildResult
 from portalgen.render import i18n, pages, plan, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
+from portalgen.render.theme_folders import theme_dirs
 from portalgen.render.tracking import TrackingEnvironment, identity
-
-
-@dataclass
-class BuildResult:
-    output: Path
-    pages: int
-    files: int
-    seconds: float
-    warnings: list[Problem] = field(default_factory=list)
-    up_to_date: bool = False  # nothing changed since the build that made the output
-    rendered: int = 0  # pages rendered this time; the rest were reused unchanged
-    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase, for --verbose
-    base_url: str | None = None  # portal.yaml's validated base_url, for the dev server's 404 links
 
 
 class KeptRecords:
@@ -230,7 +218,7 @@ class Session:
         edit. Jinja reloads a template whose file changed, but not one that a new override now hides:
         a file added or removed starts anew. A new language or a reworded string does too (the
         catalogs' digest is part of every template's fingerprint, so every page says it anew)."""
-        dirs = tuple((d, tuple(sorted(str(p) for p in d.rglob("*")))) for d in theme.theme_dirs(self.root)[:-1])
+        dirs = tuple((d, tuple(sorted(str(p) for p in d.rglob("*")))) for d in theme_dirs(self.root)[:-1])
         key = (dirs, i18n.words_for(language, self.root).digest)
         if self._env is None or self._env[0] != key:
             self._env = (key, theme.make_environment(self.root, language))
@@ -254,27 +242,23 @@ class Session:
     # --- a run ---------------------------------------------------------------------------------------
 
     def run(self, changed: Collection[str] | None = None, strict: bool = False, progress: Progress | None = None,
-            first: Collection[str] = (), on_first: Callable[[dict[str, bytes]], None] | None = None) -> BuildResult:
+            first: Collection[str] = (), on_first: Callable[[dict[str, bytes]], None] | None = None,
+            known: tuple[str, Clock] | None = None) -> BuildResult:
         """Build (again) after `changed` paths changed (None: anything may have). Raises ContentError
         with every problem, before writing anything, when the content has errors.
 
         Pages in `first` (those open in a browser) are rendered before the others and handed to
         `on_first` as soon as they are, so a reload can be sent while the rest is finished.
+        `known` is the input digest of a CLI build that found its site out of date, and its clock.
         """
-        started = time.perf_counter()
-        clock = Clock(progress)
+        digest, clock = known if known is not None else ("", Clock(progress))
         state = OutputState(self.out, self.cache)
-        digest = ""
         self.as_of = self.today()
-        if self.persist:  # the dev server knows what changed; a CLI build looks at everything
-            settings = f"{code_digest()}|{self.drafts}|{self.as_of.isoformat()}"  # the next day is not up to date
-            digest = inputs.input_digest(self.root, theme.theme_dirs(self.root), settings)
+        if self.persist and known is None:  # the dev server knows what changed; a CLI build looks at everything
+            digest = current.digest(self.root, self.cache, self.drafts, self.as_of)
             clock.lap("digest")
-            if state.up_to_date(digest):
-                if strict and state.warnings:
-                    raise ContentError(state.warnings)
-                return BuildResult(self.out, 0, 0, time.perf_counter() - started, state.warnings, up_to_date=True,
-                                   phases=clock.phases, base_url=state.base_url)
+            if (done := current.result(state, digest, strict, clock)) is not None:
+                return done
         loaded = self.load(changed, clock)
         records, problems = self.check(loaded, strict, clock)
         self._touched = None
@@ -316,7 +300,7 @@ class Session:
             self.cache.save()
         clock.lap("save cache")
         return BuildResult(self.out, len(rendered) + len(reuse), len(files) + len(static) + len(reuse),
-                           time.perf_counter() - started, warnings, rendered=len(rendered), phases=clock.phases,
+                           time.perf_counter() - clock.started, warnings, rendered=len(rendered), phases=clock.phases,
                            base_url=model.portal.base_url)
 
     def _render_first(self, env: TrackingEnvironment, made: Plan, deps: Dependencies, world: World,

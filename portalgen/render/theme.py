@@ -15,23 +15,8 @@ from portalgen.model import urls
 from portalgen.model.headings import place_under
 from portalgen.model.statuses import ORDER, STATUSES
 from portalgen.render import i18n, spec, stats_page, wording
+from portalgen.render.theme_folders import theme_dirs
 from portalgen.render.tracking import TrackingEnvironment
-
-
-def builtin_theme() -> Path:
-    """The default theme: packaged as portalgen/_theme in a wheel, templates/ in a checkout."""
-    here = Path(__file__).resolve().parent.parent  # the package folder
-    packaged = here / "_theme"
-    return packaged if packaged.is_dir() else here.parent / "templates"
-
-
-def theme_dirs(project: Path) -> list[Path]:
-    dirs = []
-    override = project / "templates"
-    if override.is_dir() and override.resolve() != builtin_theme().resolve():
-        dirs.append(override)
-    dirs.append(builtin_theme())
-    return dirs
 
 
 def make_environment(project: Path, language: str = i18n.SOURCE) -> TrackingEnvironment:

@@ -494,6 +494,7 @@ def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
     """.portalgen-cache/ sits in the project, where a pull request could add one: an unsigned
     cache is ignored, and HTML read even from a validly signed one is sanitised again."""
     from portalgen.pipeline import cache as caching
+    from portalgen.pipeline import signing
 
     root = project(tmp_path, {"content/feedback/dark-mode.md": feedback(body="Harmless **body**.\n")})
     portalgen.build(root)
@@ -508,7 +509,7 @@ def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
             assert data["html"], "the cache holds rendered Markdown"
             data["html"] = {key: planted for key in data["html"]}
             body = caching.encode(cache, data)
-            key = caching._signing_key()
+            key = signing.signing_key()
             assert key is not None
             cache.write_bytes((caching.sign(key, body) if sign else mac) + b"\n" + body)
         shutil.rmtree(root / "site")

@@ -1,0 +1,68 @@
+"""The key that signs the files of PROJECT/.portalgen-cache/, and signed files.
+
+The cache folder sits inside the project, where a pull request could plant one; a cache file
+whose signature does not verify with this machine's key is ignored before it is parsed, so
+planted parsed front matter (say, a private record marked public) never reaches a build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+
+def signing_key() -> bytes | None:
+    """A secret kept outside the project (in the user's cache folder), made on first use."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "portalgen"
+    path = base / "cache-key"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+        return path.read_bytes()
+    except FileExistsError:
+        return path.read_bytes()
+    except OSError:
+        return None  # no writable home: build without a cache
+
+
+def sign(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+
+
+def verify(key: bytes, mac: bytes, body: bytes) -> bool:
+    return hmac.compare_digest(mac, sign(key, body))
+
+
+def read_signed(path: Path) -> bytes | None:
+    """The body of a file signed by this user on this machine, else None (a planted or copied one,
+    an unreadable one, or none)."""
+    key = signing_key()
+    try:
+        mac, _, body = path.read_bytes().partition(b"\n")
+    except OSError:
+        return None
+    return body if key is not None and verify(key, mac, body) else None
+
+
+def write_signed(path: Path, key: bytes, body: bytes) -> None:
+    """Replace `path` at once: a reader sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
+    tmp.write_bytes(sign(key, body) + b"\n" + body)
+    os.replace(tmp, path)
+
+
+def make_folder(folder: Path) -> None:
+    """The cache folder, which git is told to ignore."""
+    folder.mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text("*\n", encoding="utf-8")
