@@ -58,7 +58,7 @@ def _walk(h: hashlib._Hash, folder: str, rel: str, label: str, stamps: Stamps) -
     folders = []
     for entry in entries:
         try:
-            into = entry.is_dir(follow_symlinks=False)
+            into = entry.is_dir(follow_symlinks=False)  # from the listing: no system call
         except OSError:
             into = False
         if into:

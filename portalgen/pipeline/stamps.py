@@ -16,25 +16,25 @@ from __future__ import annotations
 
 import marshal
 import os
+import struct
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from portalgen.pipeline import signing
 
-FORMAT = 1
-Stat = tuple[int, int, int, int, int]  # size, mtime_ns, ctime_ns, inode, mode
-Entry = tuple[Stat, str]  # stat when hashed -> token
+FORMAT = 2  # 2: an entry is (packed stat, token): bytes load three times faster than tuples of ints
+STAT = struct.Struct("<5q")  # size, mtime_ns, ctime_ns, inode, mode
 
 
 class Stamps:
-    def __init__(self, path: Path | None = None, known: dict[str, Entry] | None = None, written_ns: int = 0,
+    def __init__(self, path: Path | None = None, known: dict[str, tuple[bytes, str]] | None = None, written_ns: int = 0,
                  device: int = -1) -> None:
         self.path = path  # None: remember nothing
         self._known = known or {}
         self._written_ns = written_ns  # the memo's mtime: entries at least this young are racy
         self._device = device  # the memo's file system: only its files are remembered
-        self._seen: dict[str, Entry] = {}
+        self._seen: dict[str, tuple[bytes, str]] = {}
         self._retry = False  # an entry was racy, and a new memo would make it trusted
 
     @classmethod
@@ -63,16 +63,16 @@ class Stamps:
         if info.st_dev != self._device:
             # Elsewhere, times may come from another clock, or in coarser steps than the memo's own.
             return compute()
-        stat = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode)
+        stamp = STAT.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode)
         old = self._known.get(key)
-        if old is not None and old[0] == stat:
+        if old is not None and old[0] == stamp:
             if max(info.st_mtime_ns, info.st_ctime_ns) < self._written_ns:
                 self._seen[key] = old
                 return old[1]
             # The same stat, but too young to tell apart from a write just after it was hashed.
             self._retry = self._retry or max(info.st_mtime_ns, info.st_ctime_ns) < time.time_ns()
         token = compute()
-        self._seen[key] = (stat, token)
+        self._seen[key] = (stamp, token)
         return token
 
     def save(self) -> None:

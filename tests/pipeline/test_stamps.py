@@ -19,7 +19,7 @@ import portalgen
 from portalgen.content.problems import ContentError
 from portalgen.pipeline import signing
 from portalgen.pipeline.inputs import input_digest
-from portalgen.pipeline.stamps import FORMAT, Stamps
+from portalgen.pipeline.stamps import FORMAT, STAT, Stamps
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -39,9 +39,13 @@ def memo_of(project: Path) -> Path:
     return memo
 
 
-def stat_of(path: Path) -> tuple[int, int, int, int, int]:
+def fields(path: Path) -> list[int]:
     info = os.lstat(path)
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode)
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode]
+
+
+def stat_of(path: Path) -> bytes:
+    return STAT.pack(*fields(path))
 
 
 # --- the memo on its own ------------------------------------------------------------------------
@@ -80,9 +84,9 @@ def test_an_entry_older_than_the_memo_is_trusted_and_a_racy_one_is_not(folder: P
 def test_any_other_stat_is_read_again(folder: Path, field: int) -> None:
     path = folder / "content" / "a.md"
     info = os.lstat(path)
-    recorded = list(stat_of(path))
+    recorded = fields(path)
     recorded[field] += 1  # size, mtime, ctime, inode or mode
-    stamps = Stamps(folder / "memo.bin", {"content:a.md": (tuple(recorded), "remembered")}, 2**62, info.st_dev)
+    stamps = Stamps(folder / "memo.bin", {"content:a.md": (STAT.pack(*recorded), "remembered")}, 2**62, info.st_dev)
     assert stamps.token("content:a.md", info, lambda: "read") == "read"
 
 
