@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from portalgen.content.kinds import KINDS, Kind
 from portalgen.content.markupwords import markup_text
 from portalgen.content.namefinder import NameFinder, skeletal
+from portalgen.content.placeholders import without_marks
 from portalgen.content.problems import Problems
 from portalgen.content.readertext import without_markup, words
 from portalgen.content.records import Customer, Records
@@ -89,7 +90,10 @@ def finder(records: Records) -> NameFinder[Protected]:
 def views(text: str) -> tuple[str, ...]:
     """The folded forms a text is read in: as shown (tags and comments removed, Markdown's
     emphasis marks kept as separators, then removed too, as `Glo**bex**` shows "Globex"), and
-    whole, markup included (attribute values, link targets; not HTML's own words, markupwords.py)."""
+    whole, markup included (attribute values, link targets; not HTML's own words, markupwords.py).
+    A "fill in:" marker's prompt is no view's: it never publishes, and an organisation an import
+    names "fill in" would otherwise be found in every prompt `new` and `import` write."""
+    text = without_marks(text)
     shown = without_markup(text)
     return words(shown), words(_EMPHASIS.sub("", shown)), words(markup_text(text))
 

@@ -60,6 +60,12 @@ def marks(text: str) -> tuple[Mark, ...]:
     return tuple(found)
 
 
+def without_marks(text: str) -> str:
+    """The text without its "fill in:" markers and what they ask for: a record that still holds one
+    is refused publication (or is a draft), so the words inside can never reach a page."""
+    return _MARK.sub(" ", text) if "fill" in text.lower() else text
+
+
 def visible(text: str) -> str:
     """The text without its HTML comments (which are never published)."""
     return _COMMENT.sub("", text).strip()

@@ -294,7 +294,10 @@ def words_for(language: str, project: Path | None = None) -> Words:
     return _words(language, tuple(files), _digest(language, files))
 
 
+@functools.cache
 def english() -> Words:
+    # Plans call this once per page title: the shipped English catalog is part of portalgen's
+    # code, which does not change while a process runs, so it is read and hashed once.
     return words_for(SOURCE)
 
 

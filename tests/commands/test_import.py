@@ -473,6 +473,9 @@ _NASTY = st.lists(st.sampled_from(_PIECES), max_size=20).map("".join)
                 "version": ""}, status="open")  # the organisation's slug, 4-10-todo, is in the tag
 @example(texts={"title": "t", "body": "", "tag": "", "login": "", "org": "\ud800}?", "response": "",
                 "version": ""}, status="planned")  # a lone surrogate, alone in a name
+@example(texts={"title": "", "body": "#?\r...]]", "tag": ".>\n---\na.-->-->fill in:>**true/fill in:\n,fill in:",
+                "login": '>"', "org": "\\fill in:|-->", "response": "'>---\tTODO-\x1b]|---", "version": "\u202e"},
+         status="declined")  # found by hypothesis on 2026-12-02
 @given(texts=st.fixed_dictionaries({k: _NASTY for k in ("title", "body", "tag", "login", "org", "response",
                                                           "version")}),
        status=st.sampled_from(["open", "planned", "declined", "deferred", "completed", "already-available"]))

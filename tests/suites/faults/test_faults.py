@@ -95,8 +95,8 @@ def build_ok(root: Path, *extra: str) -> None:
     assert proc.returncode == 0, err
 
 
-# Each kill waits up to a build and a half: five in the default run, forty under -m slow.
-@pytest.mark.parametrize("kills", [5, pytest.param(40, marks=pytest.mark.slow)])
+# Each kill waits up to a build and a half: three in the default run, forty under -m slow.
+@pytest.mark.parametrize("kills", [3, pytest.param(40, marks=pytest.mark.slow)])
 def test_sigkill_at_random_moments_leaves_old_or_new_site(tmp_path: Path, kills: int) -> None:
     root = tmp_path / "portal"
     known: dict[str, str] = {}

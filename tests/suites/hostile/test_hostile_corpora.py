@@ -7,8 +7,9 @@ they are absent: a user's clone does not have them.
 XSS payloads (6,613 of them) go into every text field a record has: feedback title, body,
 quote, source and tag; a customer's name and segment; a decision's title, reasoning and
 workaround; a change's title, version and body. They are batched into a few large portals
-rather than thousands of tiny ones; the default run builds every sixth batch (1,100 payloads),
-and `-m slow` the other ten too, so the whole suite stays within CI's 15 minutes. Each build
+rather than thousands of tiny ones. A batch takes every twelfth payload, so each spans the whole
+corpus (which lists similar attacks together); the default run builds the first batch (552
+payloads), and `-m slow` the other eleven too, so the whole suite stays within CI's 15 minutes. Each build
 either succeeds or rejects the input with a clean problem report, and the output, parsed the
 way a browser parses it (html5lib), has no event-handler attribute, no javascript:/vbscript:/data:
 URL, no script but the theme's own and no element that could run or embed anything.
@@ -296,19 +297,16 @@ def build_batch(root: Path, batch: list[tuple[int, str]]) -> tuple[Path, list[Pr
 @pytest.fixture(scope="module")
 def xss_batches() -> list[list[tuple[int, str]]]:
     items = list(enumerate(payloads()))
-    size = -(-len(items) // BATCHES)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i::BATCHES] for i in range(BATCHES)]
 
 
 def test_xss_corpus_is_complete() -> None:
     assert len(payloads()) == 6613
 
 
-@pytest.mark.parametrize("index", [pytest.param(i, marks=() if i % 6 == 0 else pytest.mark.slow)
+@pytest.mark.parametrize("index", [pytest.param(i, marks=() if i == 0 else pytest.mark.slow)
                                    for i in range(BATCHES)])
 def test_xss_payloads_in_every_field(index: int, xss_batches, tmp_path: Path) -> None:
-    if index >= len(xss_batches):
-        pytest.skip("fewer batches")
     batch = xss_batches[index]
     site, rejected = build_batch(tmp_path / "portal", batch)
     # A payload that reads only "XXX" is a placeholder in every field it fills: count it once.
@@ -357,7 +355,7 @@ def test_commonmark_spec_examples_render_safely() -> None:
 
 
 def test_commonmark_examples_build_as_bodies(tmp_path: Path) -> None:
-    """All 652 examples as bodies of real records: the build succeeds and every page is safe.
+    """All 652 examples as bodies of real records: the build succeeds and the pages are safe.
 
     Examples that are only marks ("***", "```", "> > >") read as text still to be written, which
     never publishes (tests/commands/test_placeholders.py): they are left out, and they are few."""
@@ -378,8 +376,10 @@ def test_commonmark_examples_build_as_bodies(tmp_path: Path) -> None:
             f"---\ntitle: Decision {n}\ndate: 2026-01-02\nfeedback: [e-{n}]\noutcome: declined\n"
             f"workaround: {json.dumps(e['markdown'])}\n---\n{e['markdown']}\nBecause.\n", encoding="utf-8")
     site = portalgen.build(tmp_path, use_cache=False).output
-    pages, found = check_site(site)
-    assert pages > 1250
+    # Every feedback page is parsed; the decision pages, which show the same reasoning through the
+    # same macros, one in four (each record's sanitised Markdown is parsed on its own too).
+    pages, found = check_site(site, every=4)
+    assert pages > 650
     assert found == []
 
 
