@@ -244,7 +244,7 @@ def encode(path: Path, data: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
-def sign(key: bytes, body: bytes) -> bytes:
+def sign(key: bytes, body: bytes | memoryview) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
 
 
@@ -253,17 +253,21 @@ def _read_signed(path: Path) -> dict[str, Any] | None:
     cache, an unreadable one, or none). Nothing is parsed before the signature verifies."""
     key = _signing_key()
     try:
-        mac, _, body = path.read_bytes().partition(b"\n")
-        if key is None or not hmac.compare_digest(mac, sign(key, body)):
+        data = path.read_bytes()
+        split = data.find(b"\n")
+        mac, body = data[:split], memoryview(data)[split + 1:]  # the body, not a copy of it
+        if split < 0 or key is None or not hmac.compare_digest(mac, sign(key, body)):
             return None
-        data = marshal.loads(body) if path.suffix == ".bin" else json.loads(body.decode("utf-8", "surrogatepass"))
+        found = marshal.loads(body) if path.suffix == ".bin" else json.loads(str(body, "utf-8", "surrogatepass"))
     except (OSError, ValueError, TypeError, EOFError):
         return None
-    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+    return found if isinstance(found, dict) and found.get("format") == FORMAT else None
 
 
 def _write_signed(path: Path, key: bytes, data: dict[str, Any]) -> None:
     body = encode(path, data)
     tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
-    tmp.write_bytes(sign(key, body) + b"\n" + body)
+    with tmp.open("wb") as f:  # not signature + body joined: the body can be tens of MB
+        f.write(sign(key, body) + b"\n")
+        f.write(body)
     os.replace(tmp, path)

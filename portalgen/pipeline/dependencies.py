@@ -11,7 +11,7 @@ the moment it reads it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -22,12 +22,13 @@ ABSENT = "-"  # the fingerprint of a key whose object no longer exists
 
 
 class SavedDependencies(TypedDict):
-    """The JSON form kept in the build cache: keys and templates are stored once and numbered."""
+    """The form kept in the build cache (marshal): keys and templates are stored once and numbered.
+    Saved as they are held (tuples), so saving copies nothing; read back as tuples or lists."""
 
-    keys: list[list[str]]
-    fps: list[str]
+    keys: Sequence[Sequence[str]]
+    fps: Sequence[str]
     templates: dict[str, str]  # template name -> fingerprint of its source
-    pages: dict[str, list[Any]]  # path -> [page fingerprint, [key numbers], [template names]]
+    pages: Mapping[str, Sequence[Any]]  # path -> (page fingerprint, [key numbers], [template names])
 
 
 class World:
@@ -114,8 +115,8 @@ class Dependencies:
             return cls()  # written by another version: start afresh
 
     def dump(self) -> SavedDependencies:
-        return {"keys": [list(k) for k in self.keys], "fps": self.fps, "templates": self.templates,
-                "pages": {path: [fp, keys, names] for path, (fp, keys, names) in self.pages.items()}}
+        # The record itself, not a copy: a record is never changed once made (update() makes a new one).
+        return {"keys": self.keys, "fps": self.fps, "templates": self.templates, "pages": self.pages}
 
     def reusable(self, world: World, page_fps: Mapping[str, str], template_fp: Callable[[str], str]) -> set[str]:
         """Pages whose every input is as it was when they were rendered."""
