@@ -11,6 +11,7 @@ the moment it reads it.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -182,6 +183,9 @@ class Update:
     def _number(self, key: Key) -> int:
         n = self.numbers.get(key)
         if n is None:
+            # A key arrives from a worker in a tuple and strings of its own (unpickled per batch):
+            # kept, its strings are shared with every other key naming the same object or field.
+            key = tuple(map(sys.intern, key))
             n = self.numbers[key] = len(self.new.keys)
             self.new.keys.append(key)
             self.new.fps.append(self.world.fingerprint(key))
