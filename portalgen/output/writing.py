@@ -11,8 +11,8 @@ import ctypes.util
 import os
 import secrets
 import shutil
-from collections.abc import Collection, Mapping
-from contextlib import suppress
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from portalgen.content.problems import UsageError
@@ -149,35 +149,71 @@ def write_site(output: Path, files: Mapping[str, bytes], static: Mapping[str, Pa
     copied from there instead of rendered. (Copied, not hard-linked: on ext4, removing the old
     tree afterwards is an order of magnitude slower when its files are still linked elsewhere.)
     """
-    output = output.absolute()
-    clean_stray(output)
-    tmp: Path | None = None
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _new_folder(output, "tmp")
-        made: set[Path] = set()
-        for rel in sorted({*files, *static, *reuse}):
-            target = _safe_join(tmp, rel)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if rel in files:
-                target.write_bytes(files[rel])
-            elif rel in static:
-                shutil.copyfile(static[rel], target)
-            else:
-                shutil.copyfile(_safe_join(output, rel), target)
-        _swap_in(tmp, output, keep_old)
-    except WriteError:
-        if tmp is not None:
-            _remove(tmp)
-        raise
-    except OSError as exc:
-        if tmp is not None:
-            _remove(tmp)
-        where = exc.filename or output.parent
-        raise WriteError(f"cannot write the site to {output}: {exc.strerror or exc} ({where}); "
-                         "the previous site is unchanged") from exc
+    NewSite(output).finish(files, static, reuse, keep_old)
+
+
+class NewSite:
+    """A complete new site, written beside the output a file at a time (pages as they are
+    rendered), then swapped in whole by finish(), or removed by discard(). Every failure to write
+    is a WriteError, after which the folder is gone and the previous site is intact."""
+
+    def __init__(self, output: Path):
+        self.output = output.absolute()
+        self.folder: Path | None = None
+        self._made: set[Path] = set()
+        self._written: set[str] = set()
+        with self._writing():
+            clean_stray(self.output)
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            self.folder = _new_folder(self.output, "tmp")
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        try:
+            yield
+        except WriteError:
+            self.discard()
+            raise
+        except OSError as exc:
+            self.discard()
+            where = exc.filename or self.output.parent
+            raise WriteError(f"cannot write the site to {self.output}: {exc.strerror or exc} ({where}); "
+                             "the previous site is unchanged") from exc
+
+    def _target(self, rel: str) -> Path:
+        assert self.folder is not None
+        target = _safe_join(self.folder, rel)
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        return target
+
+    def put(self, rel: str, data: bytes) -> None:
+        with self._writing():
+            self._target(rel).write_bytes(data)
+        self._written.add(rel)
+
+    def finish(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str] = (),
+               keep_old: Path | None = None) -> None:
+        """Write the rest (`files`, theme files, and the pages in `reuse` copied from the live
+        site), then swap the new site in."""
+        with self._writing():
+            for rel in sorted({*files, *static, *reuse}.difference(self._written)):
+                target = self._target(rel)
+                if rel in files:
+                    target.write_bytes(files[rel])
+                elif rel in static:
+                    shutil.copyfile(static[rel], target)
+                else:
+                    shutil.copyfile(_safe_join(self.output, rel), target)
+            assert self.folder is not None
+            _swap_in(self.folder, self.output, keep_old)
+            self.folder = None  # it is the live site now
+
+    def discard(self) -> None:
+        if self.folder is not None:
+            _remove(self.folder)
+            self.folder = None
 
 
 def _swap_in(tmp: Path, output: Path, keep_old: Path | None = None) -> None:

@@ -245,10 +245,10 @@ def _read_signed(path: Path) -> dict[str, Any] | None:
     if body is None:
         return None
     try:
-        data = marshal.loads(body) if path.suffix == ".bin" else json.loads(body.decode("utf-8", "surrogatepass"))
+        found = marshal.loads(body) if path.suffix == ".bin" else json.loads(str(body, "utf-8", "surrogatepass"))
     except (ValueError, TypeError, EOFError):
         return None
-    return data if isinstance(data, dict) and data.get("format") == FORMAT else None
+    return found if isinstance(found, dict) and found.get("format") == FORMAT else None
 
 
 def _write_signed(path: Path, key: bytes, data: dict[str, Any]) -> None:

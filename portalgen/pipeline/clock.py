@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from portalgen.content.problems import UsageError
 
 PHASES = ("digest", "load", "validate", "markdown", "link", "plan pages", "dependencies",
-          "render", "write", "save cache")
+          "render", "guard", "write", "save cache")
 Progress = Callable[[str, int, int, float], None]  # phase done, its number, how many, seconds so far
 
 

@@ -11,7 +11,8 @@ the moment it reads it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -22,12 +23,13 @@ ABSENT = "-"  # the fingerprint of a key whose object no longer exists
 
 
 class SavedDependencies(TypedDict):
-    """The JSON form kept in the build cache: keys and templates are stored once and numbered."""
+    """The form kept in the build cache (marshal): keys and templates are stored once and numbered.
+    Saved as they are held (tuples), so saving copies nothing; read back as tuples or lists."""
 
-    keys: list[list[str]]
-    fps: list[str]
+    keys: Sequence[Sequence[str]]
+    fps: Sequence[str]
     templates: dict[str, str]  # template name -> fingerprint of its source
-    pages: dict[str, list[Any]]  # path -> [page fingerprint, [key numbers], [template names]]
+    pages: Mapping[str, Sequence[Any]]  # path -> (page fingerprint, [key numbers], [template names])
 
 
 class World:
@@ -114,8 +116,8 @@ class Dependencies:
             return cls()  # written by another version: start afresh
 
     def dump(self) -> SavedDependencies:
-        return {"keys": [list(k) for k in self.keys], "fps": self.fps, "templates": self.templates,
-                "pages": {path: [fp, keys, names] for path, (fp, keys, names) in self.pages.items()}}
+        # The record itself, not a copy: a record is never changed once made (update() makes a new one).
+        return {"keys": self.keys, "fps": self.fps, "templates": self.templates, "pages": self.pages}
 
     def reusable(self, world: World, page_fps: Mapping[str, str], template_fp: Callable[[str], str]) -> set[str]:
         """Pages whose every input is as it was when they were rendered."""
@@ -144,32 +146,15 @@ class Dependencies:
 
     def update(self, world: World, page_fps: Mapping[str, str], reused: Iterable[str],
                rendered: Mapping[str, Reads], template_fp: Callable[[str], str]) -> Dependencies:
-        """The record for the site this build makes: reused pages as they were, rendered ones as read now.
-
-        The key table is kept and extended (renumbering a million references costs more than the
-        build it serves); it is compacted when keys no page reads any more are most of it.
-        """
-        new = Dependencies(list(self.keys), [world.fingerprint(key) for key in self.keys], {}, {})
-        numbers = {key: n for n, key in enumerate(new.keys)}
-
-        def number(key: Key) -> int:
-            n = numbers.get(key)
-            if n is None:
-                n = numbers[key] = len(new.keys)
-                new.keys.append(key)
-                new.fps.append(world.fingerprint(key))
-            return n
-
-        new._numbers = numbers
-        for path in reused:
-            new.pages[path] = self.pages[path]
+        """The record for the site this build makes: reused pages as they were, rendered ones as read now."""
+        made = self.updater(world)
         for path, reads in rendered.items():
-            new.pages[path] = (page_fps[path], sorted(number(k) for k in reads.keys), sorted(reads.templates))
-        for _, _, names in new.pages.values():
-            for name in names:
-                if name not in new.templates:
-                    new.templates[name] = template_fp(name)
-        return new.compacted()
+            made.add(path, page_fps[path], reads)
+        return made.finish(reused, template_fp)
+
+    def updater(self, world: World) -> Update:
+        """The record for the site this build makes, filled page by page as pages are rendered."""
+        return Update(self, world)
 
     def compacted(self) -> Dependencies:
         used = {n for _, keys, _ in self.pages.values() for n in keys}
@@ -179,6 +164,48 @@ class Dependencies:
         return Dependencies([self.keys[n] for n in sorted(used)], [self.fps[n] for n in sorted(used)],
                             self.templates, {path: (fp, [renumber[n] for n in keys], names)
                                              for path, (fp, keys, names) in self.pages.items()})
+
+
+class Update:
+    """The next record, made while pages arrive: a page's reads are numbered as soon as it is
+    rendered, so the keys' tuples of every page are never all held at once.
+
+    The key table is kept and extended (renumbering a million references costs more than the
+    build it serves); it is compacted when keys no page reads any more are most of it.
+    """
+
+    def __init__(self, old: Dependencies, world: World):
+        self.old, self.world = old, world
+        self.new = Dependencies(list(old.keys), [world.fingerprint(key) for key in old.keys], {}, {})
+        self.numbers: dict[Key, int] = {key: n for n, key in enumerate(self.new.keys)}
+        self._names: dict[tuple[str, ...], list[str]] = {}  # many pages load the same templates
+
+    def _number(self, key: Key) -> int:
+        n = self.numbers.get(key)
+        if n is None:
+            # A key arrives from a worker in a tuple and strings of its own (unpickled per batch):
+            # kept, its strings are shared with every other key naming the same object or field.
+            key = tuple(map(sys.intern, key))
+            n = self.numbers[key] = len(self.new.keys)
+            self.new.keys.append(key)
+            self.new.fps.append(self.world.fingerprint(key))
+        return n
+
+    def add(self, path: str, page_fp: str, reads: Reads) -> None:
+        names = tuple(sorted(reads.templates))
+        shared = self._names.setdefault(names, list(names))
+        self.new.pages[path] = (page_fp, sorted(map(self._number, reads.keys)), shared)
+
+    def finish(self, reused: Iterable[str], template_fp: Callable[[str], str]) -> Dependencies:
+        new = self.new
+        for path in reused:
+            new.pages.setdefault(path, self.old.pages[path])  # a page rendered again is as it read now
+        for _, _, names in new.pages.values():
+            for name in names:
+                if name not in new.templates:
+                    new.templates[name] = template_fp(name)
+        new._numbers = self.numbers
+        return new.compacted()
 
 
 def page_fingerprint(*parts: Any) -> str:

@@ -26,25 +26,35 @@ def key(records: Records) -> str:
 Mapper = Callable[[Callable[[list[str]], list[guard.Leak]], Sequence[list[str]]], list[list[guard.Leak]]]
 
 
+def reader(records: Records) -> guard.Guard | None:
+    """The guard, to read pages as they are rendered (in the processes that render them); None
+    when no name is protected."""
+    names = leaks.finder(records)
+    return None if names.empty else guard.Guard(names)
+
+
 def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-          live: Path | None, pmap: Mapper | None = None, jobs: int = 1) -> None:
+          live: Path | None, pmap: Mapper | None = None, jobs: int = 1, *,
+          pages_read: tuple[guard.Guard | None, Sequence[guard.Leak]] | None = None) -> None:
     """Raise ContentError naming each output file that would publish a protected name. `live`:
     the site to read kept pages from, when they were not read against these names. `pmap` reads
-    `jobs` shares of the files in parallel."""
-    names = leaks.finder(records)
-    if names.empty:
+    `jobs` shares of the files in parallel. `pages_read`: the guard (from reader()) that read the pages
+    rendered so far, and what it found in them."""
+    made = pages_read[0] if pages_read is not None else reader(records)
+    if made is None:
         return
-    keeper = guard.Guard(names)
+    reading, names = made, made.names
+    found_before = pages_read[1] if pages_read is not None else ()
     paths = [*files, *static, *(reuse if live is not None else ())]
 
     def read(share: list[str]) -> list[guard.Leak]:
-        return keeper.check_all((path, _bytes(path, files, static, live)) for path in share)
+        return reading.check_all((path, _bytes(path, files, static, live)) for path in share)
 
     shares = [paths[i::jobs] for i in range(jobs)] if pmap is not None and jobs > 1 else [paths]
-    found = [leak for part in (pmap(read, shares) if len(shares) > 1 and pmap is not None else map(read, shares))
-             for leak in part]
+    parts = pmap(read, shares) if len(shares) > 1 and pmap is not None else map(read, shares)
+    found = [*found_before, *(leak for part in parts for leak in part)]
     if live is None:
-        found += keeper.check_all((), paths=reuse)
+        found += reading.check_all((), paths=reuse)
     if not found:
         return
     problems = Problems()

@@ -67,28 +67,48 @@ class OutputState:
             self._deps = Dependencies.load(saved)
         return self._deps
 
-    def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str]) -> None:
-        """Swap in the new site: through the back buffer when it is trustworthy, else written whole."""
+    def _back_state(self, reuse: Collection[str]) -> BackBuffer | None:
+        """The back buffer's record, when this build can bring it up to date instead of writing a whole site."""
         back_state = None if self.entry is None else self.entry.get("back")
         if (self.entry is not None and self.back is not None and reuse and back_state and back_state.get("marker")
                 and writing.marker_id(self.back) == back_state["marker"]):
+            return back_state
+        return None
+
+    def new_site(self, reuse: Collection[str]) -> writing.NewSite | None:
+        """The folder to write pages into as they are rendered, when the site will be written whole;
+        None when the back buffer will be brought up to date (from pages kept in memory) instead."""
+        return writing.NewSite(self.out) if self._back_state(reuse) is None else None
+
+    def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
+              site: writing.NewSite | None = None) -> None:
+        """Swap in the new site: through the back buffer when it is trustworthy, else written whole
+        (into `site`, when pages were written into it already)."""
+        back_state = self._back_state(reuse) if site is None else None
+        if back_state is not None and self.entry is not None and self.back is not None:
             live, old_back = self.entry.get("pages", {}), back_state.get("pages", {})
             same = {path for path in reuse if path in live and old_back.get(path) == live[path]}
             if writing.update_back(self.back, self.out, files, static, reuse, same):
                 return
-        writing.write_site(self.out, files, static, reuse, keep_old=self.back if self.live_marker else None)
+        keep_old = self.back if self.live_marker else None
+        if site is not None:
+            site.finish(files, static, reuse, keep_old)
+        else:
+            writing.write_site(self.out, files, static, reuse, keep_old=keep_old)
 
     def remember(self, digest: str, files: Mapping[str, bytes], reuse: Collection[str], deps: Dependencies | None,
-                 warnings: list[Problem], base_url: str | None, guarded_for: str) -> None:
+                 warnings: list[Problem], base_url: str | None, guarded_for: str,
+                 written: Mapping[str, str] | None = None) -> None:
         """Record the site just swapped in (with what its pages read, when `deps` is to be saved);
-        the site that was live is now the back buffer, when it was kept."""
+        the site that was live is now the back buffer, when it was kept. `written`: the digests
+        (page_digest) of the pages written as they were rendered, which are not in `files`."""
         if self.cache is None:
             return
         live = {} if self.entry is None else self.entry.get("pages", {})
         # A digest of each page's bytes: the back buffer holds the same page when the digests agree.
         pages = {path: live[path] for path in reuse if path in live}
-        pages.update((path, hashlib.blake2b(data, digest_size=12).hexdigest()) for path, data in files.items()
-                     if path.endswith(".html"))
+        pages.update(written or {})
+        pages.update((path, page_digest(data)) for path, data in files.items() if path.endswith(".html"))
         kept: BackBuffer | None = None
         if self.entry and self.back is not None and writing.marker_id(self.back) == self.live_marker:
             kept = {"marker": self.live_marker, "pages": live}
@@ -99,6 +119,11 @@ class OutputState:
         if deps is not None:
             self.cache.set_deps(str(self.out), deps.dump())
         self.cache.dirty = True
+
+
+def page_digest(data: bytes) -> str:
+    """What the cache remembers of a page's bytes: the back buffer holds the same page when they agree."""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def _problem(saved: list[Any]) -> Problem:

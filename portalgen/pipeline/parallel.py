@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeAlias, TypeVar
@@ -70,28 +71,46 @@ def pmap(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int =
         return pool.map(func, items, chunksize=chunk)
 
 
-def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int = MIN_ITEMS) -> list[R]:
+def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int = MIN_ITEMS,
+                then: Callable[[R], Any] | None = None) -> list[Any]:
     """Like pmap, for closures over big in-memory state (the model, the templates).
 
     Each child is forked with that state already in memory, runs its contiguous share of
-    items and sends back only the results.
+    items and sends back the results in batches as it goes. `then` runs in this process on each
+    result as it arrives (results arrive in any order, `then`'s answers are returned in order):
+    it can put away what it need not keep, so neither the children nor this process hold
+    everything at once.
     """
+    keep: Callable[[R], Any] = then if then is not None else _same
     if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
+        return [keep(func(item)) for item in items]
     ctx = multiprocessing.get_context("fork")
     size = -(-len(items) // jobs)
-    with _forking():
-        workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
+    gc.freeze()  # the children's collections leave the inherited objects (and their pages) alone
     try:
-        return _collect(workers)
+        with _forking():
+            workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
+    finally:
+        gc.unfreeze()
+    try:
+        return _collect(workers, [i * size for i in range(len(workers))], len(items), keep)
     finally:
         for process, _receive in workers:  # after an error or Ctrl-C here, do not leave them running
             if process.is_alive():
                 process.terminate()
+        for _process, receive in workers:
+            receive.close()
 
 
-# A worker process and the end of the pipe it answers on: (True, results) or (False, what failed).
+def _same(value: R) -> R:
+    return value
+
+
+# A worker process and the end of the pipe it answers on: (True, results) batches, then
+# (True, None); or (False, what failed).
 Worker: TypeAlias = tuple[BaseProcess, "Connection[Any, Any]"]  # Connection is generic only to mypy
+
+BATCH = 32  # results per message: small enough that few are held at once, big enough to be cheap
 
 
 def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Worker:
@@ -100,7 +119,15 @@ def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Work
     def run() -> None:
         _worker_start()
         try:
-            send.send((True, [func(item) for item in chunk]))
+            batch: list[R] = []
+            for item in chunk:
+                batch.append(func(item))
+                if len(batch) >= BATCH:
+                    send.send((True, batch))
+                    batch = []
+            if batch:
+                send.send((True, batch))
+            send.send((True, None))
         except BaseException as exc:  # report, don't hang the parent
             try:  # the exception itself, so the parent reports it as it would its own
                 send.send((False, exc))
@@ -115,19 +142,30 @@ def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Work
     return process, receive
 
 
-def _collect(workers: list[Worker]) -> list[Any]:
-    results: list[Any] = []
+def _collect(workers: list[Worker], offsets: list[int], count: int, keep: Callable[[Any], Any]) -> list[Any]:
+    """Read every worker's batches as they come (a worker blocks on a full pipe until it is read)."""
+    results: list[Any] = [None] * count
     failure = None
-    for process, receive in workers:
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, "worker process died"
-        process.join()
-        if ok:
-            results.extend(value)
-        else:
-            failure = failure or value
+    next_index = dict(zip((receive for _, receive in workers), offsets, strict=True))
+    processes = {receive: process for process, receive in workers}
+    open_ = list(next_index)
+    while open_ and failure is None:
+        for receive in wait(open_):
+            assert isinstance(receive, Connection)
+            try:
+                ok, value = receive.recv()
+            except EOFError:
+                ok, value = False, "worker process died"
+            if ok and value is not None:
+                start = next_index[receive]
+                for i, result in enumerate(value, start):
+                    results[i] = keep(result)
+                next_index[receive] = start + len(value)
+                continue
+            open_.remove(receive)
+            processes[receive].join()
+            if not ok:
+                failure = failure or value
     if isinstance(failure, Exception):
         raise failure
     if failure:

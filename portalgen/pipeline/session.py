@@ -26,7 +26,7 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import Model
 from portalgen.output import writing
-from portalgen.pipeline import current, guarding, parallel, patch, reload
+from portalgen.pipeline import current, guarding, parallel, patch, reload, rendering
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -278,30 +278,53 @@ class Session:
         if kept is None and state.entry is None:
             reuse = set()  # no live site to copy unchanged pages from
         clock.lap("dependencies")
-        rendered = early | self._render(env, made, reuse | set(early))
-        files = {path: page.data for path, page in rendered.items()} | pages.site_files(model, made.specs, env.words)
-        clock.lap("render")
-        static = theme.static_files(self.root)
-        guarded_for = guarding.key(records)
-        before = self._guarded_for if kept is not None else state.guarded_for
-        guarding.check(records, files, static, reuse, self.out if before != guarded_for else None,
-                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)
-        clock.lap("guard")
-        state.write(files, static, reuse)
+        site = state.new_site(reuse)
+        outlet = rendering.Outlet(site, deps.updater(world), made.fps)
+        for path, page in early.items():  # read by the guard already
+            outlet.take((path, page, []))
+        try:
+            files, static, guarded_for = self._publish(state, records, env, made, outlet, reuse, kept is not None,
+                                                       clock)
+        except BaseException:
+            if site is not None:
+                site.discard()
+            raise
         self._made = writing.marker_id(self.out)
         clock.lap("write")
-        self.deps = deps.update(world, made.fps, reuse, {p: r.reads for p, r in rendered.items()}, template_fp)
+        self.deps = outlet.deps.finish(reuse, template_fp)
         self._deps_for = model
         warnings = problems.sorted()
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
-                       guarded_for)
+                       guarded_for, outlet.written)
         self.plan, self._records, self._guarded_for = made, records, guarded_for
         if self.cache is not None and self.persist:
             self.cache.save()
         clock.lap("save cache")
-        return BuildResult(self.out, len(rendered) + len(reuse), len(files) + len(static) + len(reuse),
-                           time.perf_counter() - clock.started, warnings, rendered=len(rendered), phases=clock.phases,
-                           base_url=model.portal.base_url)
+        return BuildResult(self.out, outlet.count + len(reuse), len(files) - len(outlet.files) + outlet.count
+                           + len(static) + len(reuse), time.perf_counter() - clock.started, warnings,
+                           rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url)
+
+    def _publish(self, state: OutputState, records: Records, env: TrackingEnvironment, made: Plan,
+                 outlet: rendering.Outlet, reuse: set[str], kept: bool, clock: Clock
+                 ) -> tuple[dict[str, bytes], dict[str, Path], str]:
+        """Render the pages not reused into `outlet`, read what else is published with the output
+        guard, and swap the new site in. Returns the files not written as pages were rendered,
+        the theme's static files and the key of the names the guard protected."""
+        model, keeper = made.model, guarding.reader(records)
+        done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
+        rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
+                         functools.partial(parallel.pmap_forked, jobs=self.jobs))
+        files = outlet.files | pages.site_files(model, made.specs, env.words)
+        clock.lap("render")
+        static = theme.static_files(self.root)
+        guarded_for = guarding.key(records)
+        before = self._guarded_for if kept else state.guarded_for
+        guarding.check(records, files, static, reuse, self.out if before != guarded_for else None,
+                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs,
+                       pages_read=(keeper, outlet.leaks))
+        clock.lap("guard")
+        state.write(files, static, reuse, outlet.site)
+        return files, static, guarded_for
 
     def _render_first(self, env: TrackingEnvironment, made: Plan, deps: Dependencies, world: World,
                       template_fp: Callable[[str], str], first: Collection[str],
@@ -321,10 +344,3 @@ class Session:
         guarding.check(records, shown, {}, (), None)  # a preview too shows only what may be published
         on_first(shown)
         return early
-
-    def _render(self, env: TrackingEnvironment, made: Plan, done: set[str]) -> dict[str, pages.Rendered]:
-        todo = [spec for spec in made.specs if spec.path not in done]
-        try:
-            return pages.render_pages(env, made.model, todo, functools.partial(parallel.pmap_forked, jobs=self.jobs))
-        except pages.TemplateFailure as exc:
-            raise ContentError([exc.problem]) from exc

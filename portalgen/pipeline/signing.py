@@ -36,29 +36,36 @@ def signing_key() -> bytes | None:
         return None  # no writable home: build without a cache
 
 
-def sign(key: bytes, body: bytes) -> bytes:
+def sign(key: bytes, body: bytes | memoryview) -> bytes:
     return hmac.new(key, body, hashlib.sha256).hexdigest().encode()
 
 
-def verify(key: bytes, mac: bytes, body: bytes) -> bool:
+def verify(key: bytes, mac: bytes | memoryview, body: bytes | memoryview) -> bool:
     return hmac.compare_digest(mac, sign(key, body))
 
 
-def read_signed(path: Path) -> bytes | None:
+def read_signed(path: Path) -> memoryview | None:
     """The body of a file signed by this user on this machine, else None (a planted or copied one,
-    an unreadable one, or none)."""
+    an unreadable one, or none). A view into the file's bytes, not a copy: the cache's body can be
+    tens of MB."""
     key = signing_key()
     try:
-        mac, _, body = path.read_bytes().partition(b"\n")
+        data = path.read_bytes()
     except OSError:
         return None
-    return body if key is not None and verify(key, mac, body) else None
+    split = data.find(b"\n")
+    if split < 0 or key is None:
+        return None
+    body = memoryview(data)[split + 1:]
+    return body if verify(key, data[:split], body) else None
 
 
 def write_signed(path: Path, key: bytes, body: bytes) -> None:
     """Replace `path` at once: a reader sees the old file or the new one, never half of one."""
     tmp = path.with_name(f".{path.name}-{os.getpid()}.tmp")
-    tmp.write_bytes(sign(key, body) + b"\n" + body)
+    with tmp.open("wb") as f:  # signature, then body: not joined into a copy of the body
+        f.write(sign(key, body) + b"\n")
+        f.write(body)
     os.replace(tmp, path)
 
 

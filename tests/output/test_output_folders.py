@@ -121,3 +121,20 @@ def test_a_foreign_site_old_folder_survives_a_build(tmp_path: Path, helpers) -> 
         (project / "content" / "portal.yaml").read_text("utf-8") + "\n", "utf-8")
     portalgen.build(project, jobs=1)  # a second build replaces the first site
     assert snapshot(mine) == {"draft.md": b"my own draft"}
+
+
+def test_a_site_written_page_by_page_is_swapped_in_whole_or_not_at_all(tmp_path: Path, swap: str) -> None:
+    output = tmp_path / "site"
+    writing.write_site(output, PAGES, {})
+    old = snapshot(output)
+    failed = writing.NewSite(output)
+    failed.put("index.html", b"<p>half a site</p>")
+    assert snapshot(output) == old  # nothing is live before finish()
+    failed.discard()
+    assert beside(output) == [] and snapshot(output) == old
+    made = writing.NewSite(output)
+    made.put("feedback/x/index.html", b"<p>new x</p>")
+    made.finish({"index.html": b"<p>new home</p>"}, {}, ())
+    assert snapshot(output) == {"index.html": b"<p>new home</p>", "feedback/x/index.html": b"<p>new x</p>",
+                                MARKER: writing.MARKER_TEXT}
+    assert beside(output) == []

@@ -141,6 +141,18 @@ def test_write_failure_leaves_the_previous_site_untouched(example_project: Path,
     assert siblings(site) == around, "a build that failed while writing left files beside site/"
 
 
+def test_the_progress_bar_hears_of_every_phase(example_project: Path) -> None:
+    """`portalgen build` on a terminal shows a bar fed by each phase; a phase it did not know
+    (the output guard's) ended the build with an internal error."""
+    seen: list[tuple[str, int, int]] = []
+    portalgen.build(example_project, use_cache=False, progress=lambda name, done, total, _: seen.append(
+        (name, done, total)))
+    names = [name for name, _, _ in seen]
+    assert "render" in names and "guard" in names and "write" in names
+    assert [done for _, done, _ in seen] == sorted(done for _, done, _ in seen)
+    assert seen[-1][1] == seen[-1][2]
+
+
 # --- portable output ------------------------------------------------------------------------------
 
 

@@ -264,3 +264,26 @@ def test_the_guard_reads_names_beyond_ascii(name: str, data: str) -> None:
     customer = Customer("c", "content/customers/c.yaml", name, "", "anonymous", "", None, (), "")
     keeper = Guard(leaks.finder(Records(Portal(title="P"), {"c": customer}, {}, {}, {})))
     assert keeper.check_file("api/portal.json" if data.startswith("{") else "index.html", data.encode())
+
+
+def test_a_page_that_would_leak_is_never_written_not_even_to_the_new_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages are written into the new site folder as they are rendered (pipeline/rendering.py): the
+    guard reads each one first, so a leaking page never reaches the disk, and the folder goes."""
+    from portalgen.output import writing
+
+    root = write(tmp_path, {}, "Please.")
+    site = portalgen.build(root).output
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    theme = Path(portalgen.__file__).resolve().parent.parent / "templates" / "feedback.html"
+    (root / "templates").mkdir()
+    (root / "templates" / "feedback.html").write_text(theme.read_text("utf-8").replace(
+        "{% block main %}", "{% block main %}<p>Thanks to Globex Retail</p>", 1), "utf-8")
+    written: list[bytes] = []
+    put = writing.NewSite.put
+    monkeypatch.setattr(writing.NewSite, "put", lambda self, rel, data: (written.append(data), put(self, rel, data)))
+    with pytest.raises(ContentError):
+        portalgen.build(root, use_cache=False)
+    assert written and not any(b"Globex Retail" in data for data in written)
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == []

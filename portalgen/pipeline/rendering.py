@@ -1,0 +1,75 @@
+"""Pages rendered across worker processes and put away as they arrive.
+
+A site of 10,000 items is about 280 MB of pages, and each page read thousands of keys: held
+until the end of rendering, in the workers and again in this process, they were most of a
+build's memory. Instead each worker reads its pages with the output guard as it renders them
+and sends them in small batches; this process numbers each page's reads into the next
+dependency record at once and writes its bytes into the new site folder (when the site is
+written whole), so only a batch of pages is in memory at a time. A page that would publish a
+protected name is never written: the build then fails, and the new folder is removed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from portalgen.content.problems import ContentError
+from portalgen.model.items import Model
+from portalgen.output import guard, writing
+from portalgen.pipeline.dependencies import Update
+from portalgen.pipeline.output_state import page_digest
+from portalgen.render import pages
+from portalgen.render.spec import PageSpec
+from portalgen.render.tracking import TrackingEnvironment
+
+# One page from a worker: its path, its bytes and reads, what the guard found in it.
+Result = tuple[str, pages.Rendered, list[guard.Leak]]
+
+
+class Stream(Protocol):
+    """pipeline/parallel.pmap_forked: `then` runs in this process on each result as it arrives."""
+
+    def __call__(self, func: Callable[[PageSpec], Result], items: Sequence[PageSpec], /, *,
+                 then: Callable[[Result], None]) -> Any: ...
+
+
+class Outlet:
+    """Where rendered pages go: their reads into `deps`, their bytes into `site` (or, updating the
+    back buffer, kept in `files`)."""
+
+    def __init__(self, site: writing.NewSite | None, deps: Update, page_fps: Mapping[str, str]):
+        self.site, self.deps, self.page_fps = site, deps, page_fps
+        self.files: dict[str, bytes] = {}  # pages not written yet
+        self.written: dict[str, str] = {}  # page -> page_digest of the bytes written
+        self.leaks: list[guard.Leak] = []
+        self.count = 0
+
+    def take(self, result: Result) -> None:
+        path, page, found = result
+        self.count += 1
+        self.deps.add(path, self.page_fps[path], page.reads)
+        if found or self.leaks:  # the build fails: nothing more is written
+            self.leaks += found[: max(0, guard.CAP - len(self.leaks))]
+        elif self.site is not None:
+            self.site.put(path, page.data)
+            if path.endswith(".html"):
+                self.written[path] = page_digest(page.data)
+        else:
+            self.files[path] = page.data
+
+
+def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], keeper: guard.Guard | None,
+           outlet: Outlet, stream: Stream) -> None:
+    """Render `specs` (one Memo per worker, so each card is rendered once), each page read by
+    `keeper` where it is rendered, into `outlet`."""
+    memo = pages.Memo(env)
+
+    def one(spec: PageSpec) -> Result:
+        page = pages.render_page(env, model, spec, memo)
+        return spec.path, page, keeper.check_file(spec.path, page.data) if keeper is not None else []
+
+    try:
+        stream(one, specs, then=outlet.take)
+    except pages.TemplateFailure as exc:
+        raise ContentError([exc.problem]) from exc
