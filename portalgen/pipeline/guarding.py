@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from portalgen.content import leaks
+from portalgen.content.namefinder import NameFinder
 from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.output import guard
@@ -27,11 +28,12 @@ Mapper = Callable[[Callable[[list[str]], list[guard.Leak]], Sequence[list[str]]]
 
 
 def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-          live: Path | None, pmap: Mapper | None = None, jobs: int = 1) -> None:
+          live: Path | None, pmap: Mapper | None = None, jobs: int = 1,
+          names: NameFinder[leaks.Protected] | None = None) -> None:
     """Raise ContentError naming each output file that would publish a protected name. `live`:
     the site to read kept pages from, when they were not read against these names. `pmap` reads
-    `jobs` shares of the files in parallel."""
-    names = leaks.finder(records)
+    `jobs` shares of the files in parallel. `names`: leaks.finder(records), when at hand."""
+    names = names if names is not None else leaks.finder(records)
     if names.empty:
         return
     keeper = guard.Guard(names)
