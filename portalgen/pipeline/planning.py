@@ -105,7 +105,10 @@ class Plan:
         record's own page): the others keep their plan and their fingerprint. Nothing is copied
         before it is asked for: the page open in a browser is found without it."""
         fresh = {path: spec for path, spec in fresh.items() if self.spec(path) is not None}
-        made = Plan(self.model, lambda: [fresh.get(spec.path, spec) for spec in self.specs], page_fp,
-                    lambda path: fresh.get(path) or self.spec(path))
+        def early(path: str) -> PageSpec | None:
+            found = fresh.get(path)
+            return found if found is not None else self.spec(path)
+
+        made = Plan(self.model, lambda: [fresh.get(spec.path, spec) for spec in self.specs], page_fp, early)
         made._fps_from = lambda: self.fps.replaced(page_fp, fresh)
         return made
