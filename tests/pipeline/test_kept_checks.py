@@ -4,6 +4,7 @@ checks say exactly what fresh ones say, records and their order included."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ from portalgen.content.files import source_reader
 from portalgen.content.kinds import KINDS
 from portalgen.content.problems import Problem
 from portalgen.content.records import Records
-from portalgen.pipeline import reload
+from portalgen.model import linking
+from portalgen.model.items import FeedbackItem
+from portalgen.pipeline import patch, reload
 
 TODAY = date(2026, 12, 1)
 FB = "content/feedback/dark-mode.md"
@@ -116,3 +119,18 @@ def test_a_reworded_record_is_the_only_one_checked_and_read_again(tmp_path: Path
     assert calls == {"check": 2, "lint": 2}
     assert kept.memo.project.found is found, "an outcome is not read by the project checks"
     same_as_fresh(kept)
+
+
+def test_headline_numbers_follow_a_new_outcome_as_linking_counts_them(tmp_path: Path) -> None:
+    """patch.restat works the numbers out from the items whose status moved: the same as counting again."""
+    project = Project.minimal(tmp_path)
+    project.write("content/decisions/csv.md", decision(fb="[csv-export]", outcome="planned", body="Soon.\n"))
+    model = project.link(as_of=TODAY)
+    for outcome in ("declined", "under-review", "deferred", "declined", "planned"):
+        record = dataclasses.replace(next(d.record for d in model.decisions if d.record.slug == "csv"),
+                                     outcome=outcome)
+        moved: dict[int, tuple[FeedbackItem, str]] = {}
+        assert patch.apply(model, [("decision", record)], lambda kind, slug, name: "", TODAY, moved=moved)
+        assert moved, "the item's status was worked out again"
+        model.stats = patch.restat(model.stats, moved)
+        assert model.stats == linking.stats(model.feedback), outcome
