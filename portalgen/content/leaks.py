@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -103,17 +103,26 @@ _EMPHASIS = re.compile(r"[*_~`\\]+")
 Text = tuple[str, str, int | None, str]  # (path, field, line of the field, text)
 
 
-def _public_texts(records: Records) -> Iterator[tuple[object, Callable[[], list[Text]]]]:
-    """Every text a build can publish (drafts included), record by record: every field that is
-    not a reference to another record, and the file name, which becomes a URL. The texts are
-    made when asked for: a kept lint (the dev server) reads only the records an edit changed."""
+def _public_texts(records: Records) -> Iterator[tuple[tuple[str, str], object, Callable[[], list[Text]]]]:
+    """Every text a build can publish (drafts included), record by record, as ((kind, slug), record,
+    its texts): every field that is not a reference to another record, and the file name, which
+    becomes a URL. The texts are made when asked for: a kept lint (the dev server) reads only the
+    records an edit changed."""
     for kind in KINDS.values():
-        for record in kind.table(records).values():
-            if kind.name == "customer" and not record.named:
-                yield record, functools.partial(_credited_as, record)
-            elif kind.name == "customer" or record.public:
-                yield record, functools.partial(_record_texts, kind, record)
-    yield records.portal, functools.partial(_portal_texts, records.portal)
+        for slug, record in kind.table(records).items():
+            make = _texts_of(kind, record)
+            if make is not None:
+                yield (kind.name, slug), record, make
+    yield ("portal", ""), records.portal, functools.partial(_portal_texts, records.portal)
+
+
+def _texts_of(kind: Kind, record: Any) -> Callable[[], list[Text]] | None:
+    """What of one record a build can publish (None: nothing, it is private)."""
+    if kind.name == "customer" and not record.named:
+        return functools.partial(_credited_as, record)
+    if kind.name == "customer" or record.public:
+        return functools.partial(_record_texts, kind, record)
+    return None
 
 
 def _credited_as(customer: Any) -> list[Text]:
@@ -147,30 +156,72 @@ def _strings(value: Any) -> list[str]:
 
 
 Hit = tuple[Text, Protected]
-# What each record's texts name, for the protected names they were checked against: a long-running
-# caller (the dev server) keeps these between builds, so an edit re-reads only the records it changed.
-Memo = dict[int, tuple[object, tuple[Text, ...], list[Hit]]]
+Key = tuple[str, str]  # (kind, slug) of a record; ("portal", "") for the portal's settings
 
 
-def lint(records: Records, memo: Memo | None = None, read: Callable[[str], str | None] | None = None) -> Problems:
+@dataclass
+class Memo:
+    """What lint found, kept by a long-running caller (the dev server) between builds, so an edit
+    re-reads only the records it changed: the names protected, and what each record's texts name."""
+
+    key: object = None  # the protected and allowed names `names` was made for
+    names: NameFinder[Protected] | None = None
+    records: Records | None = None  # the records linted last
+    read: dict[Key, tuple[object, list[Hit]]] = dataclasses.field(default_factory=dict)
+    named: set[Key] = dataclasses.field(default_factory=set)  # the keys whose texts name someone
+
+    def finder(self, records: Records) -> NameFinder[Protected] | None:
+        """The names these very records protect, when they are the ones linted last."""
+        return self.names if records is self.records else None
+
+    def _note(self, key: Key, record: object, make: Callable[[], list[Text]] | None) -> None:
+        """What one record's texts name now (None: it publishes nothing)."""
+        found = self.read.get(key)
+        if make is None:
+            self.read.pop(key, None)
+        elif found is None or found[0] is not record:  # records never change: the same one reads the same
+            assert self.names is not None
+            found = self.read[key] = (record, _hits(make(), self.names))
+        if found is not None and found[1] and make is not None:
+            self.named.add(key)
+        else:
+            self.named.discard(key)
+
+
+def lint(records: Records, memo: Memo | None = None, read: Callable[[str], str | None] | None = None,
+         since: tuple[Records, Collection[Key]] | None = None) -> Problems:
     """One pass over the words of each text, however many names are protected. `read` gives a
-    file's text, to point at the line of each hit."""
+    file's text, to point at the line of each hit. `since`: the records these were made from by
+    replacing only those of the given keys: with a memo that linted those, only they are read."""
     problems = Problems()
-    names = finder(records)
+    memo = Memo() if memo is None else memo
+    old = memo.records
+    changed = since[1] if since is not None and old is not None and since[0] is old else None
+    if old is None or changed is None or any(kind == "customer" for kind, _ in changed) \
+            or records.portal != old.portal:  # the names protected may have changed
+        changed = None
+        names_now = (tuple(protected(records)), tuple(allowed(records)))
+        if memo.key != names_now:  # other names to protect: every text is read again
+            memo.key, memo.names, memo.read, memo.named = names_now, finder(records), {}, set()
+    memo.records = records
+    names = memo.names
+    assert names is not None
     if names.empty:
         return problems
-    memo = {} if memo is None else memo
-    key = (tuple(protected(records)), tuple(allowed(records)))
-    if memo.get(0, (None,))[0] != key:  # other names to protect: every text is read again
-        memo.clear()
-        memo[0] = (key, (), [])
+    if changed is None:
+        live = set()
+        for key, record, make in _public_texts(records):
+            memo._note(key, record, make)
+            live.add(key)
+        for gone in memo.read.keys() - live:
+            memo._note(gone, None, None)
+    else:
+        for kind, slug in changed:
+            record = KINDS[kind].table(records).get(slug)
+            memo._note((kind, slug), record, _texts_of(KINDS[kind], record) if record is not None else None)
     reported: set[tuple[str, str, str, int | None]] = set()
-    for record, make_texts in _public_texts(records):
-        found = memo.get(id(record))
-        if found is None or found[0] is not record:  # records never change: the same one reads the same
-            texts = make_texts()
-            found = memo[id(record)] = (record, tuple(texts), _hits(texts, names))
-        for (path, field, line, _), name in found[2]:
+    for key in sorted(memo.named):
+        for (path, field, line, _), name in memo.read[key][1]:
             line = _line_of(read, path, field, name, names) or line
             if (path, name.slug, words(name.text), line) in reported:
                 continue
@@ -230,7 +281,7 @@ def sources(records: Records, names: NameFinder[Protected], name: Protected) -> 
     """The files whose public text holds a protected name, read as the lint reads them: the
     place to look when the output guard finds it in a page."""
     found: list[str] = []
-    for _, make_texts in _public_texts(records):
+    for _, _, make_texts in _public_texts(records):
         for path, _, _, text in make_texts():
             if path not in found and text and any(hit.owner == name for view in views(text)
                                                   for hit in names.find(view)):

@@ -47,6 +47,21 @@ class LoadResult:
     records: list[RawRecord]
     problems: Problems
     files: dict[str, str] = field(default_factory=dict)  # relative path -> text, for lint
+    # Set by a patch that put new records in the places of old ones (pipeline/reload.py): the load
+    # it was patched from (its `token`) and the positions that differ from it. A caller that
+    # kept what it made of that load need only look at those (content/validating.py).
+    since: tuple[object, tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
+    token: object = field(default_factory=object, repr=False, compare=False)
+    _positions: dict[str, int] | None = field(default=None, repr=False, compare=False)
+
+    def positions(self) -> dict[str, int]:
+        """Where the record of each file is in `records`."""
+        if self._positions is None:
+            self._positions = {record.path: n for n, record in enumerate(self.records)}
+        return self._positions
+
+    def position(self, path: str) -> int | None:
+        return self.positions().get(path)
 
 
 def _parse_task(task: tuple[str, str, str, str]) -> tuple[RawRecord | None, list[Problem]]:

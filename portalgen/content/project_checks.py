@@ -1,10 +1,11 @@
 """The checks that read the whole project at once: references, aliases and dates.
 
 Each reads every record, so under `serve` they cost the same for a one-word edit as for the first
-build. They read no record's words: an edit that changed only free text (a title, a body, a quote,
-a source, a workaround) cannot change what they find. A long-running caller keeps what they found
-and, after such an edit, takes it again instead of reading 10,000 records to find it again; any
-other edit, or a problem in a file the edit changed (its line may have moved), checks everything.
+build. They read no record's words, nor what a decision decided: an edit that changed only free
+text (a title, a body, a quote, a source, a workaround), tags, an outcome or a priority cannot
+change what they find. A long-running caller keeps what they found and, after such an edit, takes
+it again instead of reading 10,000 records to find it again; any other edit, or a problem in a
+file the edit changed (its line may have moved), checks everything.
 """
 
 from __future__ import annotations
@@ -21,8 +22,10 @@ from portalgen.content.kinds import KINDS
 from portalgen.content.problems import Problem, Problems
 from portalgen.content.records import Records
 
-# What none of the three checks reads (content/references.py, aliases.py, dates.py).
-WORDS = frozenset({"title", "body", "quote", "source", "workaround", "line"})
+# What none of the three checks reads (content/references.py, aliases.py, dates.py): they read
+# slugs, references, aliases, dates, drafts and visibility.
+WORDS = frozenset({"title", "body", "quote", "source", "workaround", "line", "outcome", "priority", "tags",
+                   "version", "type", "votes"})
 
 Raws = dict[tuple[str, str], RawRecord]
 
@@ -39,11 +42,16 @@ class Memo:
 
 
 def check(records: Records, raws: Raws, problems: Problems, claimed: Collection[tuple[str, str]],
-          today: date | None, memo: Memo | None = None) -> None:
-    """Every reference resolves, no alias collides, no date lies ahead (with `today`)."""
+          today: date | None, memo: Memo | None = None,
+          since: tuple[Records, Collection[tuple[str, str]]] | None = None) -> None:
+    """Every reference resolves, no alias collides, no date lies ahead (with `today`).
+
+    `since`: records these were made from by replacing only those of the given (kind, slug) keys,
+    so only those need comparing with what the memo holds."""
     claims = frozenset(claimed)
+    changed = since[1] if since is not None and memo is not None and since[0] is memo.records else None
     if memo is not None and memo.records is not None and memo.claimed == claims and memo.today == today \
-            and _only_words_changed(memo.records, records, memo.found):
+            and _only_words_changed(memo.records, records, memo.found, changed):
         problems.extend(memo.found)
         memo.records = records
         return
@@ -57,21 +65,29 @@ def check(records: Records, raws: Raws, problems: Problems, claimed: Collection[
         memo.records, memo.claimed, memo.today, memo.found = records, claims, today, found.items
 
 
-def _only_words_changed(old: Records, new: Records, found: list[Problem]) -> bool:
+def _only_words_changed(old: Records, new: Records, found: list[Problem],
+                        changed: Collection[tuple[str, str]] | None = None) -> bool:
     """The same records, but for new ones that differ from the old only in WORDS, and about which
-    nothing was found (the lines a problem names may have moved with the words)."""
+    nothing was found (the lines a problem names may have moved with the words). `changed`: the
+    only (kind, slug) keys whose records can differ, when known."""
     if old.portal != new.portal:
         return False
     named = {problem.path for problem in found}
-    for kind in KINDS.values():
-        before, after = kind.table(old), kind.table(new)
-        if before.keys() != after.keys():
-            return False
-        for slug, record in after.items():
-            earlier = before[slug]
-            if record is not earlier and (record.path in named or earlier.path in named
-                                          or not _same_but_words(earlier, record)):
+    if changed is not None:
+        pairs = [(KINDS[kind].table(old).get(slug), KINDS[kind].table(new).get(slug)) for kind, slug in changed]
+    else:
+        pairs = []
+        for kind in KINDS.values():
+            before, after = kind.table(old), kind.table(new)
+            if before.keys() != after.keys():
                 return False
+            pairs += [(before[slug], record) for slug, record in after.items()]
+    for earlier, record in pairs:
+        if record is earlier:
+            continue
+        if earlier is None or record is None or record.path in named or earlier.path in named \
+                or not _same_but_words(earlier, record):
+            return False
     return True
 
 

@@ -61,6 +61,32 @@ def _required_missing(kind: Kind, v: dict[str, Any]) -> bool:
 # One raw record checked on its own: (typed record or None, its problems). A long-running caller
 # (the dev server) keeps these between builds, keyed by the raw record and the portal settings.
 Checked = tuple[Any, list[Problem]]
+Raws = dict[tuple[str, str], RawRecord]
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How one validation's records differ from the previous one's: only the records of `keys`
+    ((kind, slug)) are other objects; every other record, and the portal, are the same."""
+
+    base: Records
+    now: Records
+    keys: frozenset[tuple[str, str]]
+
+    def between(self, old: Records | None, new: Records) -> frozenset[tuple[str, str]] | None:
+        """The keys that differ between `old` and `new`, when this delta is about them."""
+        return self.keys if self.base is old and self.now is new else None
+
+
+@dataclass
+class Made:
+    """What a validation made of one load, to be patched when the next load only replaced records."""
+
+    token: object  # LoadResult.token of the load
+    loaded: list[RawRecord]
+    records: Records
+    raws: Raws
+    found: dict[str, list[Problem]]  # each record file's own problems, for those that have any
 
 
 @dataclass
@@ -70,6 +96,8 @@ class Memo:
     portal: Portal | None = None
     checked: dict[int, tuple[RawRecord, Checked]] = field(default_factory=dict)
     project: project_checks.Memo = field(default_factory=project_checks.Memo)
+    made: Made | None = None
+    delta: Delta | None = None  # the last validation's records against the one's before, when patched
 
 
 def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
@@ -98,39 +126,103 @@ def _checked(kind: Kind, raw: RawRecord, portal: Portal, memo: Memo | None) -> C
 def validate(loaded: LoadResult, memo: Memo | None = None, today: date | None = None) -> tuple[Records, Problems]:
     """Check every rule of the content model; return typed records and all problems.
 
-    With `memo`, a raw record (the same object as last time) is not checked on its own again.
-    With `today` (the build date), nothing may be dated after it (content/dates.py).
+    With `memo`, a raw record (the same object as last time) is not checked on its own again, and
+    a load that only put new records in the places of old ones (LoadResult.since) is checked by
+    checking those records alone: what the others found is taken as it was (`memo.delta` then
+    says which records changed). With `today` (the build date), nothing may be dated after it
+    (content/dates.py).
     """
     problems = Problems()
     problems.extend(loaded.problems)
     portal = _portal(loaded.portal, problems)
     if memo is not None and memo.portal != portal:  # other settings: every record is checked again
-        memo.portal, memo.checked = portal, {}
-    tables: dict[str, dict[str, Any]] = {kind.name: {} for kind in KINDS.values()}
-    paths: dict[tuple[str, str], str] = {}
-    raws: dict[tuple[str, str], RawRecord] = {}
-
-    for raw in loaded.records:
-        key = (raw.kind, raw.slug)
-        if key in paths:
-            problems.error(raw.path, None, f"{raw.kind} slug '{raw.slug}' is also used by {paths[key]}",
-                           "slugs are unique within a kind: rename one of the files")
-            continue
-        paths[key] = raw.path
-        raws[key] = raw
-        record, found = _checked(KINDS[raw.kind], raw, portal, memo)
+        memo.portal, memo.checked, memo.made = portal, {}, None
+    before = memo.made if memo is not None else None
+    patched = _patch(loaded, portal, memo) if memo is not None else None
+    if patched is not None:
+        made, keys = patched
+    else:
+        made, keys = _check_all(loaded, portal, memo), None
+    for found in made.found.values():
         problems.extend(found)
-        if record is not None:
-            tables[raw.kind][raw.slug] = record
-
-    records = Records(portal, **{kind.folder: tables[name] for name, kind in KINDS.items()})
+    records = made.records
     # A file that could not be read still holds its slug: what refers to it is not wrong, the file is.
     claimed = {(BY_FOLDER[folder].name, slug) for folder, slug in loaded.problems.claimed() if folder in BY_FOLDER}
-    project_checks.check(records, raws, problems, claimed, today, memo.project if memo is not None else None)
+    since = (before.records, keys) if before is not None and keys is not None else None
+    project_checks.check(records, made.raws, problems, claimed, today, memo.project if memo is not None else None,
+                         since)
+    if memo is not None:
+        memo.delta = Delta(before.records, records, keys) if before is not None and keys is not None else None
+        memo.made = made if made.token is not None else None
     if loaded.portal is not None and loaded.portal.data.get("base_url") in (None, ""):  # not a wrong one
         problems.warn(loaded.portal.path, None, "no base_url: sitemap.xml is skipped and the feed uses "
                       "relative links", "add base_url: https://where.the.site.is/")
     return records, problems
+
+
+def _check_all(loaded: LoadResult, portal: Portal, memo: Memo | None) -> Made:
+    """Every record of the load checked on its own (or taken from `memo`). The result can be
+    patched later (its token is the load's) unless two files claim one slug."""
+    tables: dict[str, dict[str, Any]] = {kind.name: {} for kind in KINDS.values()}
+    paths: dict[tuple[str, str], str] = {}
+    raws: Raws = {}
+    found: dict[str, list[Problem]] = {}
+    kept: dict[int, tuple[RawRecord, Checked]] = {}
+    token: object | None = loaded.token
+    for raw in loaded.records:
+        key = (raw.kind, raw.slug)
+        if key in paths:
+            found.setdefault(raw.path, []).append(Problem(
+                raw.path, None, f"{raw.kind} slug '{raw.slug}' is also used by {paths[key]}",
+                "slugs are unique within a kind: rename one of the files"))
+            token = None  # which file is the record depends on every other file: never patched
+            continue
+        paths[key] = raw.path
+        raws[key] = raw
+        record, problems = _checked(KINDS[raw.kind], raw, portal, memo)
+        if memo is not None:
+            kept[id(raw)] = (raw, (record, problems))
+        if problems:
+            found.setdefault(raw.path, []).extend(problems)
+        if record is not None:
+            tables[raw.kind][raw.slug] = record
+    if memo is not None:
+        memo.checked = kept  # what an edit replaced is let go
+    records = Records(portal, **{kind.folder: tables[name] for name, kind in KINDS.items()})
+    return Made(token, loaded.records, records, raws, found)
+
+
+def _patch(loaded: LoadResult, portal: Portal, memo: Memo) -> tuple[Made, frozenset[tuple[str, str]]] | None:
+    """The last validation with the records a patched load replaced checked again; None when the
+    load is not a patch of the one validated last, or a record came or went (a table's order
+    would change)."""
+    last = memo.made
+    if last is None or loaded.since is None or loaded.since[0] is not last.token:
+        return None
+    tables: dict[str, dict[str, Any]] = {}
+    raws = dict(last.raws)
+    found = dict(last.found)
+    keys = []
+    for place in loaded.since[1]:
+        old, new = last.loaded[place], loaded.records[place]
+        if (old.kind, old.slug, old.path) != (new.kind, new.slug, new.path):
+            return None
+        kind = KINDS[new.kind]
+        record, problems = _checked(kind, new, portal, memo)
+        if (record is None) != (kind.table(last.records).get(new.slug) is None):
+            return None
+        if record is not None:
+            tables.setdefault(new.kind, dict(kind.table(last.records)))[new.slug] = record
+        raws[new.kind, new.slug] = new
+        found.pop(new.path, None)
+        if problems:
+            found[new.path] = problems
+        keys.append((new.kind, new.slug))
+        if memo.checked.get(id(old), (None,))[0] is old:
+            del memo.checked[id(old)]  # replaced: let it go
+    records = Records(portal, **{kind.folder: tables.get(name, kind.table(last.records))
+                                 for name, kind in KINDS.items()})
+    return Made(loaded.token, loaded.records, records, raws, found), frozenset(keys)
 
 
 def _check_rules(kind: Kind, raw: RawRecord, v: dict[str, Any], problems: Problems, unfinished: set[str]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from portalgen.content import leaks
+from portalgen.content.namefinder import NameFinder
 from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.output import guard
@@ -26,10 +27,10 @@ def key(records: Records) -> str:
 Mapper = Callable[[Callable[[list[str]], list[guard.Leak]], Sequence[list[str]]], list[list[guard.Leak]]]
 
 
-def reader(records: Records) -> guard.Guard | None:
+def reader(records: Records, names: NameFinder[leaks.Protected] | None = None) -> guard.Guard | None:
     """The guard, to read pages as they are rendered (in the processes that render them); None
-    when no name is protected."""
-    names = leaks.finder(records)
+    when no name is protected. `names`: leaks.finder(records), when at hand."""
+    names = names if names is not None else leaks.finder(records)
     return None if names.empty else guard.Guard(names)
 
 

@@ -15,13 +15,13 @@ compares incremental and cold builds holds these paths to that.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 from typing import Any
 
 from portalgen.content.kinds import KINDS
 from portalgen.content.records import Records
-from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
+from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model, Stats
 from portalgen.render import plan
 from portalgen.render.spec import PageSpec
 
@@ -39,40 +39,53 @@ _PAGES: dict[str, Callable[[Any, plan.Excerpt], PageSpec]] = {
 OUTCOME = frozenset({"outcome"})
 
 
-def reworded(old: Records, new: Records) -> list[tuple[str, Any]] | None:
+def reworded(old: Records, new: Records,
+             keys: Collection[tuple[str, str]] | None = None) -> list[tuple[str, Any]] | None:
     """The records an edit only reworded (or, for decisions, gave another outcome), as (kind, new
-    record); None when it did more than that."""
+    record); None when it did more than that. `keys`: the only (kind, slug) whose records can
+    differ between `old` and `new`, when known (content/validating.py's Delta)."""
     if old.portal != new.portal:
         return None
     found: list[tuple[str, Any]] = []
-    for kind in KINDS.values():
-        before, after = kind.table(old), kind.table(new)
-        if before.keys() != after.keys():
-            return None
-        for slug, record in after.items():
-            if record is before[slug]:
-                continue
-            allowed = WORDING.get(kind.name)
-            if allowed is not None and kind.name == "decision":
-                allowed = allowed | OUTCOME
-            if allowed is None or any(getattr(record, f.name) != getattr(before[slug], f.name)
-                                      for f in dataclasses.fields(record) if f.name not in allowed):
+    if keys is None:
+        pairs = []
+        for kind in KINDS.values():
+            before, after = kind.table(old), kind.table(new)
+            if before.keys() != after.keys():
                 return None
-            found.append((kind.name, record))
+            pairs += [(kind, before[slug], record) for slug, record in after.items()]
+    else:
+        pairs = [(KINDS[kind], KINDS[kind].table(old).get(slug), KINDS[kind].table(new).get(slug))
+                 for kind, slug in sorted(keys)]
+    for kind, earlier, record in pairs:
+        if record is earlier:
+            continue
+        allowed = WORDING.get(kind.name)
+        if allowed is not None and kind.name == "decision":
+            allowed = allowed | OUTCOME
+        if allowed is None or earlier is None or record is None \
+                or any(getattr(record, f.name) != getattr(earlier, f.name)
+                       for f in dataclasses.fields(record) if f.name not in allowed):
+            return None
+        found.append((kind.name, record))
     return found
 
 
 def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str, str], str],
-          today: date, touched: list[Item] | None = None) -> list[Item] | None:
+          today: date, touched: list[Item] | None = None,
+          index: Mapping[tuple[str, ...], Any] | None = None,
+          moved: dict[int, tuple[FeedbackItem, str]] | None = None) -> list[Item] | None:
     """Put the reworded records into the model; the items changed, or None if the day moved on.
 
-    `touched` gets every item changed in memory: those, and the items whose status moved with them."""
+    `touched` gets every item changed in memory: those, and the items whose status moved with them.
+    `index`: the model's objects by key (pipeline/dependencies.py, World.index_of), when at hand.
+    `moved` gets each item whose status was worked out again, with the status it had before."""
     if today != model.as_of:
         return None  # days waiting count to a new day: link again
-    items: dict[tuple[str, str], Item] = {}
-    for group, kind in ((model.feedback, "feedback"), (model.decisions, "decision"), (model.changes, "change")):
-        for item in group:
-            items[kind, item.record.slug] = item
+    items: Mapping[tuple[str, ...], Any] = index if index is not None else {
+        (kind, item.record.slug): item
+        for group, kind in ((model.feedback, "feedback"), (model.decisions, "decision"), (model.changes, "change"))
+        for item in group}
     changed = []
     for kind, record in records:
         found = items.get((kind, record.slug))
@@ -81,7 +94,7 @@ def apply(model: Model, records: list[tuple[str, Any]], html: Callable[[str, str
         item = found
         if isinstance(item, DecisionItem) and item.record.outcome != record.outcome:
             item.record = record
-            settled = _settle_statuses(item)
+            settled = _settle_statuses(item, {} if moved is None else moved)
             if touched is not None:
                 touched.extend(settled)
         item.record = record
@@ -99,10 +112,10 @@ def outcome_changed(old: Records, changed: list[tuple[str, Any]]) -> bool:
     return any(kind == "decision" and old.decisions[r.slug].outcome != r.outcome for kind, r in changed)
 
 
-def _settle_statuses(decision: DecisionItem) -> list[FeedbackItem]:
+def _settle_statuses(decision: DecisionItem, before: dict[int, tuple[FeedbackItem, str]]) -> list[FeedbackItem]:
     """The status of every item the decision answers (and their duplicates), as linking sets it:
     shipped when a change answers the group, else the outcome of its latest decision. Returns the
-    items looked at."""
+    items looked at; `before` gets their status before, for those not in it yet."""
     seen: list[FeedbackItem] = []
     for item in decision.feedback:
         root = item
@@ -110,9 +123,23 @@ def _settle_statuses(decision: DecisionItem) -> list[FeedbackItem]:
             root = root.duplicate_of
         for member in _group(root):
             seen.append(member)
+            before.setdefault(id(member), (member, member.status))
             if not member.changes and member.decisions:
                 member.status = member.decisions[-1].record.outcome
     return seen
+
+
+def restat(stats: Stats, moved: Mapping[int, tuple[FeedbackItem, str]]) -> Stats:
+    """The headline numbers (linking.stats) after the items of `moved` changed from the status
+    given to the one they have: they count statuses, and the dates they take medians of do not
+    move with an outcome. Every item a decision answers is one of the model's published items."""
+
+    def change(counted: Callable[[str], bool]) -> int:
+        return sum(int(counted(item.status)) - int(counted(old)) for item, old in moved.values())
+
+    return dataclasses.replace(stats, answered=stats.answered + change(lambda status: status != "heard"),
+                               shipped=stats.shipped + change(lambda status: status == "shipped"),
+                               declined=stats.declined + change(lambda status: status == "declined"))
 
 
 def _group(root: FeedbackItem) -> list[FeedbackItem]:
@@ -126,13 +153,12 @@ def _group(root: FeedbackItem) -> list[FeedbackItem]:
     return found
 
 
-def replan(specs: list[PageSpec], items: list[Item], excerpt: plan.Excerpt) -> tuple[list[PageSpec], set[str]]:
-    """The plan with the changed items' own pages planned again (their title and description), and
-    the paths of those pages."""
+def replan(items: list[Item], excerpt: plan.Excerpt) -> dict[str, PageSpec]:
+    """The changed items' own pages planned again (their title and description), by path."""
     fresh = {}
     for item in items:
         kind = "feedback" if isinstance(item, FeedbackItem) else "decision" if isinstance(item, DecisionItem) \
             else "change"
         spec = _PAGES[kind](item, excerpt)
         fresh[spec.path] = spec
-    return [fresh.get(spec.path, spec) for spec in specs], set(fresh)
+    return fresh

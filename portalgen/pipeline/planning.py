@@ -7,10 +7,14 @@ to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from portalgen.model.items import Model
 from portalgen.render.spec import PageSpec
+
+
+def _nothing(path: str) -> PageSpec | None:
+    return None
 
 
 class LazyFingerprints(dict[str, str]):
@@ -38,6 +42,17 @@ class LazyFingerprints(dict[str, str]):
     def complete(self) -> dict[str, str]:
         return {path: self[path] for path in self._specs}
 
+    def replaced(self, make: Callable[[PageSpec], str], fresh: Mapping[str, PageSpec]) -> LazyFingerprints:
+        """The same pages, with `make` for what is not known yet, and those of `fresh` planned again:
+        the others keep the fingerprints already made."""
+        specs = dict(self._specs)
+        specs.update(fresh)
+        made = LazyFingerprints(make, specs)
+        dict.update(made, self)
+        for path in fresh:
+            dict.pop(made, path, None)
+        return made
+
 
 class Plan:
     """The model of one run and the pages it asks for, planned when first asked for.
@@ -47,29 +62,53 @@ class Plan:
     """
 
     def __init__(self, model: Model, specs: Callable[[], list[PageSpec]], page_fp: Callable[[PageSpec], str],
-                 early: Callable[[str], PageSpec | None] = lambda path: None, known: dict[str, str] | None = None):
+                 early: Callable[[str], PageSpec | None] = _nothing, known: dict[str, str] | None = None):
         self.model = model
-        self._make, self._page_fp, self._early, self._known = specs, page_fp, early, known or {}
+        self._make: Callable[[], list[PageSpec]] | None = specs
+        self._early: Callable[[str], PageSpec | None] | None = early
+        self._page_fp, self._known = page_fp, known or {}
         self._specs: list[PageSpec] | None = None
         self._fps: LazyFingerprints | None = None
+        self._fps_from: Callable[[], LazyFingerprints] | None = None
 
     @property
     def specs(self) -> list[PageSpec]:
         if self._specs is None:
+            assert self._make is not None
             self._specs = self._make()
+            self._make = self._early = None  # what they held (an older plan) may go
         return self._specs
 
     @property
     def fps(self) -> LazyFingerprints:
         if self._fps is None:
-            self._fps = LazyFingerprints(self._page_fp, {spec.path: spec for spec in self.specs})
-            self._fps.update((path, fp) for path, fp in self._known.items() if path in self._fps)
+            if self._fps_from is not None:
+                self.specs  # noqa: B018 (planned first: the plan it is made from may then go)
+                self._fps, self._fps_from = self._fps_from(), None
+            else:
+                self._fps = LazyFingerprints(self._page_fp, {spec.path: spec for spec in self.specs})
+                self._fps.update((path, fp) for path, fp in self._known.items() if path in self._fps)
+                self._known = {}
         return self._fps
 
     def spec(self, path: str) -> PageSpec | None:
         """One page's plan, without planning the rest when it is a record's own page."""
         if self._specs is None:
+            assert self._early is not None
             found = self._early(path)
             if found is not None:
                 return found
         return self.fps.spec(path)
+
+    def replanned(self, fresh: dict[str, PageSpec], page_fp: Callable[[PageSpec], str]) -> Plan:
+        """The same pages for the same model, but those in `fresh` planned again (a reworded
+        record's own page): the others keep their plan and their fingerprint. Nothing is copied
+        before it is asked for: the page open in a browser is found without it."""
+        fresh = {path: spec for path, spec in fresh.items() if self.spec(path) is not None}
+        def early(path: str) -> PageSpec | None:
+            found = fresh.get(path)
+            return found if found is not None else self.spec(path)
+
+        made = Plan(self.model, lambda: [fresh.get(spec.path, spec) for spec in self.specs], page_fp, early)
+        made._fps_from = lambda: self.fps.replaced(page_fp, fresh)
+        return made

@@ -52,13 +52,17 @@ def order(record: RawRecord) -> tuple[str, tuple[str, ...], str]:
 
 def patch(loaded: LoadResult, root: Path, changed: Collection[str], store: RecordStore | None = None) -> LoadResult:
     """The load as it would be now, given that only `changed` paths differ. Records parsed here are
-    put in `store`."""
+    put in `store`.
+
+    A file that had a record and still has one keeps its place: the list is not sorted again (an
+    edit costs what it changed), and the result says which places changed (`LoadResult.since`).
+    A record added or removed puts the records back in the order a full discovery gives."""
     rels = {relative_path(Path(p).absolute(), root) for p in changed if _content_parts(root, p) is not None}
     if not rels:
         return loaded
     problems = Problems([p for p in loaded.problems.items if p.path not in rels])
     files = {rel: text for rel, text in loaded.files.items() if rel not in rels}
-    records = [r for r in loaded.records if r.path not in rels]
+    parsed: dict[str, RawRecord] = {}
     for rel in sorted(rels):
         path = root / rel
         if not path.exists() and not path.is_symlink():
@@ -73,8 +77,20 @@ def patch(loaded: LoadResult, root: Path, changed: Collection[str], store: Recor
         record, found = parse_record(kind, rel, path.stem, text)
         problems.extend(found)
         if record is not None:
-            records.append(record)
+            parsed[rel] = record
             if store is not None and not found:
                 store.put_record(text_key(text), record)
+    places = {rel: loaded.position(rel) for rel in rels}
+    if all((places[rel] is None) == (rel not in parsed) for rel in rels):
+        records = list(loaded.records)
+        moved = []
+        for rel, record in parsed.items():
+            place = places[rel]
+            assert place is not None
+            records[place] = record
+            moved.append(place)
+        return LoadResult(loaded.portal, records, problems, files, since=(loaded.token, tuple(sorted(moved))),
+                          _positions=loaded.positions())
+    records = [r for r in loaded.records if r.path not in rels] + list(parsed.values())
     records.sort(key=order)
     return LoadResult(loaded.portal, records, problems, files)

@@ -24,7 +24,7 @@ from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
 from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
-from portalgen.model.items import Model
+from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
 from portalgen.pipeline import current, guarding, parallel, patch, reload, rendering
 from portalgen.pipeline.cache import BuildCache
@@ -76,7 +76,7 @@ class Session:
         self.loaded: LoadResult | None = None
         self._kept = KeptRecords(cache)  # the parsed records, for a later reload of everything
         self._checked = validating.Memo()
-        self._names: leaks.Memo = {}
+        self._names = leaks.Memo()
         self._guarded_for: str | None = None  # the names the site written last was read against
         self._html: dict[str, str] = {}  # sanitised in this process, by digest of the Markdown
         self._excerpts: dict[str, str] = {}
@@ -90,6 +90,7 @@ class Session:
         # prefixes of the keys an edit patched into it since (None: not a patched model).
         self._deps_for: Model | None = None
         self._touched: set[tuple[str, ...]] | None = None
+        self._pages: tuple[Model, dict[str, Callable[[], PageSpec]]] | None = None  # see _record_page
 
     @property
     def pmap(self) -> Mapper:
@@ -115,7 +116,9 @@ class Session:
 
     def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
         records, problems = validating.validate(loaded, self._checked, self.as_of)
-        problems.extend(leaks.lint(records, self._names, source_reader(self.root)))
+        delta = self._checked.delta
+        since = (delta.base, delta.keys) if delta is not None and delta.now is records else None
+        problems.extend(leaks.lint(records, self._names, source_reader(self.root), since))
         problems.extend(i18n.problems(self.root, records.portal.language))
         clock.lap("validate")
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
@@ -152,7 +155,8 @@ class Session:
         """The last plan with reworded records put in (pipeline/patch.py); None when the edit needs a link."""
         if self.plan is None or self._records is None:
             return None
-        changed = patch.reworded(self._records, records)
+        delta = self._checked.delta
+        changed = patch.reworded(self._records, records, delta.between(self._records, records) if delta else None)
         if changed is None:
             return None
         texts = {(kind, r.slug, name): getattr(r, name) for kind, r in changed for name in KINDS[kind].markdown}
@@ -169,13 +173,15 @@ class Session:
         statuses = patch.outcome_changed(self._records, changed)
         fingerprinted, self._deps_for = self._deps_for, None  # the model changes now; a failed run leaves it so
         touched: list[patch.Item] = []
-        items = patch.apply(model, changed, html, self.as_of, touched)
+        index = self._index[1] if self._index is not None and self._index[0] is model else None
+        moved: dict[int, tuple[FeedbackItem, str]] = {}
+        items = patch.apply(model, changed, html, self.as_of, touched, index, moved)
         if items is None:
             return None
         if fingerprinted is model:
             self._touched = {(identity(item) or ())[:2] for item in touched} | ({("model",)} if statuses else set())
         if statuses:
-            model.stats = linking.stats(model.feedback)
+            model.stats = patch.restat(model.stats, moved)
         if self._index is not None and self._index[0] is model:
             for item in items:  # the index of the model's objects points at the new records
                 self._index[1][(*(identity(item) or ()), "record")] = item.record
@@ -183,17 +189,19 @@ class Session:
         page_fp = functools.partial(self._page_fp, model)
         if statuses:  # lists, counts and the roadmap move: plan again, after the open pages
             return Plan(model, self._planner(model), page_fp, self._record_page(model))
-        specs, replanned = patch.replan(self.plan.specs, items, self.excerpt)
-        known = {path: fp for path, fp in dict.items(self.plan.fps) if path not in replanned}
+        made = self.plan.replanned(patch.replan(items, self.excerpt), page_fp)
         clock.lap("plan pages")
-        return Plan(model, lambda: specs, page_fp, known=known)
+        return made
 
     def _planner(self, model: Model) -> Callable[[], list[PageSpec]]:
         return lambda: list(plan.page_specs(model, self.excerpt))
 
     def _record_page(self, model: Model) -> Callable[[str], PageSpec | None]:
-        """The plan of a feedback item's, decision's or change's own page, by its path, alone."""
-        pages: dict[str, Callable[[], PageSpec]] = {}
+        """The plan of a feedback item's, decision's or change's own page, by its path, alone.
+        Kept with the model: an edit patched into it keeps its items, and their addresses."""
+        if self._pages is None or self._pages[0] is not model:
+            self._pages = (model, {})
+        pages = self._pages[1]
 
         def early(path: str) -> PageSpec | None:
             if not pages:
@@ -310,7 +318,7 @@ class Session:
         """Render the pages not reused into `outlet`, read what else is published with the output
         guard, and swap the new site in. Returns the files not written as pages were rendered,
         the theme's static files and the key of the names the guard protected."""
-        model, keeper = made.model, guarding.reader(records)
+        model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs))
@@ -341,6 +349,8 @@ class Session:
         except pages.TemplateFailure as exc:
             raise ContentError([exc.problem]) from exc
         shown = {path: page.data for path, page in early.items()}
-        guarding.check(records, shown, {}, (), None)  # a preview too shows only what may be published
+        # A preview too shows only what may be published.
+        guarding.check(records, shown, {}, (), None,
+                       pages_read=(guarding.reader(records, self._names.finder(records)), ()))
         on_first(shown)
         return early

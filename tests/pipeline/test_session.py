@@ -3,8 +3,10 @@ build makes, on the paths it takes without linking again: reworded records and n
 
 from __future__ import annotations
 
+import gc
 import re
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,20 @@ def test_a_new_override_of_a_template_already_in_use_is_used(session: tuple[Sess
     served.run({str(override)})
     assert b"Overridden" in (served.out / "feedback" / "per-dashboard-permissions" / "index.html").read_bytes()
     same_as_cold(served, tmp_path)
+
+
+def test_a_reworded_plan_lets_the_plan_before_it_go(session: tuple[Session, Path]) -> None:
+    """A reworded record's plan is made from the last one when first asked for; once the run is
+    done it holds nothing of it (a long serve would otherwise keep every plan it ever made)."""
+    served, project = session
+    path = next((project / "content" / "feedback").rglob("per-dashboard-permissions.md"))
+    url = "feedback/per-dashboard-permissions/index.html"
+    original = path.read_text("utf-8")
+    plans = []
+    for n in range(3):
+        path.write_text(original + f"\nEdit {n}.\n", "utf-8")
+        served.run({str(path)}, first={url}, on_first=lambda pages: None)
+        assert served.plan is not None
+        plans.append(weakref.ref(served.plan))
+    gc.collect()
+    assert [plan() is None for plan in plans] == [True, True, False]
