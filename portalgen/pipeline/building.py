@@ -12,6 +12,7 @@ from portalgen.output import writing
 from portalgen.pipeline import current
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date, source_date
+from portalgen.pipeline.collector import fewer_collections
 from portalgen.pipeline.lock import build_lock
 from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.result import BuildResult
@@ -82,7 +83,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
     root = find_project(Path(project) if project else None)
     out = Path(output).absolute() if output else root / "site"
     writing.check_output(out, root)
-    with build_lock(root, waiting):
+    with build_lock(root, waiting), fewer_collections():
         clock, as_of = Clock(progress), build_date()
         cache = BuildCache.open(root) if use_cache else None
         digest = current.digest(root, cache, drafts, as_of)

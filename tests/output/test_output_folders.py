@@ -138,3 +138,26 @@ def test_a_site_written_page_by_page_is_swapped_in_whole_or_not_at_all(tmp_path:
     assert snapshot(output) == {"index.html": b"<p>new home</p>", "feedback/x/index.html": b"<p>new x</p>",
                                 MARKER: writing.MARKER_TEXT}
     assert beside(output) == []
+
+
+def test_the_back_buffer_is_brought_to_exactly_the_new_site(tmp_path: Path) -> None:
+    """update_back removes every file the new site does not have (stray ones too, at any depth)
+    and the folders left empty, copies reused pages from the live site, writes changed files,
+    and leaves a link to a folder alone (neither followed nor removed)."""
+    if not writing._exchange(*(folder(tmp_path / name, marked=False) for name in ("a", "b"))):
+        pytest.skip("this platform cannot exchange two folders atomically")
+    live, back = tmp_path / "site", tmp_path / "back"
+    writing.write_site(live, {**PAGES, "feedback/y/index.html": b"<p>y</p>"}, {})
+    writing.write_site(back, {**PAGES, "feedback/gone/index.html": b"<p>gone</p>",
+                              "deep/er/still/stray.txt": b"stray", "feedback/x/extra.txt": b"extra"}, {})
+    outside = folder(tmp_path / "outside", marked=False)
+    (back / "linked").symlink_to(outside, target_is_directory=True)
+    new = {"index.html": b"<p>home, edited</p>"}
+    assert writing.update_back(back, live, new, {}, ["feedback/x/index.html", "feedback/y/index.html"],
+                               same_as_back=["feedback/x/index.html"])
+    files = {p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file() and not p.is_symlink()}
+    assert files == {MARKER, "index.html", "feedback/x/index.html", "feedback/y/index.html"}
+    assert sorted(p.name for p in live.iterdir()) == sorted([MARKER, "index.html", "feedback", "linked"])
+    assert (live / "index.html").read_bytes() == b"<p>home, edited</p>"
+    assert (live / "feedback/y/index.html").read_bytes() == b"<p>y</p>"
+    assert (outside / "notes.txt").read_text(encoding="utf-8") == "someone's notes"
