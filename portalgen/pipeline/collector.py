@@ -2,10 +2,10 @@
 
 A build makes millions of objects (records, the model, page plans, dependency keys) that live
 until it ends. With the default threshold (a collection per 700 new objects), the collector
-visits the young ones again and again and, as the heap grows, the old ones too: a quarter to a
-third of a one-edit build's CPU at 10,000 items (13-14 s -> 10-11 s with it off). Collections
-still run, only after 100 times as many new objects, so garbage that is a cycle is still freed
-(peak memory is the same); reference counting frees everything else at once, as before.
+visits the young ones again and again and, as the heap grows, the old ones too: at 10,000 items
+a one-edit build spent 2.2-2.4 s of its CPU in 2,110 collections (0.5-0.8 s in 51 with this).
+Collections still run, only after 100 times as many new objects, so garbage that is a cycle is
+still freed (peak RSS the same, ~560 MB); reference counting frees everything else at once, as before.
 """
 
 from __future__ import annotations
