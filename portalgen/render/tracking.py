@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import types
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.runtime import Context, Macro
+from jinja2.runtime import Context, Macro, missing
+from jinja2.utils import _PassArg
 from markupsafe import Markup
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
@@ -70,6 +72,21 @@ def _key_function(kind: str) -> Callable[[Any], Key]:
 
 
 _KEY_OF: dict[type, Callable[[Any], Key]] = {cls: _key_function(kind) for cls, kind in _KINDS.items()}
+
+
+def _read_key_function(kind: str) -> Callable[[Any, str], Key]:
+    # Hotter still: the key of one attribute read, made in one go (no key tuple to unpack).
+    if kind.endswith(":record"):
+        name = kind[:-7]
+        return lambda obj, attribute: (name, obj.slug, "record", attribute)
+    if kind == "tag":
+        return lambda obj, attribute: ("tag", obj.slug, attribute)
+    if kind in ("model", "portal"):
+        return lambda obj, attribute: (kind, attribute)
+    return lambda obj, attribute: (kind, obj.record.slug, attribute)
+
+
+_READ_KEY_OF: dict[type, Callable[[Any, str], Key]] = {cls: _read_key_function(kind) for cls, kind in _KINDS.items()}
 
 
 def fingerprint(value: Any) -> str:
@@ -169,6 +186,12 @@ def tracks_itself(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+# Callables whose own __call__ can carry no Jinja pass-argument mark (it is a slot wrapper), so
+# Context.call's probe of it can be skipped.
+_PLAIN_CALLABLES = frozenset({types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                              types.MethodWrapperType, types.BuiltinMethodType})
+
+
 class TrackingContext(Context):
     """Notes the names a template resolves and the model objects it hands to Python functions."""
 
@@ -181,17 +204,60 @@ class TrackingContext(Context):
                 reads.keys.add(("build", key))
             elif key in PAGE_NAMES or key in self.environment.page_context:
                 reads.page_specific = True
-        return super().resolve_or_missing(key)
+        # Context.resolve_or_missing, inlined: a page resolves some fifty names.
+        if key in self.vars:
+            return self.vars[key]
+        if key in self.parent:
+            return self.parent[key]
+        return missing
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        reads = __self.environment.reads
-        if reads is not None and not isinstance(__obj, Macro) and not getattr(__obj, "tracks_itself", False):
+        # Hot: a page makes about a hundred calls (macros, url(), gettext). What Context.call does,
+        # with the type of the callable looked at once instead of four attribute probes a call.
+        cls = __obj.__class__
+        if cls is Macro:  # records nothing itself: its body's reads are recorded as they happen
+            if kwargs:
+                kwargs.pop("_loop_vars", None)
+                kwargs.pop("_block_vars", None)
+            return __obj.__call__(__self.eval_ctx, *args, **kwargs)  # a macro takes the eval context
+        if cls not in _PLAIN_CALLABLES:
+            __self._record_arguments(__obj, args, kwargs)
+            return super().call(__obj, *args, **kwargs)
+        pass_arg = getattr(__obj, "jinja_pass_arg", None)  # a function's own __call__ never has one
+        __self._record_arguments(__obj, args, kwargs)
+        if kwargs:
+            loop_vars = kwargs.pop("_loop_vars", None)
+            block_vars = kwargs.pop("_block_vars", None)
+        else:
+            loop_vars = block_vars = None
+        if pass_arg is None:
+            pass
+        elif pass_arg is _PassArg.context:
+            # as in Context.call: the active context sees variables set in loops and blocks
+            if loop_vars:
+                __self = __self.derived(loop_vars)
+            if block_vars:
+                __self = __self.derived(block_vars)
+            args = (__self, *args)
+        elif pass_arg is _PassArg.eval_context:
+            args = (__self.eval_ctx, *args)
+        elif pass_arg is _PassArg.environment:
+            args = (__self.environment, *args)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+    def _record_arguments(self, obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A model object handed to a Python function: the function may read any of it."""
+        reads = self.environment.reads
+        if reads is not None and not getattr(obj, "tracks_itself", False):
             key_of = _KEY_OF
-            for arg in (getattr(__obj, "__self__", None), *args, *kwargs.values()):
+            for arg in (getattr(obj, "__self__", None), *args, *kwargs.values()):
                 make = key_of.get(arg.__class__)
                 if make is not None:
                     reads.keys.add((*make(arg), "*"))
-        return super().call(__obj, *args, **kwargs)
 
 
 class TrackingEnvironment(jinja2.Environment):
@@ -226,12 +292,19 @@ class TrackingEnvironment(jinja2.Environment):
         return baked_words.bake(tree, self.words.translations) if self.words is not None else tree
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        value = super().getattr(obj, attribute)
+        # Hot: a page reads some hundred attributes. Environment.getattr, inlined.
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            try:
+                value = obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                value = self.undefined(obj=obj, name=attribute)
         reads = self.reads
         if reads is not None:
-            key_of = _KEY_OF.get(obj.__class__)
-            if key_of is not None:
-                reads.keys.add((*key_of(obj), attribute))
+            read_key = _READ_KEY_OF.get(obj.__class__)
+            if read_key is not None:
+                reads.keys.add(read_key(obj, attribute))
         return value
 
     def getitem(self, obj: Any, argument: str | Any) -> Any:
