@@ -27,8 +27,9 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from jinja2.runtime import Context, Macro, missing
-from jinja2.utils import _PassArg
+from jinja2.nodes import EvalContext
+from jinja2.runtime import Context, Macro
+from jinja2.utils import _PassArg, missing
 from markupsafe import Markup
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
@@ -214,50 +215,77 @@ class TrackingContext(Context):
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # Hot: a page makes about a hundred calls (macros, url(), gettext). What Context.call does,
         # with the type of the callable looked at once instead of four attribute probes a call.
-        cls = __obj.__class__
-        if cls is Macro:  # records nothing itself: its body's reads are recorded as they happen
-            if kwargs:
-                kwargs.pop("_loop_vars", None)
-                kwargs.pop("_block_vars", None)
-            return __obj.__call__(__self.eval_ctx, *args, **kwargs)  # a macro takes the eval context
-        if cls not in _PLAIN_CALLABLES:
-            __self._record_arguments(__obj, args, kwargs)
-            return super().call(__obj, *args, **kwargs)
-        pass_arg = getattr(__obj, "jinja_pass_arg", None)  # a function's own __call__ never has one
-        __self._record_arguments(__obj, args, kwargs)
         if kwargs:
             loop_vars = kwargs.pop("_loop_vars", None)
             block_vars = kwargs.pop("_block_vars", None)
         else:
             loop_vars = block_vars = None
-        if pass_arg is None:
-            pass
-        elif pass_arg is _PassArg.context:
-            # as in Context.call: the active context sees variables set in loops and blocks
-            if loop_vars:
-                __self = __self.derived(loop_vars)
-            if block_vars:
-                __self = __self.derived(block_vars)
-            args = (__self, *args)
-        elif pass_arg is _PassArg.eval_context:
-            args = (__self.eval_ctx, *args)
-        elif pass_arg is _PassArg.environment:
-            args = (__self.environment, *args)
+        if __obj.__class__ is Macro:  # records nothing itself: its body's reads are recorded as they happen
+            return _call_macro(__obj, __self.eval_ctx, args, kwargs)
+        reads = __self.environment.reads
+        if reads is not None and not getattr(__obj, "tracks_itself", False):
+            _record_handed(reads, __obj, args, kwargs)
+        __obj, pass_arg = _pass_arg(__obj)
+        if pass_arg is not None:
+            __self, args = __self._passing(pass_arg, args, loop_vars, block_vars)
         try:
             return __obj(*args, **kwargs)
         except StopIteration:
             return __self.environment.undefined("value was undefined because a callable raised a"
                                                 " StopIteration exception")
 
-    def _record_arguments(self, obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        """A model object handed to a Python function: the function may read any of it."""
-        reads = self.environment.reads
-        if reads is not None and not getattr(obj, "tracks_itself", False):
-            key_of = _KEY_OF
-            for arg in (getattr(obj, "__self__", None), *args, *kwargs.values()):
-                make = key_of.get(arg.__class__)
-                if make is not None:
-                    reads.keys.add((*make(arg), "*"))
+    def _passing(self, pass_arg: _PassArg, args: tuple[Any, ...], loop_vars: dict[str, Any] | None,
+                 block_vars: dict[str, Any] | None) -> tuple[TrackingContext, tuple[Any, ...]]:
+        """The arguments with what a pass_context (eval_context, environment) callable takes first."""
+        if pass_arg is _PassArg.context:
+            # as in Context.call: the active context sees variables set in loops and blocks
+            context = self
+            if loop_vars:
+                context = context.derived(loop_vars)  # type: ignore[assignment]
+            if block_vars:
+                context = context.derived(block_vars)  # type: ignore[assignment]
+            return context, (context, *args)
+        if pass_arg is _PassArg.eval_context:
+            return self, (self.eval_ctx, *args)
+        return self, (self.environment, *args)
+
+
+def _record_handed(reads: Reads, obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A model object handed to a Python function (or whose method it is): the function may read
+    any of it."""
+    key_of = _KEY_OF
+    owner = getattr(obj, "__self__", None)
+    make = key_of.get(owner.__class__)
+    if make is not None:
+        reads.keys.add((*make(owner), "*"))
+    for arg in (*args, *kwargs.values()) if kwargs else args:
+        make = key_of.get(arg.__class__)
+        if make is not None:
+            reads.keys.add((*make(arg), "*"))
+
+
+def _pass_arg(obj: Callable[..., Any]) -> tuple[Callable[..., Any], _PassArg | None]:
+    """The callable to call and what it takes first, as Context.call finds them."""
+    if obj.__class__ in _PLAIN_CALLABLES:  # a function's own __call__ is a slot wrapper: no mark
+        return obj, getattr(obj, "jinja_pass_arg", None)
+    own_call = getattr(obj, "__call__", None)  # noqa: B004 (Context.call's own test, kept as it is)
+    if own_call is not None and getattr(own_call, "jinja_pass_arg", None) is not None:
+        obj = own_call
+    return obj, getattr(obj, "jinja_pass_arg", None)
+
+
+def _call_macro(macro: Macro, eval_ctx: EvalContext, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Macro.__call__ for the common case (every argument given by position, no caller, no
+    varargs): its body straight away; any other case goes through Macro.__call__."""
+    if (kwargs or len(args) != macro._argument_count or macro.caller or macro.catch_kwargs
+            or macro.catch_varargs or macro._environment.is_async):
+        return macro.__call__(eval_ctx, *args, **kwargs)  # a macro takes the eval context first
+    try:
+        rv = macro._func(*args)
+    except StopIteration:  # as Context.call turns it
+        return macro._environment.undefined("value was undefined because a callable raised a"
+                                            " StopIteration exception")
+    return Markup(rv) if eval_ctx.autoescape else rv
 
 
 class TrackingEnvironment(jinja2.Environment):
