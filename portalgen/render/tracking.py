@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
-from portalgen.render import baked_words
+from portalgen.render import baked_words, escaping
 
 Key = tuple[str, ...]
 
@@ -285,13 +285,14 @@ def _call_macro(macro: Macro, eval_ctx: EvalContext, args: tuple[Any, ...], kwar
     except StopIteration:  # as Context.call turns it
         return macro._environment.undefined("value was undefined because a callable raised a"
                                             " StopIteration exception")
-    return Markup(rv) if eval_ctx.autoescape else rv
+    return escaping.markup(rv) if eval_ctx.autoescape else rv
 
 
 class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that records, while `recording()`, what templates read."""
 
     context_class = TrackingContext
+    template_class = escaping.Template
 
     def __init__(self, project: Path, **options: Any) -> None:
         super().__init__(**options)
