@@ -36,7 +36,10 @@ def make_environment(project: Path, language: str = i18n.SOURCE) -> TrackingEnvi
     env.install_gettext_translations(words.translations, newstyle=True)  # type: ignore[attr-defined]
     # Jinja's newstyle gettext puts a number into the text as Python writes it ("1234"); these put in
     # the locale's number ("1.234" in German), the counts of `ngettext` and `_('…', num=n)` alike.
-    env.globals.update(gettext=_localised_gettext(words), ngettext=_localised_ngettext(words))
+    gettext = _localised_gettext(words)
+    # `_` is the same gettext, called directly: Jinja's own `_` looks `gettext` up in the page's
+    # context and calls it through Context.call again, a second call for each of some ten a page.
+    env.globals.update(gettext=gettext, _=gettext, ngettext=_localised_ngettext(words))
     env.words = words
     env.globals.update(statuses=STATUSES, status_order=ORDER, urls=urls, words=words,
                        credit_html=lambda credit, url=None: wording.credit_html(credit, url, words),
@@ -62,8 +65,17 @@ def _localised(words: i18n.Words, values: dict[str, Any]) -> dict[str, Any]:
 
 
 def _localised_gettext(words: i18n.Words) -> Callable[..., str]:
+    # A message without values always says the same: a badge's `_(s.label)` is said once per
+    # build, not on every page (a literal one is baked into the template: render/baked_words.py).
+    said: dict[str, str] = {}
+
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, string: str, **values: Any) -> str:
+        if not values and context.eval_ctx.autoescape:
+            text = said.get(string)
+            if text is None:  # a message the catalog cannot format fails here, every time
+                text = said[string] = Markup(words.translations.gettext(string)) % {}
+            return text
         text = words.translations.gettext(string)
         if context.eval_ctx.autoescape:
             text = Markup(text)  # the values are escaped as they go in, as in Jinja's own

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import types
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,12 +27,14 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Macro
+from jinja2.utils import _PassArg, missing
 from markupsafe import Markup
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
-from portalgen.render import baked_words
+from portalgen.render import baked_words, escaping
 
 Key = tuple[str, ...]
 
@@ -70,6 +73,21 @@ def _key_function(kind: str) -> Callable[[Any], Key]:
 
 
 _KEY_OF: dict[type, Callable[[Any], Key]] = {cls: _key_function(kind) for cls, kind in _KINDS.items()}
+
+
+def _read_key_function(kind: str) -> Callable[[Any, str], Key]:
+    # Hotter still: the key of one attribute read, made in one go (no key tuple to unpack).
+    if kind.endswith(":record"):
+        name = kind[:-7]
+        return lambda obj, attribute: (name, obj.slug, "record", attribute)
+    if kind == "tag":
+        return lambda obj, attribute: ("tag", obj.slug, attribute)
+    if kind in ("model", "portal"):
+        return lambda obj, attribute: (kind, attribute)
+    return lambda obj, attribute: (kind, obj.record.slug, attribute)
+
+
+_READ_KEY_OF: dict[type, Callable[[Any, str], Key]] = {cls: _read_key_function(kind) for cls, kind in _KINDS.items()}
 
 
 def fingerprint(value: Any) -> str:
@@ -169,6 +187,12 @@ def tracks_itself(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+# Callables whose own __call__ can carry no Jinja pass-argument mark (it is a slot wrapper), so
+# Context.call's probe of it can be skipped.
+_PLAIN_CALLABLES = frozenset({types.FunctionType, types.BuiltinFunctionType, types.MethodType,
+                              types.MethodWrapperType, types.BuiltinMethodType})
+
+
 class TrackingContext(Context):
     """Notes the names a template resolves and the model objects it hands to Python functions."""
 
@@ -181,23 +205,94 @@ class TrackingContext(Context):
                 reads.keys.add(("build", key))
             elif key in PAGE_NAMES or key in self.environment.page_context:
                 reads.page_specific = True
-        return super().resolve_or_missing(key)
+        # Context.resolve_or_missing, inlined: a page resolves some fifty names.
+        if key in self.vars:
+            return self.vars[key]
+        if key in self.parent:
+            return self.parent[key]
+        return missing
 
     def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        # Hot: a page makes about a hundred calls (macros, url(), gettext). What Context.call does,
+        # with the type of the callable looked at once instead of four attribute probes a call.
+        if kwargs:
+            loop_vars = kwargs.pop("_loop_vars", None)
+            block_vars = kwargs.pop("_block_vars", None)
+        else:
+            loop_vars = block_vars = None
+        if __obj.__class__ is Macro:  # records nothing itself: its body's reads are recorded as they happen
+            return _call_macro(__obj, __self.eval_ctx, args, kwargs)
         reads = __self.environment.reads
-        if reads is not None and not isinstance(__obj, Macro) and not getattr(__obj, "tracks_itself", False):
-            key_of = _KEY_OF
-            for arg in (getattr(__obj, "__self__", None), *args, *kwargs.values()):
-                make = key_of.get(arg.__class__)
-                if make is not None:
-                    reads.keys.add((*make(arg), "*"))
-        return super().call(__obj, *args, **kwargs)
+        if reads is not None and not getattr(__obj, "tracks_itself", False):
+            _record_handed(reads, __obj, args, kwargs)
+        __obj, pass_arg = _pass_arg(__obj)
+        if pass_arg is not None:
+            __self, args = __self._passing(pass_arg, args, loop_vars, block_vars)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a"
+                                                " StopIteration exception")
+
+    def _passing(self, pass_arg: _PassArg, args: tuple[Any, ...], loop_vars: dict[str, Any] | None,
+                 block_vars: dict[str, Any] | None) -> tuple[TrackingContext, tuple[Any, ...]]:
+        """The arguments with what a pass_context (eval_context, environment) callable takes first."""
+        if pass_arg is _PassArg.context:
+            # as in Context.call: the active context sees variables set in loops and blocks
+            context = self
+            if loop_vars:
+                context = context.derived(loop_vars)  # type: ignore[assignment]
+            if block_vars:
+                context = context.derived(block_vars)  # type: ignore[assignment]
+            return context, (context, *args)
+        if pass_arg is _PassArg.eval_context:
+            return self, (self.eval_ctx, *args)
+        return self, (self.environment, *args)
+
+
+def _record_handed(reads: Reads, obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A model object handed to a Python function (or whose method it is): the function may read
+    any of it."""
+    key_of = _KEY_OF
+    owner = getattr(obj, "__self__", None)
+    make = key_of.get(owner.__class__)
+    if make is not None:
+        reads.keys.add((*make(owner), "*"))
+    for arg in (*args, *kwargs.values()) if kwargs else args:
+        make = key_of.get(arg.__class__)
+        if make is not None:
+            reads.keys.add((*make(arg), "*"))
+
+
+def _pass_arg(obj: Callable[..., Any]) -> tuple[Callable[..., Any], _PassArg | None]:
+    """The callable to call and what it takes first, as Context.call finds them."""
+    if obj.__class__ in _PLAIN_CALLABLES:  # a function's own __call__ is a slot wrapper: no mark
+        return obj, getattr(obj, "jinja_pass_arg", None)
+    own_call = getattr(obj, "__call__", None)  # noqa: B004 (Context.call's own test, kept as it is)
+    if own_call is not None and getattr(own_call, "jinja_pass_arg", None) is not None:
+        obj = own_call
+    return obj, getattr(obj, "jinja_pass_arg", None)
+
+
+def _call_macro(macro: Macro, eval_ctx: EvalContext, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Macro.__call__ for the common case (every argument given by position, no caller, no
+    varargs): its body straight away; any other case goes through Macro.__call__."""
+    if (kwargs or len(args) != macro._argument_count or macro.caller or macro.catch_kwargs
+            or macro.catch_varargs or macro._environment.is_async):
+        return macro.__call__(eval_ctx, *args, **kwargs)  # a macro takes the eval context first
+    try:
+        rv = macro._func(*args)
+    except StopIteration:  # as Context.call turns it
+        return macro._environment.undefined("value was undefined because a callable raised a"
+                                            " StopIteration exception")
+    return escaping.markup(rv) if eval_ctx.autoescape else rv
 
 
 class TrackingEnvironment(jinja2.Environment):
     """A Jinja environment that records, while `recording()`, what templates read."""
 
     context_class = TrackingContext
+    template_class = escaping.Template
 
     def __init__(self, project: Path, **options: Any) -> None:
         super().__init__(**options)
@@ -226,12 +321,19 @@ class TrackingEnvironment(jinja2.Environment):
         return baked_words.bake(tree, self.words.translations) if self.words is not None else tree
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        value = super().getattr(obj, attribute)
+        # Hot: a page reads some hundred attributes. Environment.getattr, inlined.
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            try:
+                value = obj[attribute]
+            except (TypeError, LookupError, AttributeError):
+                value = self.undefined(obj=obj, name=attribute)
         reads = self.reads
         if reads is not None:
-            key_of = _KEY_OF.get(obj.__class__)
-            if key_of is not None:
-                reads.keys.add((*key_of(obj), attribute))
+            read_key = _READ_KEY_OF.get(obj.__class__)
+            if read_key is not None:
+                reads.keys.add(read_key(obj, attribute))
         return value
 
     def getitem(self, obj: Any, argument: str | Any) -> Any:
