@@ -135,9 +135,10 @@ class Session:
             raise ContentError(problems.sorted())
         return records, problems
 
-    def link(self, records: Records, problems: Problems, clock: Clock) -> Model:
+    def link(self, records: Records, problems: Problems, clock: Clock, ready: dict[str, object] | None = None) -> Model:
+        """`ready`: the HTML the load's workers rendered already (LoadResult.made)."""
         texts = markdown.markdown_fields(records)
-        ready = self.loaded.made if self.loaded is not None else {}
+        ready = ready if ready is not None else {}
         fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records, ready)
         ready.clear()  # what was used is in self._html now
         self._html.update(fresh)
@@ -297,11 +298,17 @@ class Session:
         loaded = self.load(changed, clock)
         self._settled()
         records, problems = self.check(loaded, strict, clock)
+        ready = loaded.made
+        if self.persist:
+            # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
+            # would be kept only for a run that never comes, through rendering, the peak of memory.
+            del loaded
+            self.loaded, self._checked = None, validating.Memo()
         self._settled()
         self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
-            made = self.make_plan(self.link(records, problems, clock), clock)
+            made = self.make_plan(self.link(records, problems, clock, ready), clock)
         self._settled()
         model = made.model
         env = self.environment(model.portal.language)
