@@ -158,10 +158,10 @@ def _render_in_worker(text: str) -> str | TooSlow:
 
 def speculate(raw: RawRecord) -> dict[str, object]:
     """The HTML of a record's Markdown texts, by text_key, rendered where the record was just parsed
-    (content/loading.py: after): a cold build's worker has the text at hand, and the parent can
-    check the records meanwhile. The texts are taken as checking will give them; one that comes
-    out otherwise is simply not looked up. Customers' texts wait for the check: an anonymous
-    customer's are never rendered at all."""
+    (content/loading.py: after): a cold build's worker has the text at hand, and no second set of
+    workers has to be started and sent every text after the check. The texts are taken as
+    checking will give them; one that comes out otherwise is rendered after the check as before.
+    Customers' texts wait for the check: an anonymous customer's are never rendered at all."""
     kind = KINDS.get(raw.kind)
     made: dict[str, object] = {}
     for name in kind.markdown if kind is not None and kind.name != "customer" else ():

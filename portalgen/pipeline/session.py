@@ -108,8 +108,8 @@ class Session:
     def load(self, changed: Collection[str] | None, clock: Clock) -> LoadResult:
         if self.loaded is None or changed is None or not reload.can_patch(self.root, changed):
             store = self.cache if self.persist else self._kept
-            # With no HTML kept anywhere (a cold build), each worker that parses a record renders its
-            # Markdown at once: the check of the records runs here meanwhile, not before it.
+            # With no HTML kept anywhere (a cold build), the workers that parse the records render
+            # their Markdown too: one set of workers, and no text sent to another set after the check.
             cold = not self._html and (self.cache is None or not self.cache.html)
             self.loaded = loading.load(self.root, store, self.pmap, markdown.speculate if cold else None)
         else:
