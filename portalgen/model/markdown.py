@@ -18,6 +18,7 @@ import markdown
 import nh3
 
 from portalgen.content.files import strip_controls
+from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import Mapper, serial_map, text_key
 from portalgen.content.problems import Problems
@@ -155,6 +156,22 @@ def _render_in_worker(text: str) -> str | TooSlow:
         return exc
 
 
+def speculate(raw: RawRecord) -> dict[str, object]:
+    """The HTML of a record's Markdown texts, by text_key, rendered where the record was just parsed
+    (content/loading.py: after): a cold build's worker has the text at hand, and no second set of
+    workers has to be started and sent every text after the check. The texts are taken as
+    checking will give them; one that comes out otherwise is rendered after the check as before.
+    Customers' texts wait for the check: an anonymous customer's are never rendered at all."""
+    kind = KINDS.get(raw.kind)
+    made: dict[str, object] = {}
+    for name in kind.markdown if kind is not None and kind.name != "customer" else ():
+        value = raw.body.strip("\n") if name == "body" else raw.data.get(name)
+        text = strip_controls(value).strip() if isinstance(value, str) and name != "body" else value
+        if isinstance(text, str) and text.strip():
+            made[text_key(text)] = _render_in_worker(text)
+    return made
+
+
 def _refusal(name: str, exc: TooSlow) -> tuple[str, str]:
     """Message and fix for a text that cannot be rendered within its budget."""
     if str(exc):
@@ -177,19 +194,23 @@ def markdown_fields(records: Records) -> dict[Field, str]:
 
 def render_texts(texts: Mapping[Field, str], trusted: Mapping[str, str], store: HtmlStore | None = None,
                  pmap: Mapper = serial_map, problems: Problems | None = None,
-                 records: Records | None = None) -> dict[str, str]:
+                 records: Records | None = None, ready: Mapping[str, object] | None = None) -> dict[str, str]:
     """Sanitised HTML, by digest of the Markdown, for the texts not yet in `trusted`.
 
     `trusted` holds HTML this process sanitised itself. HTML from the store (the cache folder,
     which sits in the project, where a pull request could plant one) is cleaned again: nothing
-    from a file reaches a page unsanitised. The rest is rendered, across `pmap`.
+    from a file reaches a page unsanitised. `ready` holds what this build's workers rendered
+    already (speculate): sanitised HTML, or TooSlow. The rest is rendered, across `pmap`.
     """
     keys = {field: text_key(text) for field, text in texts.items()}
     need = {keys[f]: t for f, t in texts.items() if t.strip() and keys[f] not in trusted}
     known = store.html if store is not None else {}
     fresh = {key: clean(known[key]) for key in need if key in known}
-    missing = sorted((key, text) for key, text in need.items() if key not in fresh)
-    results = dict(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]), strict=True))
+    ready = ready or {}
+    results = {key: made for key in sorted(need)
+               if key not in fresh and isinstance(made := ready.get(key), str | TooSlow)}
+    missing = sorted((key, text) for key, text in need.items() if key not in fresh and key not in results)
+    results.update(zip([k for k, _ in missing], pmap(_render_in_worker, [t for _, t in missing]), strict=True))
     rendered = {k: html for k, html in results.items() if isinstance(html, str)}
     if problems is not None and records is not None and len(rendered) < len(results):
         for kind, slug, name in texts:

@@ -184,6 +184,13 @@ class BuildCache:
         return RawRecord(kind, slug, path, _decode(data), dict(key_lines), body, body_line,
                          tuple((line, text, indented) for line, text, indented in marks), dict(numbers))
 
+    def record_hashes(self) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for key in self.records:
+            rel, _, text_hash = key.partition("\0")
+            found.setdefault(rel, set()).add(text_hash)
+        return found
+
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
         try:
             data = _encode(raw.data)

@@ -73,13 +73,13 @@ def patch(loaded: LoadResult, root: Path, changed: Collection[str], store: Recor
         text = read_text(path, rel, problems)
         if text is None:
             continue
-        files[rel] = text
+        files[rel] = key = text_key(text)
         record, found = parse_record(kind, rel, path.stem, text)
         problems.extend(found)
         if record is not None:
             parsed[rel] = record
             if store is not None and not found:
-                store.put_record(text_key(text), record)
+                store.put_record(key, record)
     places = {rel: loaded.position(rel) for rel in rels}
     if all((places[rel] is None) == (rel not in parsed) for rel in rels):
         records = list(loaded.records)

@@ -11,6 +11,7 @@ what a cold build makes, because a cold build is a fresh session.
 from __future__ import annotations
 
 import functools
+import gc
 import time
 from collections.abc import Callable, Collection
 from datetime import date
@@ -58,6 +59,12 @@ class KeptRecords:
             self._kept[rel] = (text_hash, found)
         return found
 
+    def record_hashes(self) -> dict[str, set[str]]:
+        found = self._disk.record_hashes() if self._disk is not None else {}
+        for rel, (text_hash, _raw) in self._kept.items():
+            found.setdefault(rel, set()).add(text_hash)
+        return found
+
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
         self._kept[raw.path] = (text_hash, raw)
 
@@ -101,7 +108,10 @@ class Session:
     def load(self, changed: Collection[str] | None, clock: Clock) -> LoadResult:
         if self.loaded is None or changed is None or not reload.can_patch(self.root, changed):
             store = self.cache if self.persist else self._kept
-            self.loaded = loading.load(self.root, store, self.pmap)
+            # With no HTML kept anywhere (a cold build), the workers that parse the records render
+            # their Markdown too: one set of workers, and no text sent to another set after the check.
+            cold = not self._html and (self.cache is None or not self.cache.html)
+            self.loaded = loading.load(self.root, store, self.pmap, markdown.speculate if cold else None)
         else:
             self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
         if not self.persist:
@@ -125,9 +135,12 @@ class Session:
             raise ContentError(problems.sorted())
         return records, problems
 
-    def link(self, records: Records, problems: Problems, clock: Clock) -> Model:
+    def link(self, records: Records, problems: Problems, clock: Clock, ready: dict[str, object] | None = None) -> Model:
+        """`ready`: the HTML the load's workers rendered already (LoadResult.made)."""
         texts = markdown.markdown_fields(records)
-        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records)
+        ready = ready if ready is not None else {}
+        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records, ready)
+        ready.clear()  # what was used is in self._html now
         self._html.update(fresh)
         clock.lap("markdown")
         if problems.errors:
@@ -259,6 +272,21 @@ class Session:
         `on_first` as soon as they are, so a reload can be sent while the rest is finished.
         `known` is the input digest of a CLI build that found its site out of date, and its clock.
         """
+        try:
+            return self._run(changed, strict, progress, first, on_first, known)
+        finally:
+            gc.unfreeze()  # what the stages froze (_settled) is the collector's again
+
+    @staticmethod
+    def _settled() -> None:
+        """What the stages made so far lives until the run ends: out of the collector's sight. A cold
+        build at 10,000 items makes millions of objects, and every full collection walked them all
+        again (a second of CPU in checking, linking and planning)."""
+        gc.freeze()
+
+    def _run(self, changed: Collection[str] | None, strict: bool, progress: Progress | None,
+             first: Collection[str], on_first: Callable[[dict[str, bytes]], None] | None,
+             known: tuple[str, Clock] | None) -> BuildResult:
         digest, clock = known if known is not None else ("", Clock(progress))
         state = OutputState(self.out, self.cache)
         self.as_of = self.today()
@@ -268,11 +296,20 @@ class Session:
             if (done := current.result(state, digest, strict, clock)) is not None:
                 return done
         loaded = self.load(changed, clock)
+        self._settled()
         records, problems = self.check(loaded, strict, clock)
+        ready = loaded.made
+        if self.persist:
+            # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
+            # would be kept only for a run that never comes, through rendering, the peak of memory.
+            del loaded
+            self.loaded, self._checked = None, validating.Memo()
+        self._settled()
         self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
-            made = self.make_plan(self.link(records, problems, clock), clock)
+            made = self.make_plan(self.link(records, problems, clock, ready), clock)
+        self._settled()
         model = made.model
         env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))

@@ -546,3 +546,44 @@ def test_load_keeps_key_lines_and_relative_paths(project):
     assert raw.key_lines["title"] == 2
     assert raw.key_lines["from"] == 4
     assert loaded.portal is not None and loaded.portal.path == "content/portal.yaml"
+
+
+class _Store:
+    """A record store that knows every file's digest; `give` says whether it hands records back."""
+
+    def __init__(self, hashes: dict[str, set[str]], give: bool):
+        self.hashes, self.give, self.put, self.asked = hashes, give, 0, 0
+
+    def record_hashes(self):
+        return self.hashes
+
+    def get_record(self, rel, text_hash):
+        self.asked += 1
+        return self.records[rel] if self.give else None
+
+    def put_record(self, text_hash, raw):
+        self.put += 1
+
+    def prune_records(self, live):
+        pass
+
+
+def test_a_file_the_store_knows_is_taken_from_it_and_one_it_cannot_give_back_is_parsed(project):
+    fresh = loading.load(project.root)
+    store = _Store({rel: {digest} for rel, digest in fresh.files.items()}, give=True)
+    store.records = {raw.path: raw for raw in fresh.records}
+    kept = loading.load(project.root, store)
+    assert [raw is store.records[raw.path] for raw in kept.records] == [True] * len(fresh.records)
+    assert store.put == 0
+    failing = _Store(store.hashes, give=False)
+    again = loading.load(project.root, failing)
+    assert [raw.path for raw in again.records] == [raw.path for raw in fresh.records]
+    assert failing.asked == failing.put == len(fresh.records)
+
+
+def test_reading_problems_come_before_parsing_problems_as_in_file_order(project):
+    project.write("content/feedback/a-broken.md", "no front matter\n")
+    project.write("content/feedback/z-unreadable.md", b"---\ntitle: \xff\n---\n")
+    problems = loading.load(project.root).problems.items
+    paths = [p.path for p in problems]
+    assert paths.index("content/feedback/z-unreadable.md") < paths.index("content/feedback/a-broken.md")

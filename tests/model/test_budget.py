@@ -49,6 +49,29 @@ def test_a_block_that_ends_in_time_is_never_interrupted_later() -> None:
     _spin(0.05)  # a late exception from one of the 200 deadlines would land here
 
 
+def test_a_deadline_set_while_the_watchdog_waits_for_another_still_fires() -> None:
+    """The watchdog is woken only for a deadline earlier than the one it waits for: one set after
+    a long budget ended (that it still waits for) must fire all the same, and not late by more
+    than the ended budget's rest."""
+    watchdog = Watchdog()
+    with watchdog.budget(0.3):
+        pass  # the watchdog now waits until this ended budget's deadline
+    started = time.monotonic()
+    with pytest.raises(TooSlow), watchdog.budget(0.5):  # later than the one it waits for
+        _spin(30)
+    assert time.monotonic() - started < 10
+
+
+def test_an_earlier_deadline_wakes_the_watchdog() -> None:
+    watchdog = Watchdog()
+    with watchdog.budget(30):
+        pass  # the watchdog now waits 30 s
+    started = time.monotonic()
+    with pytest.raises(TooSlow), watchdog.budget(0.05):
+        _spin(30)
+    assert time.monotonic() - started < 10
+
+
 def test_hostile_markdown_is_refused_in_a_thread_too() -> None:
     render = Renderer(budget=0.3)
     outcome: list[object] = []

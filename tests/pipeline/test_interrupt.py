@@ -3,8 +3,8 @@ process and no worker left behind.
 
 A terminal sends SIGINT to the whole foreground process group, workers included, so the test
 does the same (os.killpg). The moment is an event, not a delay: the k-th worker process seen
-among the build's children (with two jobs, workers 1-2 load the files, 3-4 render the Markdown,
-5-6 render the pages).
+among the build's children (with two jobs, in a cold build workers 1-2 load the files and render
+their Markdown, the later ones render the pages and run the output guard).
 """
 
 from __future__ import annotations
