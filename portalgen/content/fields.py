@@ -78,7 +78,8 @@ class FieldReader:
         names = [f.name for f in fields]
         for key in data:
             if key not in names:
-                guess = did_you_mean(key, names)
+                # YAML keys need not be text ({12: x}): the hint compares what the author wrote.
+                guess = did_you_mean(key if isinstance(key, str) else shown(key), names)
                 hint = f"{guess} " if guess else ""
                 hint += "known keys: " + ", ".join(names)
                 self.problems.warn(self.raw.path, self.line(key), f"unknown key '{self.where}{key}'", hint)

@@ -325,6 +325,16 @@ def test_a_person_is_public_only_when_both_named(project):
     assert records.customers["globex"].public_people == ()
 
 
+def test_a_person_with_a_number_for_a_key_is_a_problem_not_a_crash(project):
+    # Found by hypothesis (test_any_front_matter_values_load_or_give_clean_problems): a key YAML
+    # reads as a number made the did-you-mean hint crash with a traceback.
+    project.write(ACME, "name: Acme\npeople:\n  - {5530624: false}\n  - {name: Ana, 12: x}\n")
+    records, problems = project.check()
+    unknown = [p.message for p in problems if "unknown key" in p.message]
+    assert unknown == ["unknown key 'people[1].5530624'", "unknown key 'people[2].12'"]
+    assert [p.name for p in records.customers["acme"].people] == ["Ana"]
+
+
 def test_people_must_be_a_list(project):
     project.write(ACME, "name: Acme\npeople: Ana Ruiz\n")
     p = one(project.errors(), "'people': must be a list, not a text", ACME)
