@@ -34,6 +34,12 @@ def unread(files: Mapping[str, bytes], read_before: Mapping[str, str]) -> dict[s
     return {path: data for path, data in files.items() if read_before.get(path) != page_digest(data)}
 
 
+def unread_names(reuse: Collection[str], read_before: Mapping[str, str]) -> Collection[str]:
+    """The pages kept from a live site read against these very names whose names (paths) are to be
+    read: those that site did not publish (none, when it is the site they are kept from)."""
+    return [path for path in reuse if path not in read_before] if read_before else reuse
+
+
 Mapper = Callable[[Callable[[list[str]], list[guard.Leak]], Sequence[list[str]]], list[list[guard.Leak]]]
 
 

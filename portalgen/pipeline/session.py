@@ -366,9 +366,11 @@ class Session:
         guarded_for = guarding.key(records)
         before = self._guarded_for if kept else state.guarded_for
         # The pages in outlet.files were read by `keeper` as they were rendered: only the site-wide
-        # files are read here, and those the live site published already, read against the same
-        # names, are not read again.
-        guarding.check(records, guarding.unread(site_wide, state.read_against(guarded_for)), static, reuse,
+        # files are read here, and what the live site published already, read against the same
+        # names, is not read again (the kept pages' names included).
+        known = state.read_against(guarded_for)
+        guarding.check(records, guarding.unread(site_wide, known), static,
+                       reuse if before != guarded_for else guarding.unread_names(reuse, known),
                        self.out if before != guarded_for else None,
                        functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs,
                        pages_read=(keeper, outlet.leaks))

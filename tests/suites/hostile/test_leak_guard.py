@@ -300,15 +300,19 @@ def test_site_files_read_against_the_same_names_are_not_read_again(
     root = write(tmp_path, {}, "Please.")
     portalgen.build(root, jobs=1)
     read: list[str] = []
-    check_file = guard_module.Guard.check_file
+    named: list[str] = []  # the names of files and folders read
+    check_file, check_path = guard_module.Guard.check_file, guard_module.Guard.check_path
     monkeypatch.setattr(guard_module.Guard, "check_file",
                         lambda self, path, data: (read.append(path), check_file(self, path, data))[1])
+    monkeypatch.setattr(guard_module.Guard, "check_path",
+                        lambda self, path: (named.append(path), check_path(self, path))[1])
     body = root / "content" / "feedback" / "dark-mode.md"
     body.write_text(body.read_text("utf-8") + "\nAnd please hurry.\n", "utf-8")
-    portalgen.build(root, jobs=1)
+    result = portalgen.build(root, jobs=1)
     assert "api/portal.json" in read and "search/index.js" in read, "what changed is read"
     assert not {"robots.txt", "sitemap.xml", "feed.xml"} & set(read), "what did not change is not read again"
     assert read.count("feedback/dark-mode/index.html") == 1, read
+    assert result.pages > result.rendered and set(named) <= set(read), "nor are the names of the kept pages"
 
     read.clear()  # a new anonymous customer: every file is read against the new names
     (root / "content" / "customers" / "initech.yaml").write_text(
