@@ -102,7 +102,7 @@ class OutputEntry(TypedDict):
 
     digest: str  # of everything the build read
     marker: str  # identity of the marker file that build wrote
-    pages: dict[str, str]  # page path -> digest of its bytes
+    pages: dict[str, str]  # output path (pages and the site-wide files) -> digest of its bytes
     back: BackBuffer | None
     base_url: str | None
     warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples

@@ -16,12 +16,28 @@ from portalgen.content.namefinder import NameFinder
 from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.output import guard
+from portalgen.pipeline.output_state import page_digest
 
 
 def key(records: Records) -> str:
     """What the guard protects: a site read against the same names needs no second reading."""
     text = repr((leaks.protected(records), leaks.allowed(records)))
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def unread(files: Mapping[str, bytes], read_before: Mapping[str, str]) -> dict[str, bytes]:
+    """The files to read: those not published with the same bytes by a site the guard read against
+    these very names. `read_before`: that site's page_digest by path (OutputState.read_against).
+    The same bytes at the same path, read against the same names, get the same verdict."""
+    if not read_before:
+        return dict(files)
+    return {path: data for path, data in files.items() if read_before.get(path) != page_digest(data)}
+
+
+def unread_names(reuse: Collection[str], read_before: Mapping[str, str]) -> Collection[str]:
+    """The pages kept from a live site read against these very names whose names (paths) are to be
+    read: those that site did not publish (none, when it is the site they are kept from)."""
+    return [path for path in reuse if path not in read_before] if read_before else reuse
 
 
 Mapper = Callable[[Callable[[list[str]], list[guard.Leak]], Sequence[list[str]]], list[list[guard.Leak]]]

@@ -53,6 +53,14 @@ class OutputState:
         """The names the live site was read against by the output guard (pipeline/guarding.py)."""
         return None if self.entry is None else self.entry.get("guard")
 
+    def read_against(self, key: str) -> Mapping[str, str]:
+        """The digests (page_digest) of the live site's files, by path, when the output guard read
+        that site against the names of `key` (guarding.key); else nothing. The same bytes at the
+        same path, read against the same names, get the same verdict: they need no second reading."""
+        if self.entry is None or self.entry.get("guard") != key:
+            return {}
+        return self.entry.get("pages", {})
+
     @property
     def base_url(self) -> str | None:
         return None if self.entry is None else self.entry.get("base_url")
@@ -105,10 +113,12 @@ class OutputState:
         if self.cache is None:
             return
         live = {} if self.entry is None else self.entry.get("pages", {})
-        # A digest of each page's bytes: the back buffer holds the same page when the digests agree.
+        # A digest of each file's bytes: the back buffer holds the same page when the digests agree,
+        # and a site-wide file (feed, search index, portal.json) with the same digest need not be
+        # read by the guard again (read_against).
         pages = {path: live[path] for path in reuse if path in live}
         pages.update(written or {})
-        pages.update((path, page_digest(data)) for path, data in files.items() if path.endswith(".html"))
+        pages.update((path, page_digest(data)) for path, data in files.items())
         kept: BackBuffer | None = None
         if self.entry and self.back is not None and writing.marker_id(self.back) == self.live_marker:
             kept = {"marker": self.live_marker, "pages": live}

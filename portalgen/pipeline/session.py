@@ -359,12 +359,19 @@ class Session:
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs))
-        files = outlet.files | pages.site_files(model, made.specs, env.words)
+        site_wide = pages.site_files(model, made.specs, env.words)
+        files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)
         guarded_for = guarding.key(records)
         before = self._guarded_for if kept else state.guarded_for
-        guarding.check(records, files, static, reuse, self.out if before != guarded_for else None,
+        # The pages in outlet.files were read by `keeper` as they were rendered: only the site-wide
+        # files are read here, and what the live site published already, read against the same
+        # names, is not read again (the kept pages' names included).
+        known = state.read_against(guarded_for)
+        guarding.check(records, guarding.unread(site_wide, known), static,
+                       reuse if before != guarded_for else guarding.unread_names(reuse, known),
+                       self.out if before != guarded_for else None,
                        functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs,
                        pages_read=(keeper, outlet.leaks))
         clock.lap("guard")

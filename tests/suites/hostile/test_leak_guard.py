@@ -287,3 +287,36 @@ def test_a_page_that_would_leak_is_never_written_not_even_to_the_new_folder(
     assert written and not any(b"Globex Retail" in data for data in written)
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == []
+
+
+def test_site_files_read_against_the_same_names_are_not_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit rebuilds the site-wide files (feeds, search index, portal.json): one with the bytes
+    the live site published, read against the same protected names, gets the same verdict and is
+    not read again; one that changed is, and so is every one once the names change. A page is read
+    once, as it is rendered."""
+    from portalgen.output import guard as guard_module
+
+    root = write(tmp_path, {}, "Please.")
+    portalgen.build(root, jobs=1)
+    read: list[str] = []
+    named: list[str] = []  # the names of files and folders read
+    check_file, check_path = guard_module.Guard.check_file, guard_module.Guard.check_path
+    monkeypatch.setattr(guard_module.Guard, "check_file",
+                        lambda self, path, data: (read.append(path), check_file(self, path, data))[1])
+    monkeypatch.setattr(guard_module.Guard, "check_path",
+                        lambda self, path: (named.append(path), check_path(self, path))[1])
+    body = root / "content" / "feedback" / "dark-mode.md"
+    body.write_text(body.read_text("utf-8") + "\nAnd please hurry.\n", "utf-8")
+    result = portalgen.build(root, jobs=1)
+    assert "api/portal.json" in read and "search/index.js" in read, "what changed is read"
+    assert not {"robots.txt", "sitemap.xml", "feed.xml"} & set(read), "what did not change is not read again"
+    assert read.count("feedback/dark-mode/index.html") == 1, read
+    assert result.pages > result.rendered and set(named) <= set(read), "nor are the names of the kept pages"
+
+    read.clear()  # a new anonymous customer: every file is read against the new names
+    (root / "content" / "customers" / "initech.yaml").write_text(
+        yaml.safe_dump({"name": "Initech", "segment": "Finance", "credit": "anonymous"}), "utf-8")
+    portalgen.build(root, jobs=1)
+    assert {"robots.txt", "sitemap.xml", "feed.xml", "api/portal.json"} <= set(read), read
+
