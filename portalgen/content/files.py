@@ -5,10 +5,11 @@ Knows the file system, encodings and the editors' temporary files; nothing about
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from portalgen.content.kinds import BY_FOLDER, Kind
@@ -58,40 +59,51 @@ def source_reader(root: Path) -> Callable[[str], str | None]:
     return read
 
 
-def read_text(path: Path, rel: str, problems: Problems) -> str | None:
+def read_text(path: Path | str, rel: str, problems: Problems) -> str | None:
     """Read a file as UTF-8 (BOM allowed), normalising line endings; None on error."""
+    return _read(path, rel, problems)[0]
+
+
+def read_text_digest(path: Path | str, rel: str, problems: Problems) -> tuple[str | None, str | None]:
+    """read_text(), and the digest of the bytes read as the up-to-date digest makes it
+    (pipeline/inputs.py): the loader remembers which text those bytes held (content/loading.py)."""
+    text, raw = _read(path, rel, problems)
+    return text, (hashlib.sha256(raw).hexdigest()[:32] if raw is not None else None)
+
+
+def _read(path: Path | str, rel: str, problems: Problems) -> tuple[str | None, bytes | None]:
     try:
         # O_NONBLOCK: opening a named pipe (or a device) must not wait for a writer; it is
         # then refused below, as it is not a regular file. The size is checked on the open
         # file, and at most one byte past the limit is read, so a growing file is bounded too.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        if path.is_symlink():
+        if os.path.islink(path):
             problems.error(rel, None, "symlink points to nothing (it is broken, or loops back on itself)",
                            "remove the link, or copy the file it should point to into content/", code=UNREADABLE)
         else:
             problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions",
                            code=UNREADABLE)
-        return None
+        return None, None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             problems.error(rel, None, "not a regular file (a pipe, socket or device)",
                            "replace it with a plain text file", code=UNREADABLE)
-            return None
+            return None, None
         if info.st_size > MAX_FILE_BYTES:
             problems.error(rel, None, f"file is {info.st_size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} "
                            "KiB limit for one record", "split it or remove pasted data", code=UNREADABLE)
-            return None
+            return None, None
         with os.fdopen(os.dup(fd), "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
         if len(raw) > MAX_FILE_BYTES:
             problems.error(rel, None, f"file is over the {MAX_FILE_BYTES // 1024} KiB limit for one record",
                            "split it or remove pasted data", code=UNREADABLE)
-            return None
+            return None, None
     except OSError as exc:
         problems.error(rel, None, f"cannot read file: {exc.strerror or exc}", "check its permissions", code=UNREADABLE)
-        return None
+        return None, None
     finally:
         os.close(fd)
     try:
@@ -100,11 +112,11 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
         line = raw[: exc.start].count(b"\n") + 1
         problems.error(rel, line, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
                        "save the file as UTF-8 in your editor", code=UNREADABLE)
-        return None
+        return None, None
     if "\x00" in text:
         problems.error(rel, None, "file contains NUL bytes; it looks binary", "save it as plain UTF-8 text",
                        code=UNREADABLE)
-        return None
+        return None, None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL.search(text)
     if control:
@@ -112,7 +124,7 @@ def read_text(path: Path, rel: str, problems: Problems) -> str | None:
         line = text[: control.start()].count("\n") + 1
         problems.warn(rel, line, "control characters removed", "delete the invisible characters on that line")
         text = strip_controls(text)
-    return text
+    return text, raw
 
 
 def _check_name(path: Path, rel: str, kind_folder: str, problems: Problems) -> bool:
@@ -157,12 +169,84 @@ def _folder_list() -> str:
 
 def discover(content: Path, root: Path, problems: Problems) -> list[tuple[str, Path]]:
     """Every record file under content/, as (kind, path), in a stable order."""
-    found: list[tuple[str, Path]] = []
+    return [(kind, Path(path)) for kind, path, _rel, _slug in record_files(content, root, problems)]
+
+
+def record_files(content: Path, root: Path, problems: Problems) -> list[tuple[str, str, str, str]]:
+    """Every record file under content/, as (kind, path, path relative to `root`, slug), in a
+    stable order: each folder's files by name, then its sub-folders by name. Walked with
+    os.scandir and string paths: pathlib cost a load of 10,000 files a second and a half."""
+    found: list[tuple[str, str, str, str]] = []
+    base = relative_path(content, root)
     for entry in sorted(content.iterdir()):
         kind = _kind_folder(entry, root, problems)
         if kind is not None:
-            found += [(kind.name, path) for path in _records_in(entry, kind, root, problems)]
+            _scan(str(entry), f"{base}/{entry.name}", entry.name, kind, root, problems, found)
     return found
+
+
+def _scan(folder: str, rel: str, kind_folder: str, kind: Kind, root: Path, problems: Problems,
+          found: list[tuple[str, str, str, str]]) -> None:
+    """The record files of one folder, then of its sub-folders, as os.walk (followlinks=False)
+    would list them: a link to a folder is never walked into; one that is broken or leads out
+    of the project is reported."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:
+        return  # a folder that cannot be listed adds nothing (as os.walk did)
+    files: list[os.DirEntry[str]] = []
+    folders: list[os.DirEntry[str]] = []
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir()  # follows links, as os.walk does
+        except OSError:
+            is_dir = False
+        (folders if is_dir else files).append(entry)
+    subfolders = []
+    for entry in sorted(folders, key=_name):  # links first, as os.walk's caller checked them
+        if is_ignored(entry.name, True):
+            continue
+        if entry.is_symlink():
+            link = link_problem(Path(entry.path), root, folder=True)
+            if link:
+                problems.error(f"{rel}/{entry.name}", None, *link)
+            continue  # a link to a folder is not followed (os.walk's followlinks=False)
+        subfolders.append(entry)
+    for entry in sorted(files, key=_name):
+        name = entry.name
+        if not is_ignored(name) and _is_record_name(entry, f"{rel}/{name}", kind_folder, kind, root, problems):
+            found.append((kind.name, entry.path, f"{rel}/{name}", _stem(name)))
+    for entry in subfolders:
+        _scan(entry.path, f"{rel}/{entry.name}", kind_folder, kind, root, problems, found)
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _stem(name: str) -> str:
+    """Path(name).stem, without making a Path."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _suffix(name: str) -> str:
+    """Path(name).suffix, without making a Path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _is_record_name(entry: os.DirEntry[str], rel: str, folder_name: str, kind: Kind, root: Path,
+                    problems: Problems) -> bool:
+    """_is_record_file() for a listed file: its type comes from the listing, without a system call."""
+    try:
+        is_link = entry.is_symlink()
+    except OSError:
+        is_link = True  # let link_problem look
+    if is_link or _suffix(entry.name) not in kind.suffixes or not SLUG_RE.fullmatch(_stem(entry.name)):
+        return _is_record_file(Path(entry.path), folder_name, kind, root, problems)  # says why not
+    return True
 
 
 def _kind_folder(entry: Path, root: Path, problems: Problems) -> Kind | None:
@@ -181,22 +265,6 @@ def _kind_folder(entry: Path, root: Path, problems: Problems) -> Kind | None:
         problems.error(relative_path(entry, root), None, f"'{entry.name}' must be a folder", "make it a folder")
         return None
     return BY_FOLDER[entry.name]
-
-
-def _records_in(folder: Path, kind: Kind, root: Path, problems: Problems) -> Iterator[Path]:
-    """The record files of one kind's folder and its sub-folders; symlinks out of the project are refused."""
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not is_ignored(d, True))
-        here = Path(dirpath)
-        for d in list(dirnames):
-            sub = here / d
-            link = link_problem(sub, root, folder=True)
-            if link:
-                problems.error(relative_path(sub, root), None, *link)
-                dirnames.remove(d)
-        for name in sorted(filenames):
-            if not is_ignored(name) and _is_record_file(here / name, folder.name, kind, root, problems):
-                yield here / name
 
 
 def classify(path: Path, root: Path, problems: Problems) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -169,6 +170,27 @@ class Memo:
     records: Records | None = None  # the records linted last
     read: dict[Key, tuple[object, list[Hit]]] = dataclasses.field(default_factory=dict)
     named: set[Key] = dataclasses.field(default_factory=set)  # the keys whose texts name someone
+    # For a fresh process (the CLI), what an earlier one found, from the build cache: the record
+    # files whose texts name nobody, as "path\0text_key", with the digest of the names they were
+    # read against. A record's public texts are a function of its file's text alone (not of the
+    # portal settings or other records), except a customer's. `texts`: each file's text_key now.
+    clean: tuple[str, frozenset[str]] = ("", frozenset())
+    texts: dict[str, str] = dataclasses.field(default_factory=dict)
+    cleared: set[str] = dataclasses.field(default_factory=set)  # what this lint found naming nobody
+    _digest: tuple[object, str] = (None, "")
+
+    def names_digest(self) -> str:
+        """Of the names protected and allowed (`key`): what `clean` is valid for."""
+        if self._digest[0] is not self.key:
+            self._digest = (self.key, hashlib.sha256(repr(self.key).encode("utf-8", "surrogatepass")).hexdigest()[:32])
+        return self._digest[1]
+
+    def _entry(self, key: Key, record: Any) -> str | None:
+        """The record's file and text, as `clean` holds them; None when not kept so."""
+        if not self.texts or key[0] in ("customer", "portal"):
+            return None
+        text = self.texts.get(record.path)
+        return f"{record.path}\0{text}" if text is not None else None
 
     def finder(self, records: Records) -> NameFinder[Protected] | None:
         """The names these very records protect, when they are the ones linted last."""
@@ -181,7 +203,13 @@ class Memo:
             self.read.pop(key, None)
         elif found is None or found[0] is not record:  # records never change: the same one reads the same
             assert self.names is not None
-            found = self.read[key] = (record, _hits(make(), self.names))
+            entry = self._entry(key, record)
+            if entry is not None and self.clean[0] == self.names_digest() and entry in self.clean[1]:
+                found = self.read[key] = (record, [])  # read by an earlier build: names nobody
+            else:
+                found = self.read[key] = (record, _hits(make(), self.names))
+            if entry is not None and not found[1]:
+                self.cleared.add(entry)
         if found is not None and found[1] and make is not None:
             self.named.add(key)
         else:
@@ -203,6 +231,7 @@ def lint(records: Records, memo: Memo | None = None, read: Callable[[str], str |
         names_now = (tuple(protected(records)), tuple(allowed(records)))
         if memo.key != names_now:  # other names to protect: every text is read again
             memo.key, memo.names, memo.read, memo.named = names_now, finder(records), {}, set()
+            memo.cleared = set()
     memo.records = records
     names = memo.names
     assert names is not None

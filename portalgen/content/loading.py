@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from portalgen.content.files import SETTINGS_NAMES, discover, link_problem, read_text, relative_path
+from portalgen.content.files import (
+    SETTINGS_NAMES,
+    link_problem,
+    read_text,
+    read_text_digest,
+    record_files,
+    relative_path,
+)
 from portalgen.content.frontmatter import RawRecord, parse_record
 from portalgen.content.problems import Problem, Problems
 
@@ -39,6 +46,19 @@ class RecordStore(Protocol):
     def prune_records(self, live: set[str]) -> None: ...
     def record_hashes(self) -> dict[str, set[str]]:
         """The text digests a record is kept for, by file path."""
+        ...
+
+
+class TextMemo(Protocol):
+    """Which text each content file held when last read, trusted while its stat is unchanged
+    (pipeline/cache.py, with the stat memo of pipeline/stamps.py)."""
+
+    def unchanged_text(self, rel: str, path: str) -> str | None:
+        """The text_key of the file, when its stat says it is as it was when read; else None."""
+        ...
+
+    def remember_text(self, rel: str, digest: str, text_hash: str) -> None:
+        """That the file, read without a problem, held bytes of `digest` and a text of `text_hash`."""
         ...
 
 
@@ -81,8 +101,8 @@ class LoadResult:
 # (kind, path, path relative to the project, slug, digests of the texts the store has a record for)
 Task = tuple[str, str, str, str, frozenset[str]]
 # (digest of the text or None when unreadable, its record when parsed, problems reading, problems
-# parsing, what `after` made)
-Loaded = tuple[str | None, RawRecord | None, list[Problem], list[Problem], dict[str, object]]
+# parsing, what `after` made, digest of the file's bytes (pipeline/inputs.py) when read without a problem)
+Loaded = tuple[str | None, RawRecord | None, list[Problem], list[Problem], dict[str, object], str | None]
 
 
 # Files per task. A worker parses a whole batch, then renders its Markdown (`after`): alternating
@@ -94,7 +114,7 @@ BATCH = 256
 def _load_batch(tasks: list[Task], after: After | None = None) -> list[Loaded]:
     loaded = [_load_task(task) for task in tasks]
     if after is not None:
-        for _key, record, _read, found, made in loaded:
+        for _key, record, _read, found, made, _digest in loaded:
             if record is not None and not found:
                 made.update(after(record))
     return loaded
@@ -106,14 +126,15 @@ def _load_task(task: Task) -> Loaded:
     not parsed (the parent takes the record from the store)."""
     kind, path, rel, slug, known = task
     reading = Problems()
-    text = read_text(Path(path), rel, reading)
+    text, digest = read_text_digest(path, rel, reading)
     if text is None:
-        return None, None, reading.items, [], {}
+        return None, None, reading.items, [], {}, None
     key = text_key(text)
+    digest = None if reading.items else digest  # a warning reading it (control characters) is said every time
     if key in known:
-        return key, None, reading.items, [], {}
+        return key, None, reading.items, [], {}, digest
     record, found = parse_record(kind, rel, slug, text)
-    return key, record, reading.items, found, {}
+    return key, record, reading.items, found, {}, digest
 
 
 def load_file(path: Path, root: Path, kind: str, problems: Problems,
@@ -130,53 +151,46 @@ def load_file(path: Path, root: Path, kind: str, problems: Problems,
 
 
 def load(root: Path, cache: RecordStore | None = None, pmap: Mapper = serial_map,
-         after: After | None = None) -> LoadResult:
+         after: After | None = None, texts: TextMemo | None = None) -> LoadResult:
     """Load every file of a portal project. Problems are collected, never raised.
 
     Files are read and parsed with `pmap` (across worker processes in a big build). With a
     cache, files whose text is unchanged are not parsed again. `after` runs on each record
-    parsed, in the worker that parsed it.
+    parsed, in the worker that parsed it. With `texts`, a file whose stat says it holds the text
+    it held when last read without a problem is not read at all: its record comes from `cache`
+    (its problems were none, and a file with problems is never taken so).
     """
     problems = Problems()
     files: dict[str, str] = {}
-    content = root / "content"
-    portal_path = content / SETTINGS_NAMES[0]
-    if not portal_path.exists() and (content / SETTINGS_NAMES[1]).exists():
-        portal_path = content / SETTINGS_NAMES[1]
-    portal = None
-    link = link_problem(portal_path, root)
-    if link:
-        problems.error(relative_path(portal_path, root), None, *link)
-    elif portal_path.is_file():
-        portal = load_file(portal_path, root, "portal", problems, files)
-    else:
-        problems.error("content/portal.yaml", None, "portal.yaml is missing",
-                       "create content/portal.yaml with at least 'title: Your portal name'")
+    portal = _load_portal(root, problems, files)
     known = cache.record_hashes() if cache is not None else {}
-    tasks: list[Task] = []
-    for kind, path in discover(content, root, problems):
-        rel = relative_path(path, root)
-        tasks.append((kind, str(path), rel, path.stem, frozenset(known.get(rel, ()))))
+    found_files = record_files(root / "content", root, problems)
+    unread = _unread(found_files, cache, texts) if texts is not None and cache is not None else {}
+    tasks: list[Task] = [(kind, path, rel, slug, frozenset(known.get(rel, ())))
+                         for n, (kind, path, rel, slug) in enumerate(found_files) if n not in unread]
     batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
     task = _load_batch if after is None else functools.partial(_load_batch, after=after)
     # Two batches are enough to be worth a worker each (the files are read there too).
-    results = [loaded for batch in pmap(task, batches, min_items=2) for loaded in batch]
+    results = iter([loaded for batch in pmap(task, batches, min_items=2) for loaded in batch])
     slots: list[RawRecord | None] = []
     made: dict[str, object] = {}
     parsing: list[Problem] = []  # reported after every reading problem, as a serial load would
-    for (kind, name, rel, slug, _known), (key, record, read, found, extra) in zip(tasks, results, strict=True):
+    for n, (kind, name, rel, slug) in enumerate(found_files):
+        if n in unread:
+            files[rel], kept = unread[n]
+            slots.append(kept)
+            continue
+        key, record, read, found, extra, digest = next(results)
         problems.extend(read)
         if key is None:
             continue
         files[rel] = key
         if record is None and not found and cache is not None:
-            record = cache.get_record(rel, key)
-            if record is None:  # the store knew the digest but could not give the record back: parse it
-                _key, record, _read, found, _made = _load_task((kind, name, rel, slug, frozenset()))
-                if record is not None and not found:
-                    cache.put_record(key, record)
+            record, found = _stored(cache, (kind, name, rel, slug, frozenset()), key)
         elif record is not None and cache is not None and not found:
             cache.put_record(key, record)
+        if texts is not None and digest is not None and record is not None and not found:
+            texts.remember_text(rel, digest, key)
         parsing.extend(found)
         made.update(extra)
         slots.append(record)
@@ -185,3 +199,42 @@ def load(root: Path, cache: RecordStore | None = None, pmap: Mapper = serial_map
         cache.prune_records({f"{r.path}\0{files[r.path]}" for r in slots if r is not None})
     records = [r for r in slots if r is not None]
     return LoadResult(portal, records, problems, files, made=made)
+
+
+def _load_portal(root: Path, problems: Problems, files: dict[str, str]) -> RawRecord | None:
+    content = root / "content"
+    portal_path = content / SETTINGS_NAMES[0]
+    if not portal_path.exists() and (content / SETTINGS_NAMES[1]).exists():
+        portal_path = content / SETTINGS_NAMES[1]
+    link = link_problem(portal_path, root)
+    if link:
+        problems.error(relative_path(portal_path, root), None, *link)
+    elif portal_path.is_file():
+        return load_file(portal_path, root, "portal", problems, files)
+    else:
+        problems.error("content/portal.yaml", None, "portal.yaml is missing",
+                       "create content/portal.yaml with at least 'title: Your portal name'")
+    return None
+
+
+def _unread(found_files: list[tuple[str, str, str, str]], cache: RecordStore,
+            texts: TextMemo) -> dict[int, tuple[str, RawRecord]]:
+    """The files known without reading them, as (text_key, record) by their place in `found_files`."""
+    unread: dict[int, tuple[str, RawRecord]] = {}
+    for n, (_kind, path, rel, _slug) in enumerate(found_files):
+        key = texts.unchanged_text(rel, path)
+        record = cache.get_record(rel, key) if key is not None else None
+        if key is not None and record is not None:
+            unread[n] = (key, record)
+    return unread
+
+
+def _stored(cache: RecordStore, task: Task, key: str) -> tuple[RawRecord | None, list[Problem]]:
+    """The record the store has for a file read, or (when it cannot give it back) the file parsed."""
+    record = cache.get_record(task[2], key)
+    if record is not None:
+        return record, []
+    _key, record, _read, found, _made, _digest = _load_task(task)
+    if record is not None and not found:
+        cache.put_record(key, record)
+    return record, found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -98,6 +100,59 @@ class Memo:
     project: project_checks.Memo = field(default_factory=project_checks.Memo)
     made: Made | None = None
     delta: Delta | None = None  # the last validation's records against the one's before, when patched
+    # For a fresh process (the CLI), what an earlier one checked, from the build cache: the typed
+    # records of files whose check found no problem, by "path\0text_key" (stored()), with the
+    # digest of the portal settings they were made with. `texts`: each file's text_key now.
+    stored: tuple[str, dict[str, tuple[Any, ...]]] = ("", {})
+    texts: dict[str, str] = field(default_factory=dict)
+    checked_now: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # what this process stored
+
+    _digest: tuple[Portal | None, str] = (None, "")
+
+    def portal_digest(self) -> str:
+        """Of the portal settings `portal`: what `stored` is valid for."""
+        if self._digest[0] is not self.portal:
+            self._digest = (self.portal, hashlib.sha256(repr(self.portal).encode("utf-8", "surrogatepass")).hexdigest())
+        return self._digest[1][:32]
+
+
+def _stored(record: Any) -> tuple[Any, ...] | None:
+    """A typed record as plain data for the build cache (marshal), or None when it holds anything
+    else than text, numbers, flags, dates and tuples of text. Its slug, path and body are the raw
+    record's (None here): a body is not kept twice."""
+    values: list[Any] = []
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
+        if name in ("slug", "path", "body"):
+            value = None
+        elif type(value) is date:
+            value = [value.toordinal()]  # a list: no record value is one
+        elif not (type(value) in _PLAIN or (type(value) is tuple and all(type(v) is str for v in value))):
+            return None
+        values.append(value)
+    return tuple(values)
+
+
+def _restored(kind: Kind, raw: RawRecord, values: tuple[Any, ...]) -> Any:
+    given = {"slug": raw.slug, "path": raw.path, "body": raw.body.strip("\n")}
+    names = _field_names(kind.record)
+    if len(names) != len(values):
+        return None
+    return kind.record(**{name: given[name] if name in given else date.fromordinal(value[0])
+                          if type(value) is list else value for name, value in zip(names, values, strict=True)})
+
+
+_PLAIN = (str, bool, int, float, type(None))
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _NAMES.get(cls)
+    if names is None:
+        names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
 
 
 def check_record(kind: Kind, raw: RawRecord, portal: Portal) -> Checked:
@@ -119,8 +174,27 @@ def _checked(kind: Kind, raw: RawRecord, portal: Portal, memo: Memo | None) -> C
         return check_record(kind, raw, portal)
     found = memo.checked.get(id(raw))
     if found is None or found[0] is not raw:
-        found = memo.checked[id(raw)] = (raw, check_record(kind, raw, portal))
+        found = memo.checked[id(raw)] = (raw, _check_stored(kind, raw, portal, memo))
     return found[1]
+
+
+def _check_stored(kind: Kind, raw: RawRecord, portal: Portal, memo: Memo) -> Checked:
+    """check_record(), or what an earlier process made of the same file's text (Memo.stored)."""
+    text = memo.texts.get(raw.path) if memo.texts else None
+    if text is None:
+        return check_record(kind, raw, portal)
+    entry = f"{raw.path}\0{text}"
+    values = memo.stored[1].get(entry) if memo.stored[0] == memo.portal_digest() else None
+    record = _restored(kind, raw, values) if values is not None else None
+    if values is not None and record is not None:
+        memo.checked_now[entry] = values
+        return record, []
+    record, problems = check_record(kind, raw, portal)
+    if record is not None and not problems:
+        values = _stored(record)
+        if values is not None:
+            memo.checked_now[entry] = values
+    return record, problems
 
 
 def validate(loaded: LoadResult, memo: Memo | None = None, today: date | None = None) -> tuple[Records, Problems]:
@@ -136,7 +210,7 @@ def validate(loaded: LoadResult, memo: Memo | None = None, today: date | None = 
     problems.extend(loaded.problems)
     portal = _portal(loaded.portal, problems)
     if memo is not None and memo.portal != portal:  # other settings: every record is checked again
-        memo.portal, memo.checked, memo.made = portal, {}, None
+        memo.portal, memo.checked, memo.made, memo.checked_now = portal, {}, None, {}
     before = memo.made if memo is not None else None
     patched = _patch(loaded, portal, memo) if memo is not None else None
     if patched is not None:

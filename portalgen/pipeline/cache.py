@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from portalgen.pipeline import signing
+from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
 
@@ -79,15 +82,20 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(value: Any) -> Any:
+    # Text, numbers and flags are taken as they are without a call each: a load from the cache
+    # decodes every record's data (10,000 records: 150,000 calls, a second, before).
     if isinstance(value, list):
-        return [_decode(v) for v in value]
+        return [v if type(v) not in _NESTED else _decode(v) for v in value]
     if isinstance(value, dict):
         if "$date" in value:
             return date.fromisoformat(value["$date"])
         if "$datetime" in value:
             return datetime.fromisoformat(value["$datetime"])
-        return {k: _decode(v) for k, v in value.items()}
+        return {k: v if type(v) not in _NESTED else _decode(v) for k, v in value.items()}
     return value
+
+
+_NESTED = {list, dict}  # what marshal gives back for what _encode made of a list or a mapping
 
 
 class BackBuffer(TypedDict):
@@ -122,7 +130,16 @@ class BuildCache:
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # by output folder
     dirty: bool = False
     _records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
+    # path -> [digest of the file's bytes (pipeline/inputs.py), text_key of its text], for files
+    # last read without a problem: with the stat memo, a file is known without reading it.
+    _texts: dict[str, list[str]] = field(default_factory=dict)
     _html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
+    # The record files whose public texts name nobody (content/leaks.py Memo.clean): [digest of
+    # the names, ["path\0text_key", ...]]
+    _clean: list[Any] = field(default_factory=lambda: ["", []])
+    # Typed records of files whose check found no problem (content/validating.py Memo.stored):
+    # [digest of the portal settings, {"path\0text_key": values}]
+    _checked: list[Any] = field(default_factory=lambda: ["", {}])
     _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
     _loaded: bool = True  # the large file has been read (or there is none)
     _stamps: Stamps | None = None
@@ -152,6 +169,14 @@ class BuildCache:
         data = _read_signed(self.folder / f"cache-{code_digest()}.bin") if self.folder is not None else None
         if data is not None:
             self._records = dict(data.get("records", {}))
+            self._texts = dict(data.get("texts", {}))
+            clean = data.get("clean")
+            if isinstance(clean, list) and len(clean) == 2 and isinstance(clean[0], str) and isinstance(clean[1], list):
+                self._clean = clean
+            checked = data.get("checked")
+            if isinstance(checked, list) and len(checked) == 2 and isinstance(checked[0], str) \
+                    and isinstance(checked[1], dict):
+                self._checked = checked
             self._html = dict(data.get("html", {}))
             self._deps = dict(data.get("deps", {}))
 
@@ -201,6 +226,52 @@ class BuildCache:
                                                    raw.numbers]
         self.dirty = True
 
+    def unchanged_text(self, rel: str, path: str) -> str | None:
+        """The text_key of the content file `rel` (at `path`) when its stat says it holds the bytes
+        it held when it was last read without a problem (pipeline/stamps.py trusts that stat as
+        the up-to-date digest does); None when it must be read."""
+        self._load()
+        seen = self._texts.get(rel)
+        if seen is None:
+            return None
+        try:
+            info = os.lstat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None  # a link: what it leads to is read
+        token = self.stamps.trusted(content_key(rel), info)
+        return seen[1] if token is not None and token == seen[0] else None
+
+    def remember_text(self, rel: str, digest: str, text_hash: str) -> None:
+        """That the file `rel`, read without a problem, held bytes of `digest` and a text of `text_hash`."""
+        self._load()
+        if self._texts.get(rel) != [digest, text_hash]:
+            self._texts[rel] = [digest, text_hash]
+            self.dirty = True
+
+    def clean_texts(self) -> tuple[str, frozenset[str]]:
+        """What content/leaks.py Memo.clean was when put_clean_texts() was last called."""
+        self._load()
+        return self._clean[0], frozenset(self._clean[1])
+
+    def put_clean_texts(self, digest: str, entries: set[str]) -> None:
+        self._load()
+        if self._clean[0] != digest or set(self._clean[1]) != entries:
+            self._clean = [digest, sorted(entries)]
+            self.dirty = True
+
+    def checked_records(self) -> tuple[str, dict[str, tuple[Any, ...]]]:
+        """What content/validating.py Memo.stored was when put_checked_records() was last called."""
+        self._load()
+        return self._checked[0], self._checked[1]
+
+    def put_checked_records(self, digest: str, entries: dict[str, tuple[Any, ...]]) -> None:
+        self._load()
+        if self._checked[0] != digest or self._checked[1] != entries:
+            self._checked = [digest, dict(entries)]
+            self.dirty = True
+
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
         self.dirty = True
@@ -209,6 +280,9 @@ class BuildCache:
         """Forget files no longer there, so the cache does not grow with every edit."""
         if set(self.records) - live:
             self._records = {k: v for k, v in self._records.items() if k in live}
+            self.dirty = True
+        if any(f"{rel}\0{seen[1]}" not in live for rel, seen in self._texts.items()):
+            self._texts = {rel: seen for rel, seen in self._texts.items() if f"{rel}\0{seen[1]}" in live}
             self.dirty = True
 
     def prune_html(self, live: set[str]) -> None:
@@ -231,7 +305,10 @@ class BuildCache:
                 return
             if self._loaded:  # an unread large file is as it was: keep it
                 _write_signed(self.folder / f"cache-{code_digest()}.bin", key,
-                              {"format": FORMAT, "records": self._records, "html": self._html, "deps": self._deps})
+                              {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
+                               "checked": self._checked,
+                               "html": self._html,
+                               "deps": self._deps})
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:

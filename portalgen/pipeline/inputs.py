@@ -23,6 +23,11 @@ from portalgen.pipeline.stamps import Stamps
 _LARGE = 4 * 1024 * 1024  # past this, a file's size and time stand for its bytes (it is refused anyway)
 
 
+def content_key(rel: str) -> str:
+    """The stat memo's key of the file `rel` (relative to the project) under content/, as _walk names it."""
+    return f"content:{rel}"
+
+
 def _bytes_token(path: str, info: os.stat_result) -> str:
     if info.st_size > _LARGE:
         return f"large:{info.st_size}:{info.st_mtime_ns}"

@@ -111,7 +111,11 @@ class Session:
             # With no HTML kept anywhere (a cold build), the workers that parse the records render
             # their Markdown too: one set of workers, and no text sent to another set after the check.
             cold = not self._html and (self.cache is None or not self.cache.html)
-            self.loaded = loading.load(self.root, store, self.pmap, markdown.speculate if cold else None)
+            # The CLI takes unchanged files' records without reading them (their stat says so);
+            # a kept session reloads everything only after a change that needs it, and keeps no
+            # file digests in memory for it.
+            texts = self.cache if self.persist else None
+            self.loaded = loading.load(self.root, store, self.pmap, markdown.speculate if cold else None, texts)
         else:
             self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
         if not self.persist:
@@ -125,10 +129,18 @@ class Session:
         return self.loaded
 
     def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
+        if self.persist and self.cache is not None:  # a fresh process: what an earlier one checked
+            self._checked.texts, self._checked.stored = loaded.files, self.cache.checked_records()
         records, problems = validating.validate(loaded, self._checked, self.as_of)
+        if self.persist and self.cache is not None:
+            self.cache.put_checked_records(self._checked.portal_digest(), self._checked.checked_now)
         delta = self._checked.delta
         since = (delta.base, delta.keys) if delta is not None and delta.now is records else None
+        if self.persist and self.cache is not None:  # a fresh process: what an earlier one read
+            self._names.texts, self._names.clean = loaded.files, self.cache.clean_texts()
         problems.extend(leaks.lint(records, self._names, source_reader(self.root), since))
+        if self.persist and self.cache is not None:
+            self.cache.put_clean_texts(self._names.names_digest(), self._names.cleared)
         problems.extend(i18n.problems(self.root, records.portal.language))
         clock.lap("validate")
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
