@@ -1,0 +1,81 @@
+"""render/tracking.py's fingerprint(): values that differ get different fingerprints (the encoding
+says each value's type and where it ends), equal values the same, whatever the path taken."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+import pytest
+from markupsafe import Markup
+
+from portalgen.render.tracking import fingerprint, whole
+
+
+@dataclass
+class _Pair:
+    a: Any
+    b: Any
+
+
+@dataclass
+class _One:
+    a: Any
+
+
+class _Size(IntEnum):
+    BIG = 2
+
+
+DIFFERENT: list[Any] = [
+    "", "a", "ab", "abc", "1", 1, 1.0, True, False, None, 0, "0", "None", "True", "n", "bT", "i1;",
+    date(2024, 1, 2), "2024-01-02", Markup("a"), Markup("<b>"), "<b>",
+    [], ["a"], ["ab", "c"], ["a", "bc"], ["a", "b", "c"], [["a"], "b"], ["a", ["b"]], [None], [[]],
+    {}, {"a": 1}, {"a": "1"}, {"b": 1}, {"a": 1, "b": 2}, {"a1": 2}, {1: "a"},
+    {"a"}, frozenset({"a", "b"}), {"ab"},
+    _Pair("ab", "c"), _Pair("a", "bc"), _Pair(["a"], "b"), _One("abc"), _One(_One("a")),
+    "x" * 23, "x" * 24, "x" * 100, "x" * 101, ["x" * 50], ["x" * 50, ""],
+    "s1:a", "[1:s1:a", "\x1f", "a\x1fs:b",
+]
+
+
+def test_different_values_have_different_fingerprints() -> None:
+    made = [fingerprint(value) for value in DIFFERENT]
+    assert len(set(made)) == len(made), [v for v, f in zip(DIFFERENT, made, strict=True) if made.count(f) > 1]
+
+
+@pytest.mark.parametrize("value", DIFFERENT, ids=repr)
+def test_equal_values_have_equal_fingerprints(value: Any) -> None:
+    import copy
+    assert fingerprint(copy.deepcopy(value)) == fingerprint(value)
+
+
+def test_subclasses_of_plain_types_are_their_plain_value() -> None:
+    class Text(str):
+        pass
+
+    assert fingerprint(Text("abc")) == fingerprint("abc")
+    assert fingerprint(_Size.BIG) == fingerprint("2")
+    assert fingerprint([Text("a")]) == fingerprint(["a"])
+
+
+def test_a_tuple_shows_what_a_list_shows() -> None:
+    assert fingerprint(("a", "b")) == fingerprint(["a", "b"])
+
+
+def test_dict_order_does_not_count_but_keys_do() -> None:
+    assert fingerprint({"a": 1, "b": 2}) == fingerprint({"b": 2, "a": 1})
+    assert fingerprint({"ab": "c"}) != fingerprint({"a": "bc"})
+
+
+def test_whole_walks_every_field() -> None:
+    assert whole(_Pair("a", "b")) != whole(_Pair("a", "c"))
+    assert whole(_Pair("ab", "c")) != whole(_Pair("a", "bc"))
+    assert whole(_Pair("a", "b")) == fingerprint(_Pair("a", "b"))
+
+
+def test_a_fingerprint_is_short() -> None:
+    assert all(len(fingerprint(value)) <= 40 for value in DIFFERENT)
+    assert len(fingerprint("x" * 10_000)) == 24
