@@ -11,7 +11,6 @@ what a cold build makes, because a cold build is a fresh session.
 from __future__ import annotations
 
 import functools
-import gc
 import time
 from collections.abc import Callable, Collection
 from datetime import date
@@ -27,7 +26,7 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
-from portalgen.pipeline import current, guarding, parallel, patch, reload, rendering
+from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -272,17 +271,10 @@ class Session:
         `on_first` as soon as they are, so a reload can be sent while the rest is finished.
         `known` is the input digest of a CLI build that found its site out of date, and its clock.
         """
-        try:
+        # The collector runs less often during the run; what the stages froze (collector.settle)
+        # is its again at the end. The CLI's build() opened the scope already; serve's rebuilds open it here.
+        with collector.fewer_collections():
             return self._run(changed, strict, progress, first, on_first, known)
-        finally:
-            gc.unfreeze()  # what the stages froze (_settled) is the collector's again
-
-    @staticmethod
-    def _settled() -> None:
-        """What the stages made so far lives until the run ends: out of the collector's sight. A cold
-        build at 10,000 items makes millions of objects, and every full collection walked them all
-        again (a second of CPU in checking, linking and planning)."""
-        gc.freeze()
 
     def _run(self, changed: Collection[str] | None, strict: bool, progress: Progress | None,
              first: Collection[str], on_first: Callable[[dict[str, bytes]], None] | None,
@@ -296,7 +288,7 @@ class Session:
             if (done := current.result(state, digest, strict, clock)) is not None:
                 return done
         loaded = self.load(changed, clock)
-        self._settled()
+        collector.settle()
         records, problems = self.check(loaded, strict, clock)
         ready = loaded.made
         if self.persist:
@@ -304,12 +296,12 @@ class Session:
             # would be kept only for a run that never comes, through rendering, the peak of memory.
             del loaded
             self.loaded, self._checked = None, validating.Memo()
-        self._settled()
+        collector.settle()
         self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
             made = self.make_plan(self.link(records, problems, clock, ready), clock)
-        self._settled()
+        collector.settle()
         model = made.model
         env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
