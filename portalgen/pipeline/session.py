@@ -274,11 +274,27 @@ class Session:
         # The collector runs less often during the run; what the stages froze (collector.settle)
         # is its again at the end. The CLI's build() opened the scope already; serve's rebuilds open it here.
         with collector.fewer_collections():
-            return self._run(changed, strict, progress, first, on_first, known)
+            result, clock = self._run(changed, strict, progress, first, on_first, known)
+            if clock is None:  # nothing to do
+                return result
+            # Saved once the run's own references (the site's files, the pages' reads) are gone:
+            # marshal makes a copy of the whole cache, the CLI's last peak of memory.
+            if self.cache is not None and self.persist:
+                self._let_go()
+                self.cache.save()
+            clock.lap("save cache")
+            result.seconds = time.perf_counter() - clock.started
+            return result
+
+    def _let_go(self) -> None:
+        """A CLI build runs once: what it kept for a next run (the cache has what is saved) goes."""
+        self.deps = self._deps_for = self._index = self._pages = None
 
     def _run(self, changed: Collection[str] | None, strict: bool, progress: Progress | None,
              first: Collection[str], on_first: Callable[[dict[str, bytes]], None] | None,
-             known: tuple[str, Clock] | None) -> BuildResult:
+             known: tuple[str, Clock] | None) -> tuple[BuildResult, Clock | None]:
+        """The run up to the cache's saving; the clock when the cache is to be saved, None when the
+        site was up to date."""
         digest, clock = known if known is not None else ("", Clock(progress))
         state = OutputState(self.out, self.cache)
         self.as_of = self.today()
@@ -286,7 +302,7 @@ class Session:
             digest = current.digest(self.root, self.cache, self.drafts, self.as_of)
             clock.lap("digest")
             if (done := current.result(state, digest, strict, clock)) is not None:
-                return done
+                return done, None
         loaded = self.load(changed, clock)
         collector.settle()
         records, problems = self.check(loaded, strict, clock)
@@ -334,12 +350,9 @@ class Session:
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
                        guarded_for, outlet.written)
         self.plan, self._records, self._guarded_for = made, records, guarded_for
-        if self.cache is not None and self.persist:
-            self.cache.save()
-        clock.lap("save cache")
         return BuildResult(self.out, outlet.count + len(reuse), len(files) - len(outlet.files) + outlet.count
                            + len(static) + len(reuse), time.perf_counter() - clock.started, warnings,
-                           rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url)
+                           rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url), clock
 
     def _publish(self, state: OutputState, records: Records, env: TrackingEnvironment, made: Plan,
                  outlet: rendering.Outlet, reuse: set[str], kept: bool, clock: Clock
