@@ -20,11 +20,6 @@ R = TypeVar("R")
 # Below this many items, starting processes costs more than it saves.
 MIN_ITEMS = 400
 
-# pmap_forked: this process's share of the items, as a fraction of an even share. It also unpickles
-# and puts away the workers' results: rendering at 10,000 items, 4/5 of a share made it finish
-# about with its worker.
-OWN_SHARE = 4 / 5
-
 
 def _die_with_parent() -> None:
     """Linux: a worker is killed when the build that forked it dies (SIGKILL included)."""
@@ -81,29 +76,21 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
                 then: Callable[[R], Any] | None = None) -> list[Any]:
     """Like pmap, for closures over big in-memory state (the model, the templates).
 
-    `jobs` - 1 children are forked with that state already in memory; each runs its contiguous
-    share of items and sends back the results in batches as it goes, while this process runs the
-    first share itself. `then` runs in this process on each result as it arrives (results arrive
-    in any order, `then`'s answers are returned in order): it can put away what it need not keep,
-    so neither the children nor this process hold everything at once.
-
-    Why this process works too: a child shares the parent's memory pages only until either of
-    them writes to one, and reading a Python object writes its reference count. A child that
-    renders pages ends up with its own copy of most of the model; a child fewer is one copy fewer
-    (at 10,000 items, ~100 MB of the cold build's peak with two jobs), for the same CPU.
+    Each child is forked with that state already in memory, runs its contiguous share of
+    items and sends back the results in batches as it goes. `then` runs in this process on each
+    result as it arrives (results arrive in any order, `then`'s answers are returned in order):
+    it can put away what it need not keep, so neither the children nor this process hold
+    everything at once.
     """
     keep: Callable[[R], Any] = then if then is not None else _same
     if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [keep(func(item)) for item in items]
     ctx = multiprocessing.get_context("fork")
-    # This process also puts away every result (`then`), so it takes a smaller share.
-    own = max(1, int(len(items) * OWN_SHARE / jobs))
-    size = -(-(len(items) - own) // (jobs - 1))
-    starts = list(range(own, len(items), size))
-    with collector.before_fork(), _forking():
-        workers = [_start(ctx, func, items[i : i + size]) for i in starts]
+    size = -(-len(items) // jobs)
+    with collector.before_fork(), _forking():  # the children's collections leave the inherited objects alone
+        workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
     try:
-        return _collect(workers, starts, len(items), keep, (func, items[:own]))
+        return _collect(workers, [i * size for i in range(len(workers))], len(items), keep)
     finally:
         for process, _receive in workers:  # after an error or Ctrl-C here, do not leave them running
             if process.is_alive():
@@ -152,45 +139,30 @@ def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Work
     return process, receive
 
 
-def _collect(workers: list[Worker], offsets: list[int], count: int, keep: Callable[[Any], Any],
-             own: tuple[Callable[[Any], Any], Sequence[Any]]) -> list[Any]:
-    """Run this process's share (`own`: the function and the first items), and read every worker's
-    batches as they come, between two of its own items too (a worker blocks on a full pipe until
-    it is read)."""
+def _collect(workers: list[Worker], offsets: list[int], count: int, keep: Callable[[Any], Any]) -> list[Any]:
+    """Read every worker's batches as they come (a worker blocks on a full pipe until it is read)."""
     results: list[Any] = [None] * count
     failure = None
     next_index = dict(zip((receive for _, receive in workers), offsets, strict=True))
     processes = {receive: process for process, receive in workers}
     open_ = list(next_index)
-
-    def read(receive: Connection[Any, Any]) -> Any:
-        """One message: its batch put away; the failure when the worker failed; None once it is done."""
-        try:
-            ok, value = receive.recv()
-        except EOFError:
-            ok, value = False, "worker process died"
-        if ok and value is not None:
-            start = next_index[receive]
-            for i, result in enumerate(value, start):
-                results[i] = keep(result)
-            next_index[receive] = start + len(value)
-            return None
-        open_.remove(receive)
-        processes[receive].join()
-        return None if ok else value
-
-    func, mine = own
-    for i, item in enumerate(mine):
-        results[i] = keep(func(item))
-        for receive in wait(open_, timeout=0) if open_ else ():
-            assert isinstance(receive, Connection)
-            failure = failure or read(receive)
-        if failure is not None:
-            break
     while open_ and failure is None:
         for receive in wait(open_):
             assert isinstance(receive, Connection)
-            failure = failure or read(receive)
+            try:
+                ok, value = receive.recv()
+            except EOFError:
+                ok, value = False, "worker process died"
+            if ok and value is not None:
+                start = next_index[receive]
+                for i, result in enumerate(value, start):
+                    results[i] = keep(result)
+                next_index[receive] = start + len(value)
+                continue
+            open_.remove(receive)
+            processes[receive].join()
+            if not ok:
+                failure = failure or value
     if isinstance(failure, Exception):
         raise failure
     if failure:
