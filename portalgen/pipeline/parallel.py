@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -12,6 +11,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeAlias, TypeVar
+
+from portalgen.pipeline import collector
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -86,12 +87,8 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
         return [keep(func(item)) for item in items]
     ctx = multiprocessing.get_context("fork")
     size = -(-len(items) // jobs)
-    gc.freeze()  # the children's collections leave the inherited objects (and their pages) alone
-    try:
-        with _forking():
-            workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
-    finally:
-        gc.unfreeze()
+    with collector.before_fork(), _forking():  # the children's collections leave the inherited objects alone
+        workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
     try:
         return _collect(workers, [i * size for i in range(len(workers))], len(items), keep)
     finally:

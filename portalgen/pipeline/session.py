@@ -11,7 +11,6 @@ what a cold build makes, because a cold build is a fresh session.
 from __future__ import annotations
 
 import functools
-import gc
 import time
 from collections.abc import Callable, Collection
 from datetime import date
@@ -27,7 +26,7 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
-from portalgen.pipeline import current, guarding, parallel, patch, reload, rendering
+from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -284,21 +283,30 @@ class Session:
         `on_first` as soon as they are, so a reload can be sent while the rest is finished.
         `known` is the input digest of a CLI build that found its site out of date, and its clock.
         """
-        try:
-            return self._run(changed, strict, progress, first, on_first, known)
-        finally:
-            gc.unfreeze()  # what the stages froze (_settled) is the collector's again
+        # The collector runs less often during the run; what the stages froze (collector.settle)
+        # is its again at the end. The CLI's build() opened the scope already; serve's rebuilds open it here.
+        with collector.fewer_collections():
+            result, clock = self._run(changed, strict, progress, first, on_first, known)
+            if clock is None:  # nothing to do
+                return result
+            # Saved once the run's own references (the site's files, the pages' reads) are gone:
+            # marshal makes a copy of the whole cache, the CLI's last peak of memory.
+            if self.cache is not None and self.persist:
+                self._let_go()
+                self.cache.save()
+            clock.lap("save cache")
+            result.seconds = time.perf_counter() - clock.started
+            return result
 
-    @staticmethod
-    def _settled() -> None:
-        """What the stages made so far lives until the run ends: out of the collector's sight. A cold
-        build at 10,000 items makes millions of objects, and every full collection walked them all
-        again (a second of CPU in checking, linking and planning)."""
-        gc.freeze()
+    def _let_go(self) -> None:
+        """A CLI build runs once: what it kept for a next run (the cache has what is saved) goes."""
+        self.deps = self._deps_for = self._index = self._pages = None
 
     def _run(self, changed: Collection[str] | None, strict: bool, progress: Progress | None,
              first: Collection[str], on_first: Callable[[dict[str, bytes]], None] | None,
-             known: tuple[str, Clock] | None) -> BuildResult:
+             known: tuple[str, Clock] | None) -> tuple[BuildResult, Clock | None]:
+        """The run up to the cache's saving; the clock when the cache is to be saved, None when the
+        site was up to date."""
         digest, clock = known if known is not None else ("", Clock(progress))
         state = OutputState(self.out, self.cache)
         self.as_of = self.today()
@@ -306,9 +314,9 @@ class Session:
             digest = current.digest(self.root, self.cache, self.drafts, self.as_of)
             clock.lap("digest")
             if (done := current.result(state, digest, strict, clock)) is not None:
-                return done
+                return done, None
         loaded = self.load(changed, clock)
-        self._settled()
+        collector.settle()
         records, problems = self.check(loaded, strict, clock)
         ready = loaded.made
         if self.persist:
@@ -316,12 +324,12 @@ class Session:
             # would be kept only for a run that never comes, through rendering, the peak of memory.
             del loaded
             self.loaded, self._checked = None, validating.Memo()
-        self._settled()
+        collector.settle()
         self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
             made = self.make_plan(self.link(records, problems, clock, ready), clock)
-        self._settled()
+        collector.settle()
         model = made.model
         env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
@@ -354,12 +362,9 @@ class Session:
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
                        guarded_for, outlet.written)
         self.plan, self._records, self._guarded_for = made, records, guarded_for
-        if self.cache is not None and self.persist:
-            self.cache.save()
-        clock.lap("save cache")
         return BuildResult(self.out, outlet.count + len(reuse), len(files) - len(outlet.files) + outlet.count
                            + len(static) + len(reuse), time.perf_counter() - clock.started, warnings,
-                           rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url)
+                           rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url), clock
 
     def _publish(self, state: OutputState, records: Records, env: TrackingEnvironment, made: Plan,
                  outlet: rendering.Outlet, reuse: set[str], kept: bool, clock: Clock
