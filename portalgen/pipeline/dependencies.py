@@ -18,7 +18,8 @@ from operator import ne
 from typing import Any, TypedDict
 
 from portalgen.model.items import Model
-from portalgen.render.tracking import Key, Reads, fingerprint, identity, remembering, whole
+from portalgen.render.fingerprints import fingerprint, remembering, whole
+from portalgen.render.tracking import Key, Reads, identity
 
 ABSENT = "-"  # the fingerprint of a key whose object no longer exists
 

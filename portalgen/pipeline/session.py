@@ -18,7 +18,6 @@ from pathlib import Path
 
 from portalgen.content import leaks, loading, validating
 from portalgen.content.files import source_reader
-from portalgen.content.frontmatter import RawRecord
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
 from portalgen.content.problems import ContentError, Problems
@@ -30,6 +29,7 @@ from portalgen.pipeline import collector, current, guarding, parallel, patch, re
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
+from portalgen.pipeline.kept_records import KeptRecords
 from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan
 from portalgen.pipeline.result import BuildResult
@@ -38,37 +38,6 @@ from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
 from portalgen.render.theme_folders import theme_dirs
 from portalgen.render.tracking import TrackingEnvironment, identity
-
-
-class KeptRecords:
-    """The records a kept session parsed, as a store for `loading.load`: when everything is loaded
-    again (a folder moved, portal.yaml saved), only files whose text changed are parsed again.
-    The first load reads through to the disk cache."""
-
-    def __init__(self, disk: BuildCache | None):
-        self._disk = disk
-        self._kept: dict[str, tuple[str, RawRecord]] = {}  # path -> (digest of its text, record)
-
-    def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
-        kept = self._kept.get(rel)
-        if kept is not None and kept[0] == text_hash:
-            return kept[1]
-        found = self._disk.get_record(rel, text_hash) if self._disk is not None else None
-        if found is not None:
-            self._kept[rel] = (text_hash, found)
-        return found
-
-    def record_hashes(self) -> dict[str, set[str]]:
-        found = self._disk.record_hashes() if self._disk is not None else {}
-        for rel, (text_hash, _raw) in self._kept.items():
-            found.setdefault(rel, set()).add(text_hash)
-        return found
-
-    def put_record(self, text_hash: str, raw: RawRecord) -> None:
-        self._kept[raw.path] = (text_hash, raw)
-
-    def prune_records(self, live: set[str]) -> None:
-        self._kept = {rel: kept for rel, kept in self._kept.items() if f"{rel}\0{kept[0]}" in live}
 
 
 class Session:

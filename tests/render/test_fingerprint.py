@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from portalgen.render.tracking import fingerprint, whole
+from portalgen.render.fingerprints import fingerprint, whole
 
 
 @dataclass
