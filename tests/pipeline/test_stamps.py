@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import marshal
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,24 +13,13 @@ from pathlib import Path
 import pytest
 from generate import generate
 from repo_paths import REPO
+from site_trees import same_as_cold
 
 import portalgen
 from portalgen.content.problems import ContentError
 from portalgen.pipeline import signing
 from portalgen.pipeline.inputs import input_digest
 from portalgen.pipeline.stamps import FORMAT, STAT, Stamps
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def same_as_cold(project: Path, tmp_path: Path) -> bool:
-    cold = tmp_path / "cold"
-    if cold.exists():
-        shutil.rmtree(cold)
-    portalgen.build(project, cold, use_cache=False, jobs=1)
-    return tree(project / "site") == tree(cold)
 
 
 def memo_of(project: Path) -> Path:

@@ -6,11 +6,11 @@ and what an earlier process found is used only for the same text, portal setting
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 from generate import generate
+from site_trees import same_as_cold
 
 import portalgen
 from portalgen.content import files, loading, validating
@@ -18,18 +18,6 @@ from portalgen.content.kinds import KINDS
 from portalgen.content.problems import ContentError, Problems
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.stamps import STAT, Stamps
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def same_as_cold(project: Path, tmp_path: Path) -> bool:
-    cold = tmp_path / "cold"
-    if cold.exists():
-        shutil.rmtree(cold)
-    portalgen.build(project, cold, use_cache=False, jobs=1)
-    return tree(project / "site") == tree(cold)
 
 
 @pytest.fixture()
