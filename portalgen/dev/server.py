@@ -89,14 +89,12 @@ class DevServer:
 
     def start(self) -> DevServer:
         """Bind the port (first, to fail fast), build once, start watching."""
-        writing.check_output(self.output, self.project)  # refuse to replace a folder we did not make
         try:
-            self.httpd = DevHTTPServer((self.host, self.port), self.output, self.state, self.limits)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise UsageError(f"port {self.port} on {self.host} is already in use: stop the other "
-                                 "server, or pass --port with another number (0 picks a free one)") from exc
-            raise UsageError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
+            writing.check_output(self.output, self.project)  # refuse to replace a folder we did not make
+            self.httpd = self._listen()
+        except BaseException:
+            self.watcher.stop()  # watchdog's inotify reader runs from the watcher's construction on
+            raise
         try:
             # Watch first: a save during a long first build is not lost, it rebuilds right after.
             self.watcher.start()
@@ -109,6 +107,15 @@ class DevServer:
             self.httpd.server_close()
             raise
         return self
+
+    def _listen(self) -> DevHTTPServer:
+        try:
+            return DevHTTPServer((self.host, self.port), self.output, self.state, self.limits)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UsageError(f"port {self.port} on {self.host} is already in use: stop the other "
+                                 "server, or pass --port with another number (0 picks a free one)") from exc
+            raise UsageError(f"cannot listen on {self.host}:{self.port}: {exc.strerror or exc}") from exc
 
     def serve_forever(self) -> None:
         assert self.httpd is not None

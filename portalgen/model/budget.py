@@ -16,6 +16,7 @@ import math
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -47,58 +48,75 @@ def check_weight(html: str) -> None:
                       "that one text may publish")
 
 
-class Watchdog:
-    """Raises TooSlow in a thread that overruns its deadline; its thread starts on first use."""
+class _Deadlines:
+    """What a Watchdog and its thread share. The thread holds this, never the Watchdog, so a
+    Watchdog nobody uses any more is collected, and its finalizer ends the thread."""
 
     def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._deadlines: dict[int, tuple[float, int]] = {}  # thread id -> (deadline, token)
-        self._fired: set[int] = set()  # tokens whose exception was sent
-        self._tokens = itertools.count()
-        self._pid = -1
+        self.cond = threading.Condition()
+        self.by_thread: dict[int, tuple[float, int]] = {}  # thread id -> (deadline, token)
+        self.fired: set[int] = set()  # tokens whose exception was sent
         # When the watchdog thread wakes up next (inf: only when notified). A deadline later than
         # that needs no notify: waking the thread for every document costs a GIL hand-over each,
         # as much CPU as a short text's rendering. It wakes at the earlier deadline, then waits
         # for the later one.
-        self._wakes = math.inf
+        self.wakes = math.inf
+        self.closed = False
+
+    def close(self) -> None:
+        with self.cond:
+            self.closed = True
+            self.cond.notify()
+
+
+def _watch(state: _Deadlines) -> None:
+    with state.cond:
+        while not state.closed:
+            now = time.monotonic()
+            due = [(tid, token) for tid, (deadline, token) in state.by_thread.items() if deadline <= now]
+            for tid, token in due:
+                del state.by_thread[tid]
+                state.fired.add(token)
+                _raise_in(tid, TooSlow)
+            upcoming = [deadline for deadline, _ in state.by_thread.values()]
+            state.wakes = min(upcoming) if upcoming else math.inf
+            state.cond.wait(state.wakes - now if upcoming else None)
+
+
+class Watchdog:
+    """Raises TooSlow in a thread that overruns its deadline; its thread starts on first use and
+    ends when the Watchdog is collected (one per Renderer: a long-lived process keeps none idle)."""
+
+    def __init__(self) -> None:
+        self._state = _Deadlines()
+        self._tokens = itertools.count()
+        self._pid = -1
+        weakref.finalize(self, self._state.close)
 
     def _start(self) -> None:
         # A forked worker inherits this object but not the thread: start one per process.
         if self._pid != os.getpid():
             self._pid = os.getpid()
-            self._wakes = math.inf  # the thread that would have woken is the parent's
-            threading.Thread(target=self._run, name="portalgen-budget", daemon=True).start()
-
-    def _run(self) -> None:
-        with self._cond:
-            while True:
-                now = time.monotonic()
-                due = [(tid, token) for tid, (deadline, token) in self._deadlines.items() if deadline <= now]
-                for tid, token in due:
-                    del self._deadlines[tid]
-                    self._fired.add(token)
-                    _raise_in(tid, TooSlow)
-                upcoming = [deadline for deadline, _ in self._deadlines.values()]
-                self._wakes = min(upcoming) if upcoming else math.inf
-                self._cond.wait(self._wakes - now if upcoming else None)
+            self._state.wakes = math.inf  # the thread that would have woken is the parent's
+            threading.Thread(target=_watch, args=(self._state,), name="portalgen-budget", daemon=True).start()
 
     @contextmanager
     def budget(self, seconds: float) -> Iterator[None]:
         """Run the block in this thread with a deadline; TooSlow if it overruns."""
-        tid, token = threading.get_ident(), next(self._tokens)
-        with self._cond:
+        tid, token, state = threading.get_ident(), next(self._tokens), self._state
+        with state.cond:
             self._start()
             deadline = time.monotonic() + seconds
-            self._deadlines[tid] = (deadline, token)
-            if deadline < self._wakes:
-                self._cond.notify()
+            state.by_thread[tid] = (deadline, token)
+            if deadline < state.wakes:
+                state.cond.notify()
         try:
             yield
         finally:
-            with self._cond:
-                self._deadlines.pop(tid, None)
-                if token in self._fired:
-                    self._fired.discard(token)
+            with state.cond:
+                state.by_thread.pop(tid, None)
+                if token in state.fired:
+                    state.fired.discard(token)
                     # The block ended as the watchdog fired: never let the exception land later.
                     _raise_in(tid, None)
 

@@ -3,6 +3,7 @@ HTML away from the sanitiser (native code no budget can interrupt)."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 
@@ -110,3 +111,19 @@ def test_a_text_stopped_by_the_budget_leaves_nothing_behind_for_the_next() -> No
             render(unit * 200_000)
         assert render("Words.\n\nSee [x](https://example.com/).\n") == (
             '<p>Words.</p>\n<p>See <a href="https://example.com/" rel="noopener noreferrer nofollow">x</a>.</p>')
+
+
+def test_the_watchdog_thread_ends_with_its_watchdog() -> None:
+    """A long-lived process (serve, a library user calling link_published) makes Renderers again
+    and again: each one's watchdog thread must not outlive it."""
+    before = set(threading.enumerate())
+    watchdog = Watchdog()
+    with watchdog.budget(5):
+        pass
+    watchers = [t for t in threading.enumerate() if t not in before and t.name == "portalgen-budget"]
+    assert watchers, "the budget started its thread"
+    del watchdog
+    gc.collect()
+    for thread in watchers:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in watchers)
