@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import portalgen
+from portalgen.pipeline.session import Session
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -19,3 +20,12 @@ def same_as_cold(project: Path, tmp_path: Path) -> bool:
         shutil.rmtree(cold)
     portalgen.build(project, cold, use_cache=False, jobs=1)
     return tree(project / "site") == tree(cold)
+
+
+def served_same_as_cold(served: Session, tmp_path: Path) -> None:
+    """Serve's in-memory engine wrote what a cold build writes; the differing paths if not."""
+    cold = tmp_path / "cold"
+    shutil.rmtree(cold, ignore_errors=True)
+    expected = tree(portalgen.build(served.root, cold, use_cache=False, jobs=1).output)
+    got = tree(served.out)
+    assert sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k)) == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from in_process import Run
+from site_trees import tree
 
 from portalgen import __version__
 from portalgen.content.problems import Severity
@@ -24,10 +25,6 @@ INIT_FILES = {
     ".vscode/settings.json", ".vscode/extensions.json",
     *(f".portalgen/schema/{kind}.schema.json" for kind in ("portal", "customer", "feedback", "decision", "change")),
 }
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def front_matter(path: Path) -> dict:

@@ -9,15 +9,12 @@ from pathlib import Path
 import pytest
 from generate import generate
 from repo_paths import REPO
+from site_trees import tree
 
 import portalgen
 from portalgen.content.problems import ContentError
 
 BUILTIN = REPO / "templates"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def cold(project: Path, out: Path) -> dict[str, bytes]:

@@ -9,12 +9,9 @@ from pathlib import Path
 
 import pytest
 from generate import generate
+from site_trees import tree
 
 import portalgen
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def assert_same_as_cold(project: Path, tmp_path: Path) -> None:

@@ -3,28 +3,15 @@ reworded title and a removed alias each give what a cold build gives."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from site_trees import served_same_as_cold
 
-import portalgen
 from portalgen.commands.rename import rename_record
 from portalgen.pipeline.session import Session
 
 OLD, NEW = "scim-user-provisioning", "automatic-user-provisioning"
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def same_as_cold(served: Session, tmp_path: Path) -> None:
-    cold = tmp_path / "cold"
-    shutil.rmtree(cold, ignore_errors=True)
-    expected = tree(portalgen.build(served.root, cold, use_cache=False, jobs=1).output)
-    got = tree(served.out)
-    assert sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k)) == []
 
 
 def test_rename_reword_and_unalias_under_a_kept_session(tmp_path: Path, helpers,
@@ -39,16 +26,16 @@ def test_rename_reword_and_unalias_under_a_kept_session(tmp_path: Path, helpers,
     served.run(changed)
     redirect = served.out / f"feedback/{OLD}/index.html"
     assert f"url=../../feedback/{NEW}/index.html" in redirect.read_text("utf-8")
-    same_as_cold(served, tmp_path)
+    served_same_as_cold(served, tmp_path)
 
     # A reworded title takes the path that does not link again: the redirect page shows it too.
     text = renamed.new.read_text("utf-8")
     renamed.new.write_text(text.replace('title: "Create', 'title: "Automatically create', 1), "utf-8")
     served.run({str(renamed.new)})
     assert "Automatically create and remove users" in redirect.read_text("utf-8")
-    same_as_cold(served, tmp_path)
+    served_same_as_cold(served, tmp_path)
 
     renamed.new.write_text(renamed.new.read_text("utf-8").replace(f"aliases: [{OLD}]\n", ""), "utf-8")
     served.run({str(renamed.new)})
     assert not redirect.exists()
-    same_as_cold(served, tmp_path)
+    served_same_as_cold(served, tmp_path)

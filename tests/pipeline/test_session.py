@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import gc
 import re
-import shutil
 import weakref
 from pathlib import Path
 
 import pytest
+from site_trees import served_same_as_cold
 
-import portalgen
 from portalgen.pipeline.session import Session
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture()
@@ -26,14 +21,6 @@ def session(tmp_path: Path, helpers, monkeypatch: pytest.MonkeyPatch) -> tuple[S
     served = Session(project, tmp_path / "served", persist=False)
     served.run()
     return served, project
-
-
-def same_as_cold(served: Session, tmp_path: Path) -> None:
-    cold = tmp_path / "cold"
-    shutil.rmtree(cold, ignore_errors=True)
-    expected = tree(portalgen.build(served.root, cold, use_cache=False, jobs=1).output)
-    got = tree(served.out)
-    assert sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k)) == []
 
 
 def set_outcome(path: Path, outcome: str) -> None:
@@ -50,10 +37,10 @@ def test_every_decision_given_another_outcome(session: tuple[Session, Path], tmp
         set_outcome(path, "in-progress" if now != "in-progress" else "under-review")
         shown: dict[str, bytes] = {}
         served.run({str(path)}, first={"index.html", "roadmap/index.html"}, on_first=shown.update)
-        same_as_cold(served, tmp_path)
+        served_same_as_cold(served, tmp_path)
         path.write_text(original, "utf-8")
         served.run({str(path)})
-        same_as_cold(served, tmp_path)
+        served_same_as_cold(served, tmp_path)
 
 
 def test_a_reworded_body_renders_only_its_own_page(session: tuple[Session, Path]) -> None:
@@ -85,7 +72,7 @@ def test_a_new_override_of_a_template_already_in_use_is_used(session: tuple[Sess
                         "<p>Overridden</p>{% endblock %}", "utf-8")
     served.run({str(override)})
     assert b"Overridden" in (served.out / "feedback" / "per-dashboard-permissions" / "index.html").read_bytes()
-    same_as_cold(served, tmp_path)
+    served_same_as_cold(served, tmp_path)
 
 
 def test_a_reworded_plan_lets_the_plan_before_it_go(session: tuple[Session, Path]) -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from site_trees import tree
 
 import portalgen
 from portalgen.pipeline.lock import build_lock
@@ -17,10 +18,6 @@ from portalgen.pipeline.session import Session
 
 DEADLINE = 120.0  # seconds; only reached when something is wrong
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1795996800"}
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def cold(project: Path, tmp_path: Path, drafts: bool = False) -> dict[str, bytes]:

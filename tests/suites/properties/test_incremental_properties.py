@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from repo_paths import REPO
+from site_trees import tree
 
 import portalgen
 from portalgen.content.problems import ContentError
@@ -33,10 +34,6 @@ MODEL_TEMPLATE = """{% extends "base.html" %}
 <p>Changes so far: {{ model.changes|length }}; latest: {{ model.changes[0].record.title if model.changes }}</p>
 {% endblock %}
 """
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def build(project: Path, output: Path | None = None, cold: bool = False) -> dict[str, bytes] | list[str]:
