@@ -97,23 +97,29 @@ class Session:
         return self.loaded
 
     def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
-        if self.persist and self.cache is not None:  # a fresh process: what an earlier one checked
-            self._checked.texts, self._checked.stored = loaded.files, self.cache.checked_records()
+        self._recall_checks(loaded)
         records, problems = validating.validate(loaded, self._checked, self.as_of)
-        if self.persist and self.cache is not None:
-            self.cache.put_checked_records(self._checked.portal_digest(), self._checked.checked_now)
         delta = self._checked.delta
         since = (delta.base, delta.keys) if delta is not None and delta.now is records else None
-        if self.persist and self.cache is not None:  # a fresh process: what an earlier one read
-            self._names.texts, self._names.clean = loaded.files, self.cache.clean_texts()
         problems.extend(leaks.lint(records, self._names, source_reader(self.root), since))
-        if self.persist and self.cache is not None:
-            self.cache.put_clean_texts(self._names.names_digest(), self._names.cleared)
+        self._remember_checks()
         problems.extend(i18n.problems(self.root, records.portal.language))
         clock.lap("validate")
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
             raise ContentError(problems.sorted())
         return records, problems
+
+    def _recall_checks(self, loaded: LoadResult) -> None:
+        """A fresh process (the CLI) takes from the disk cache what an earlier one checked: each
+        file's typed record, and which texts the leak lint found naming nobody."""
+        if self.persist and self.cache is not None:
+            self._checked.texts, self._checked.stored = loaded.files, self.cache.checked_records()
+            self._names.texts, self._names.clean = loaded.files, self.cache.clean_texts()
+
+    def _remember_checks(self) -> None:
+        if self.persist and self.cache is not None:
+            self.cache.put_checked_records(self._checked.portal_digest(), self._checked.checked_now)
+            self.cache.put_clean_texts(self._names.names_digest(), self._names.cleared)
 
     def link(self, records: Records, problems: Problems, clock: Clock, ready: dict[str, object] | None = None) -> Model:
         """`ready`: the HTML the load's workers rendered already (LoadResult.made)."""
