@@ -39,10 +39,12 @@ def test_the_outermost_scope_gives_back_what_was_frozen_inside() -> None:
         assert frozen > 0
         with collector.fewer_collections():  # a run inside a CLI build
             pass
-        assert gc.get_freeze_count() == frozen  # the build is not over
+        # Not "== frozen": a frozen object freed meanwhile (pytest-xdist's channel thread drops the
+        # messages it froze with the rest) lowers the count by a few. Unfreezing would empty it.
+        assert gc.get_freeze_count() > frozen // 2  # the build is not over
         with collector.before_fork():
             pass
-        assert gc.get_freeze_count() >= frozen  # inherited objects stay out of sight until the end
+        assert gc.get_freeze_count() > frozen // 2  # inherited objects stay out of sight until the end
     assert gc.get_freeze_count() == 0
     assert gc.get_threshold() == (700, 10, 10)
 
