@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from portalgen.content.leaks import Protected, views
-from portalgen.content.namefinder import NameFinder, skeletal
+from portalgen.content.namefinder import NameFinder, skeletons
 from portalgen.content.readertext import decode, words
 
 _SCRIPT_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|(.))", re.DOTALL)
@@ -50,7 +50,7 @@ class Guard:
             return found
         if path.endswith((".json", ".js")) and b"\\" in data:
             data = _unescape_script(data.decode("utf-8", "replace")).encode("utf-8", "replace")
-        if not self.names.may_contain(skeletal(data)):
+        if not self.names.may_contain_any(skeletons(data)):
             return found
         text = data.decode("utf-8", "replace")
         owners = {hit.owner for view in views(decode(text)) for hit in self.names.find(view)}

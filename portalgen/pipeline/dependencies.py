@@ -68,7 +68,9 @@ class World:
                     index[(*key, "record")] = record
         return index
 
-    def fingerprint(self, key: Key) -> str:
+    def fingerprint(self, key: Key, keep: bool = True) -> str:
+        """`keep=False`: not memoised (Update numbers each new key once: a memo would only hold a
+        second table of the quarter of a million keys until the build ends)."""
         found = self._memo.get(key)
         if found is None:
             if self._previous is not None and key[0] != "build" and key[:1] not in self._touched \
@@ -76,7 +78,8 @@ class World:
                 found = self._previous.fingerprint_of(key)
             if found is None:
                 found = self._fingerprint(key)
-            self._memo[key] = found
+            if keep:
+                self._memo[key] = found
         return found
 
     def fingerprints(self, record: Dependencies) -> list[str]:
@@ -230,7 +233,7 @@ class Update:
             key = tuple(map(sys.intern, key))
             n = self.numbers[key] = len(self.new.keys)
             self.new.keys.append(key)
-            self.new.fps.append(self.world.fingerprint(key))
+            self.new.fps.append(self.world.fingerprint(key, keep=False))
         return n
 
     def add(self, path: str, page_fp: str, reads: Reads) -> None:

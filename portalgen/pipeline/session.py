@@ -361,11 +361,15 @@ class Session:
         # files are read here, and what the live site published already, read against the same
         # names, is not read again (the kept pages' names included).
         known = state.read_against(guarded_for)
+        # Forked readers only for the kept pages of a site read against other names (thousands of
+        # files): the site-wide files are few, and workers forked now, each with a copy of its
+        # share's biggest file in several forms, made the peak of a cold build's memory.
+        again = before != guarded_for and bool(reuse)
         guarding.check(records, guarding.unread(site_wide, known), static,
                        reuse if before != guarded_for else guarding.unread_names(reuse, known),
                        self.out if before != guarded_for else None,
-                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs,
-                       pages_read=(keeper, outlet.leaks))
+                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2) if again else None,
+                       self.jobs, pages_read=(keeper, outlet.leaks))
         clock.lap("guard")
         state.write(files, static, reuse, outlet.site)
         return files, static, guarded_for
