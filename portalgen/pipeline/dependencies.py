@@ -18,7 +18,7 @@ from operator import ne
 from typing import Any, TypedDict
 
 from portalgen.model.items import Model
-from portalgen.render.fingerprints import fingerprint, remembering, whole
+from portalgen.render.fingerprints import Seen, fingerprint, whole
 from portalgen.render.tracking import Key, Reads, identity
 
 ABSENT = "-"  # the fingerprint of a key whose object no longer exists
@@ -68,16 +68,17 @@ class World:
                     index[(*key, "record")] = record
         return index
 
-    def fingerprint(self, key: Key, keep: bool = True) -> str:
-        """`keep=False`: not memoised (Update numbers each new key once: a memo would only hold a
-        second table of the quarter of a million keys until the build ends)."""
+    def fingerprint(self, key: Key, seen: Seen | None = None, keep: bool = True) -> str:
+        """`seen`: see render/fingerprints.py. `keep=False`: not memoised (Update numbers each new
+        key once: a memo would only hold a second table of the quarter of a million keys until the
+        build ends)."""
         found = self._memo.get(key)
         if found is None:
             if self._previous is not None and key[0] != "build" and key[:1] not in self._touched \
                     and key[:2] not in self._touched:
                 found = self._previous.fingerprint_of(key)
             if found is None:
-                found = self._fingerprint(key)
+                found = self._fingerprint(key, seen)
             if keep:
                 self._memo[key] = found
         return found
@@ -88,13 +89,14 @@ class World:
         key, which would hold a quarter of a million more entries."""
         if self._listed is not None and self._listed[0] is record:
             return self._listed[1]
-        with remembering():
-            # after an edit patched in, most keys read as they did: fingerprint() looks them up
-            made = list(map(self.fingerprint, record.keys)) if self._previous is not None else self._made(record.keys)
+        seen: Seen = {}  # the model holds still while one record's keys are fingerprinted
+        # after an edit patched in, most keys read as they did: fingerprint() looks them up
+        made = [self.fingerprint(key, seen) for key in record.keys] if self._previous is not None \
+            else self._made(record.keys, seen)
         self._listed = (record, made)
         return made
 
-    def _made(self, keys: list[Key]) -> list[str]:
+    def _made(self, keys: list[Key], seen: Seen) -> list[str]:
         """fingerprint() and _fingerprint() of every key, inlined: this is the hot loop of a build
         after an edit (a quarter of a million keys at 10,000 items)."""
         memo, index, model = self._memo, self.index, self.model
@@ -104,33 +106,33 @@ class World:
             found = memo.get(key) if memo else None  # stale() may have made some (serve's open pages)
             if found is None:
                 if key[0] == "build":
-                    found = fingerprint(getattr(model, key[1], None))
+                    found = fingerprint(getattr(model, key[1], None), seen)
                 else:
                     obj = index.get(key[:-1])
                     if obj is None:
                         found = ABSENT
                     elif key[-1] == "*":
-                        found = whole(obj)
+                        found = whole(obj, seen)
                     else:
                         try:
                             value = getattr(obj, key[-1])
                         except AttributeError:
                             found = ABSENT
                         else:
-                            found = fingerprint(value)
+                            found = fingerprint(value, seen)
             append(found)
         return made
 
-    def _fingerprint(self, key: Key) -> str:
+    def _fingerprint(self, key: Key, seen: Seen | None) -> str:
         if key[0] == "build":
-            return fingerprint(getattr(self.model, key[1], None))
+            return fingerprint(getattr(self.model, key[1], None), seen)
         obj = self.index.get(key[:-1])
         if obj is None:
             return ABSENT
         if key[-1] == "*":
-            return whole(obj)
+            return whole(obj, seen)
         try:
-            return fingerprint(getattr(obj, key[-1]))
+            return fingerprint(getattr(obj, key[-1]), seen)
         except AttributeError:
             return ABSENT
 

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from markupsafe import Markup
 
-from portalgen.render.fingerprints import fingerprint, whole
+from portalgen.content.records import Customer
+from portalgen.render.fingerprints import Seen, fingerprint, whole
 
 
 @dataclass
@@ -87,3 +88,20 @@ def test_whole_walks_every_field() -> None:
 def test_a_fingerprint_is_short() -> None:
     assert all(len(fingerprint(value)) <= 40 for value in DIFFERENT)
     assert len(fingerprint("x" * 10_000)) == 24
+
+
+def _customer(slug: str, name: str) -> Customer:
+    return Customer(slug=slug, path=f"content/customers/{slug}.md", name=name, segment="enterprise",
+                    credit="named", url="", joined=None, people=(), body="")
+
+
+def test_a_memo_of_walked_records_changes_no_fingerprint() -> None:
+    """Records inside a value are walked; a memo (what dependencies.py hands down for one page's
+    keys) encodes each once and must say what walking says, also for a different record later."""
+    acme, globex = _customer("acme", "Acme"), _customer("globex", "Globex")
+    value = [{"by": acme}, {"by": acme}, {"by": globex}]
+    seen: Seen = {}
+    assert fingerprint(value, seen) == fingerprint(value)
+    assert fingerprint([acme], seen) == fingerprint([acme])
+    renamed = _customer("acme", "Acme Corp")
+    assert fingerprint([renamed], seen) == fingerprint([renamed]) != fingerprint([acme])
