@@ -1,4 +1,4 @@
-"""The quick inline step (model/mdinline.py) gives Python-Markdown's own output, byte for byte."""
+"""The quick inline step (model/mdquick.py) gives Python-Markdown's own output, byte for byte."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import markdown
 import pytest
 from corpora import corpus
 
-from portalgen.model import mdinline
+from portalgen.model import mdquick
 from portalgen.model.markdown import EXTENSIONS, _parser
 
 # Everything an inline pattern reacts to, and the block syntax around it.
 _PIECES = ["a", "b", " ", "  ", "\n", "\n\n", "`", "``", "\\", "[", "]", "(", ")", "!", "<", ">", "&", ";",
            "*", "**", "_", "__", "#", "-", "1.", "|", ":", "@", "http://x.org", "&amp;", "&#11;", "<b>",
-           "</b>", "<!--", "-->", "    ", "\t", ">", "```", "~~~", "é", "\x02", "\x03", "wzxhzdk:0", "x@y.z"]
+           "</b>", "<!--", "-->", "    ", "\t", ">", "```", "~~~", "é", "\x02", "\x03", "wzxhzdk:0", "x@y.z",
+           "---", "***", "___", "- - -", "\n# ", "## x ##", "\n> ", "| a | b |\n|---|:-:|\n", "|", "\\|", "=="]
 
 
 def _full() -> markdown.Markdown:
@@ -24,7 +25,7 @@ def _full() -> markdown.Markdown:
 
 def _both(texts: list[str]) -> None:
     full, quick = _full(), _parser()
-    assert isinstance(quick.treeprocessors["inline"], mdinline.QuickInline)
+    assert isinstance(quick.treeprocessors["inline"], mdquick.QuickInline)
     for text in texts:
         full.reset()
         quick.reset()
@@ -34,15 +35,16 @@ def _both(texts: list[str]) -> None:
 def test_the_quick_step_is_in_place() -> None:
     """Fails when Python-Markdown's inline patterns change (a new version): check NEEDS against the
     new patterns and the loop against InlineProcessor.__handleInline, then update KNOWN_PATTERNS."""
-    assert mdinline.knows(_full())
-    assert isinstance(_parser().treeprocessors["inline"], mdinline.QuickInline)
+    assert mdquick.knows(_full())
+    assert isinstance(_parser().treeprocessors["inline"], mdquick.QuickInline)
+    assert mdquick.quick_tests(_full()) == list(mdquick.BLOCK_TESTS)
 
 
 def test_an_unknown_pattern_keeps_the_full_step() -> None:
     md = markdown.Markdown(extensions=[*EXTENSIONS, "abbr"])
     md.inlinePatterns.register(md.inlinePatterns["link"], "another", 5)
-    mdinline.install(md)
-    assert not isinstance(md.treeprocessors["inline"], mdinline.QuickInline)
+    mdquick.install(md)
+    assert not isinstance(md.treeprocessors["inline"], mdquick.QuickInline)
 
 
 def test_random_markdown_renders_the_same() -> None:
