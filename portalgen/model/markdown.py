@@ -23,6 +23,7 @@ from portalgen.content.kinds import KINDS
 from portalgen.content.loading import Mapper, serial_map, text_key
 from portalgen.content.problems import Problems
 from portalgen.content.records import Records
+from portalgen.model import mdquick
 from portalgen.model.budget import TooSlow, Watchdog, check_weight
 from portalgen.model.fragment import well_formed
 from portalgen.model.headings import outline
@@ -96,7 +97,9 @@ def too_deep(html: str, limit: int = MAX_NESTING) -> bool:
 
 
 def _parser() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    mdquick.install(md)  # the same output, without trying every inline pattern on plain prose
+    return md
 
 
 class Renderer:
