@@ -4,7 +4,7 @@ The inline step tries each of its fourteen patterns on every run of text, a few 
 each, and plain prose (most paragraphs) matches none: the step was 40% of the time Markdown
 took (4,700 bench texts: 2.2 s CPU with it, 1.2 s without). Each pattern needs one of a few
 characters to match at all; where they are absent, trying it would find nothing and change
-nothing, so it is not tried. The output is the same, byte for byte (tests/model/test_mdinline.py
+nothing, so it is not tried. The output is the same, byte for byte (tests/model/test_mdquick.py
 compares it with the full step's on random Markdown, the CommonMark examples and XSS payloads).
 
 The same goes for four block steps whose test searches every line of a block for a character
