@@ -54,6 +54,23 @@ def _safe_join(root: Path, rel: str) -> Path:
     return root.joinpath(*parts)
 
 
+def _plain(rel: str) -> bool:
+    """A relative path that _safe_join would take as it is: no part to refuse or to drop."""
+    return (bool(rel) and rel[0] != "/" and "\\" not in rel and "\x00" not in rel
+            and not any(part in ("", ".", "..") for part in rel.split("/")))
+
+
+def _make_folder(path: str) -> None:
+    """Path(path).mkdir(parents=True, exist_ok=True): one system call when the parent exists."""
+    try:
+        os.mkdir(path)
+    except FileNotFoundError:
+        os.makedirs(path, exist_ok=True)
+    except FileExistsError:
+        if not os.path.isdir(path):
+            raise
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where the platform cannot."""
     libc_name = ctypes.util.find_library("c")
@@ -161,6 +178,7 @@ class NewSite:
         self.output = output.absolute()
         self.folder: Path | None = None
         self._made: set[Path] = set()
+        self._made_plain: set[str] = set()  # folders made by _put_plain, relative to self.folder
         self._written: set[str] = set()
         with self._writing():
             clean_stray(self.output)
@@ -190,8 +208,28 @@ class NewSite:
 
     def put(self, rel: str, data: bytes) -> None:
         with self._writing():
-            self._target(rel).write_bytes(data)
+            if _plain(rel):
+                self._put_plain(rel, data)
+            else:
+                self._target(rel).write_bytes(data)
         self._written.add(rel)
+
+    def _put_plain(self, rel: str, data: bytes) -> None:
+        """put() of a path with nothing to normalise or refuse (every page's): the same file, made
+        with strings and os calls instead of pathlib's objects, some 15,000 times a build."""
+        assert self.folder is not None
+        folder = str(self.folder)
+        parent, _, _ = rel.rpartition("/")
+        if parent and parent not in self._made_plain:
+            _make_folder(folder + "/" + parent)
+            self._made_plain.add(parent)
+        fd = os.open(folder + "/" + rel, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open(rel, "wb")
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
 
     def finish(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str] = (),
                keep_old: Path | None = None) -> None:

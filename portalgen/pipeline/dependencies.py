@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import ne
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from portalgen.model.items import Model
 from portalgen.render.fingerprints import Seen, fingerprint, whole
@@ -241,7 +241,17 @@ class Update:
     def add(self, path: str, page_fp: str, reads: Reads) -> None:
         names = tuple(sorted(reads.templates))
         shared = self._names.setdefault(names, list(names))
-        self.new.pages[path] = (page_fp, sorted(map(self._number, reads.keys)), shared)
+        # Most keys are numbered already (another page read them): looked up in one go, and only
+        # the new ones numbered one by one, in the same order as before.
+        keys = reads.keys
+        found = list(map(self.numbers.get, keys))
+        if None in found:
+            number = self._number
+            numbers = [n if n is not None else number(key) for n, key in zip(found, keys, strict=True)]
+        else:
+            numbers = cast(list[int], found)
+        numbers.sort()
+        self.new.pages[path] = (page_fp, numbers, shared)
 
     def finish(self, reused: Iterable[str], template_fp: Callable[[str], str]) -> Dependencies:
         new = self.new

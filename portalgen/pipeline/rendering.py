@@ -70,6 +70,7 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
         return spec.path, page, keeper.check_file(spec.path, page.data) if keeper is not None else []
 
     try:
-        stream(one, specs, then=outlet.take)
+        with env.holding_templates():  # forked workers hold their own copies
+            stream(one, specs, then=outlet.take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc

@@ -136,7 +136,8 @@ def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], 
                  ) -> dict[str, Rendered]:
     """The given pages, with what each read; one Memo, so each card is rendered once."""
     memo = Memo(env)
-    rendered = pmap(lambda spec: render_page(env, model, spec, memo), specs)
+    with env.holding_templates():
+        rendered = pmap(lambda spec: render_page(env, model, spec, memo), specs)
     return dict(zip((spec.path for spec in specs), rendered, strict=True))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.runtime
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from portalgen.model import urls
@@ -52,15 +52,19 @@ def make_environment(project: Path, language: str = i18n.SOURCE) -> TrackingEnvi
                        text_direction="rtl" if words.rtl else "ltr")
     env.filters["isodate"] = lambda d: d.isoformat() if d else ""
     env.filters["longdate"] = words.longdate
-    env.filters["num"] = lambda n: words.number(n) if isinstance(n, int | float) else n
+    env.filters["num"] = lambda n: words.number(n) if isinstance(n, _NUMBERS) else n
     env.filters["percent"] = words.percent
     env.filters["html"] = prose  # only ever applied to HTML that markup.py has sanitised
     return env
 
 
+# A tuple, made once: `int | float` in isinstance() makes a union type at every call.
+_NUMBERS = (int, float)
+
+
 def _localised(words: i18n.Words, values: dict[str, Any]) -> dict[str, Any]:
     """Numbers written the locale's way; every other value as it is (bool is an int, but no count)."""
-    return {k: words.number(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+    return {k: words.number(v) if isinstance(v, _NUMBERS) and not isinstance(v, bool) else v
             for k, v in values.items()}
 
 
@@ -69,15 +73,17 @@ def _localised_gettext(words: i18n.Words) -> Callable[..., str]:
     # build, not on every page (a literal one is baked into the template: render/baked_words.py).
     said: dict[str, str] = {}
 
-    @jinja2.pass_context
-    def gettext(context: jinja2.runtime.Context, string: str, **values: Any) -> str:
-        if not values and context.eval_ctx.autoescape:
+    # pass_eval_context, not Jinja's pass_context: it reads nothing from the page's variables, and
+    # a pass_context callable called in a loop is handed a context derived for it, every call.
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, **values: Any) -> str:
+        if not values and eval_ctx.autoescape:
             text = said.get(string)
             if text is None:  # a message the catalog cannot format fails here, every time
                 text = said[string] = Markup(words.translations.gettext(string)) % {}
             return text
         text = words.translations.gettext(string)
-        if context.eval_ctx.autoescape:
+        if eval_ctx.autoescape:
             text = Markup(text)  # the values are escaped as they go in, as in Jinja's own
         return text % _localised(words, values)
 
@@ -85,11 +91,11 @@ def _localised_gettext(words: i18n.Words) -> Callable[..., str]:
 
 
 def _localised_ngettext(words: i18n.Words) -> Callable[..., str]:
-    @jinja2.pass_context
-    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int, **values: Any) -> str:
+    @jinja2.pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **values: Any) -> str:
         values.setdefault("num", num)
         text = words.translations.ngettext(singular, plural, num)
-        if context.eval_ctx.autoescape:
+        if eval_ctx.autoescape:
             text = Markup(text)
         return text % _localised(words, values)
 

@@ -110,6 +110,9 @@ def tracks_itself(func: Callable[..., Any]) -> Callable[..., Any]:
 # Context.call's probe of it can be skipped.
 _PLAIN_CALLABLES = frozenset({types.FunctionType, types.BuiltinFunctionType, types.MethodType,
                               types.MethodWrapperType, types.BuiltinMethodType})
+_FUNCTION = types.FunctionType
+# Callables that can carry no attribute at all (so no mark), each with its owner in __self__.
+_UNMARKABLE = frozenset({types.BuiltinFunctionType, types.MethodWrapperType, types.BuiltinMethodType})
 
 
 class TrackingContext(Context):
@@ -141,10 +144,23 @@ class TrackingContext(Context):
             loop_vars = block_vars = None
         if __obj.__class__ is Macro:  # records nothing itself: its body's reads are recorded as they happen
             return _call_macro(__obj, __self.eval_ctx, args, kwargs)
+        cls = __obj.__class__
         reads = __self.environment.reads
-        if reads is not None and not getattr(__obj, "tracks_itself", False):
-            _record_handed(reads, __obj, args, kwargs)
-        __obj, pass_arg = _pass_arg(__obj)
+        if cls is _FUNCTION:
+            # Most calls (url helpers, gettext, the theme's lambdas): a function has no owner, and
+            # its marks, if any, are in its __dict__.
+            marks = __obj.__dict__
+            if reads is not None and not marks.get("tracks_itself"):
+                _record_handed(reads, None, args, kwargs)
+            pass_arg = marks.get("jinja_pass_arg")
+        elif cls in _UNMARKABLE:  # url() is a str's method-wrapper: it has an owner, no marks
+            if reads is not None:
+                _record_handed(reads, __obj.__self__, args, kwargs)  # type: ignore[attr-defined]
+            pass_arg = None
+        else:
+            if reads is not None and not getattr(__obj, "tracks_itself", False):
+                _record_handed(reads, getattr(__obj, "__self__", None), args, kwargs)
+            __obj, pass_arg = _pass_arg(__obj)
         if pass_arg is not None:
             __self, args = __self._passing(pass_arg, args, loop_vars, block_vars)
         try:
@@ -169,11 +185,10 @@ class TrackingContext(Context):
         return self, (self.environment, *args)
 
 
-def _record_handed(reads: Reads, obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    """A model object handed to a Python function (or whose method it is): the function may read
-    any of it."""
+def _record_handed(reads: Reads, owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """A model object handed to a Python function (or the owner of the method called): the
+    function may read any of it."""
     key_of = _KEY_OF
-    owner = getattr(obj, "__self__", None)
     make = key_of.get(owner.__class__)
     if make is not None:
         reads.keys.add((*make(owner), "*"))
@@ -219,6 +234,7 @@ class TrackingEnvironment(jinja2.Environment):
         self.reads: Reads | None = None
         self.page_context: frozenset[str] = frozenset()
         self.words: Any = None  # the portal's i18n.Words, set by theme.make_environment
+        self._held: dict[str, jinja2.Template] | None = None  # see holding_templates()
 
     @contextmanager
     def recording(self, reads: Reads, page_context: frozenset[str] | None = None) -> Iterator[Reads]:
@@ -233,6 +249,24 @@ class TrackingEnvironment(jinja2.Environment):
             self.reads, self.page_context = outer, outer_names
             if outer is not None:
                 outer.merge(reads)
+
+    @contextmanager
+    def holding_templates(self) -> Iterator[None]:
+        """Load each template once for the pages rendered meanwhile (a rendering pass).
+
+        A page loads three templates or more (its own, the one it extends, the macros it
+        imports), and Jinja asks the file system whether each is up to date every time; within
+        one pass a template is the same file for every page, so it is asked once. Nested: the
+        outer hold goes on. A new pass loads again, so an edited template is seen by the next.
+        """
+        if self._held is not None:
+            yield
+            return
+        self._held = {}
+        try:
+            yield
+        finally:
+            self._held = None
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -266,6 +300,16 @@ class TrackingEnvironment(jinja2.Environment):
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
                      globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
-        if self.reads is not None and isinstance(name, str):
-            self.reads.templates.add(self.join_path(name, parent) if parent is not None else name)
-        return super().get_template(name, parent, globals)
+        if not isinstance(name, str):
+            return super().get_template(name, parent, globals)
+        if parent is not None:
+            name = self.join_path(name, parent)
+        if self.reads is not None:
+            self.reads.templates.add(name)
+        held = self._held
+        if held is None or globals:
+            return super().get_template(name, None, globals)
+        template = held.get(name)
+        if template is None:  # a template that fails to load is asked again: it raises again
+            template = held[name] = super().get_template(name)
+        return template
