@@ -141,6 +141,8 @@ class BuildCache:
     # [digest of the portal settings, {"path\0text_key": values}]
     _checked: list[Any] = field(default_factory=lambda: ["", {}])
     _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
+    # The rows of the big site-wide files the output guard found no name in (output/guard_rows.py)
+    _rows: list[Any] = field(default_factory=list)
     _loaded: bool = True  # the large file has been read (or there is none)
     _stamps: Stamps | None = None
 
@@ -179,6 +181,8 @@ class BuildCache:
                 self._checked = checked
             self._html = dict(data.get("html", {}))
             self._deps = dict(data.get("deps", {}))
+            rows = data.get("rows")
+            self._rows = rows if isinstance(rows, list) else []
 
     @property
     def records(self) -> dict[str, Any]:
@@ -272,6 +276,17 @@ class BuildCache:
             self._checked = [digest, dict(entries)]
             self.dirty = True
 
+    def guard_rows(self) -> list[Any]:
+        """What RowVerdicts.saved() was when put_guard_rows() was last called."""
+        self._load()
+        return self._rows
+
+    def put_guard_rows(self, saved: list[Any]) -> None:
+        self._load()
+        if saved != self._rows:
+            self._rows = saved
+            self.dirty = True
+
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
         self.dirty = True
@@ -308,7 +323,7 @@ class BuildCache:
                               {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
                                "checked": self._checked,
                                "html": self._html,
-                               "deps": self._deps})
+                               "deps": self._deps, "rows": self._rows})
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:

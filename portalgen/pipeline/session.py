@@ -25,6 +25,7 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
+from portalgen.output.guard_rows import RowVerdicts
 from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
@@ -365,11 +366,14 @@ class Session:
         # files): the site-wide files are few, and workers forked now, each with a copy of its
         # share's biggest file in several forms, made the peak of a cold build's memory.
         again = before != guarded_for and bool(reuse)
+        rows = RowVerdicts(guarded_for, self.cache.guard_rows() if self.cache is not None else None)
         guarding.check(records, guarding.unread(site_wide, known), static,
                        reuse if before != guarded_for else guarding.unread_names(reuse, known),
                        self.out if before != guarded_for else None,
-                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2) if again else None,
-                       self.jobs, pages_read=(keeper, outlet.leaks))
+                       (functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)
+                       if again else None, pages_read=(keeper, outlet.leaks), rows=rows)
+        if self.cache is not None:
+            self.cache.put_guard_rows(rows.saved())
         clock.lap("guard")
         state.write(files, static, reuse, outlet.site)
         return files, static, guarded_for
