@@ -141,8 +141,9 @@ class BuildCache:
     # [digest of the portal settings, {"path\0text_key": values}]
     _checked: list[Any] = field(default_factory=lambda: ["", {}])
     _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
-    # The rows of the big site-wide files the output guard found no name in (output/guard_rows.py)
-    _rows: list[Any] = field(default_factory=list)
+    # What the site-wide files' rows were made from, and what the output guard found in them, by
+    # name ("guard rows": output/guard_rows.py, "search rows": render/search_index.py)
+    _memos: dict[str, Any] = field(default_factory=dict)
     _loaded: bool = True  # the large file has been read (or there is none)
     _stamps: Stamps | None = None
 
@@ -181,8 +182,8 @@ class BuildCache:
                 self._checked = checked
             self._html = dict(data.get("html", {}))
             self._deps = dict(data.get("deps", {}))
-            rows = data.get("rows")
-            self._rows = rows if isinstance(rows, list) else []
+            memos = data.get("memos")
+            self._memos = memos if isinstance(memos, dict) else {}
 
     @property
     def records(self) -> dict[str, Any]:
@@ -276,15 +277,15 @@ class BuildCache:
             self._checked = [digest, dict(entries)]
             self.dirty = True
 
-    def guard_rows(self) -> list[Any]:
-        """What RowVerdicts.saved() was when put_guard_rows() was last called."""
+    def memo(self, name: str) -> Any:
+        """What put_memo(name, ...) was last given (None when nothing was), to be checked by its user."""
         self._load()
-        return self._rows
+        return self._memos.get(name)
 
-    def put_guard_rows(self, saved: list[Any]) -> None:
+    def put_memo(self, name: str, saved: Any) -> None:
         self._load()
-        if saved != self._rows:
-            self._rows = saved
+        if saved != self._memos.get(name):
+            self._memos[name] = saved
             self.dirty = True
 
     def put_html(self, key: str, html: str) -> None:
@@ -323,7 +324,7 @@ class BuildCache:
                               {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
                                "checked": self._checked,
                                "html": self._html,
-                               "deps": self._deps, "rows": self._rows})
+                               "deps": self._deps, "memos": self._memos})
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:

@@ -25,7 +25,6 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
-from portalgen.output.guard_rows import RowVerdicts
 from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
@@ -34,6 +33,7 @@ from portalgen.pipeline.kept_records import KeptRecords
 from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan
 from portalgen.pipeline.result import BuildResult
+from portalgen.pipeline.site_rows import SiteRows
 from portalgen.render import i18n, pages, plan, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
@@ -352,11 +352,12 @@ class Session:
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs))
-        site_wide = pages.site_files(model, made.specs, env.words)
+        rows = SiteRows(self.cache, guarding.key(records))
+        site_wide = pages.site_files(model, made.specs, env.words, rows.search)
         files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)
-        guarded_for = guarding.key(records)
+        guarded_for = rows.guard.key
         before = self._guarded_for if kept else state.guarded_for
         # The pages in outlet.files were read by `keeper` as they were rendered: only the site-wide
         # files are read here, and what the live site published already, read against the same
@@ -366,14 +367,12 @@ class Session:
         # files): the site-wide files are few, and workers forked now, each with a copy of its
         # share's biggest file in several forms, made the peak of a cold build's memory.
         again = before != guarded_for and bool(reuse)
-        rows = RowVerdicts(guarded_for, self.cache.guard_rows() if self.cache is not None else None)
         guarding.check(records, guarding.unread(site_wide, known), static,
                        reuse if before != guarded_for else guarding.unread_names(reuse, known),
                        self.out if before != guarded_for else None,
                        (functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)
-                       if again else None, pages_read=(keeper, outlet.leaks), rows=rows)
-        if self.cache is not None:
-            self.cache.put_guard_rows(rows.saved())
+                       if again else None, pages_read=(keeper, outlet.leaks), rows=rows.guard)
+        rows.keep()
         clock.lap("guard")
         state.write(files, static, reuse, outlet.site)
         return files, static, guarded_for
