@@ -48,6 +48,7 @@ class NameFinder(Generic[T]):
         self.owners: list[list[T]] = []
         self._automaton = ahocorasick.Automaton()
         self._skeletons = ahocorasick.Automaton()
+        self.longest = 0  # the most letters in a name's skeleton (output/guard_rows.py)
         index: dict[str, int] = {}
         for name, owner in names:
             folded = words(name)
@@ -58,6 +59,7 @@ class NameFinder(Generic[T]):
                 self.owners.append([])
                 self._automaton.add_word(_pattern(folded), (index[folded], len(folded)))
                 self._skeletons.add_word(skeleton(folded), index[folded])
+                self.longest = max(self.longest, len(skeleton(folded)))
             if owner not in self.owners[index[folded]]:
                 self.owners[index[folded]].append(owner)
         for phrase in allowed:

@@ -141,6 +141,9 @@ class BuildCache:
     # [digest of the portal settings, {"path\0text_key": values}]
     _checked: list[Any] = field(default_factory=lambda: ["", {}])
     _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
+    # What the site-wide files' rows were made from, and what the output guard found in them, by
+    # name ("guard rows": output/guard_rows.py, "search rows": render/search_index.py)
+    _memos: dict[str, Any] = field(default_factory=dict)
     _loaded: bool = True  # the large file has been read (or there is none)
     _stamps: Stamps | None = None
 
@@ -179,6 +182,8 @@ class BuildCache:
                 self._checked = checked
             self._html = dict(data.get("html", {}))
             self._deps = dict(data.get("deps", {}))
+            memos = data.get("memos")
+            self._memos = memos if isinstance(memos, dict) else {}
 
     @property
     def records(self) -> dict[str, Any]:
@@ -272,6 +277,17 @@ class BuildCache:
             self._checked = [digest, dict(entries)]
             self.dirty = True
 
+    def memo(self, name: str) -> Any:
+        """What put_memo(name, ...) was last given (None when nothing was), to be checked by its user."""
+        self._load()
+        return self._memos.get(name)
+
+    def put_memo(self, name: str, saved: Any) -> None:
+        self._load()
+        if saved != self._memos.get(name):
+            self._memos[name] = saved
+            self.dirty = True
+
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
         self.dirty = True
@@ -308,7 +324,7 @@ class BuildCache:
                               {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
                                "checked": self._checked,
                                "html": self._html,
-                               "deps": self._deps})
+                               "deps": self._deps, "memos": self._memos})
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:

@@ -16,6 +16,7 @@ from portalgen.content.namefinder import NameFinder
 from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.output import guard
+from portalgen.output.guard_rows import RowVerdicts
 from portalgen.pipeline.output_state import page_digest
 
 
@@ -51,25 +52,33 @@ def reader(records: Records, names: NameFinder[leaks.Protected] | None = None) -
 
 
 def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-          live: Path | None, pmap: Mapper | None = None, jobs: int = 1, *,
-          pages_read: tuple[guard.Guard | None, Sequence[guard.Leak]] | None = None) -> None:
+          live: Path | None, pmap: tuple[Mapper, int] | None = None, *,
+          pages_read: tuple[guard.Guard | None, Sequence[guard.Leak]] | None = None,
+          rows: RowVerdicts | None = None) -> None:
     """Raise ContentError naming each output file that would publish a protected name. `live`:
-    the site to read kept pages from, when they were not read against these names. `pmap` reads
-    `jobs` shares of the files in parallel. `pages_read`: the guard (from reader()) that read the pages
-    rendered so far, and what it found in them."""
+    the site to read kept pages from, when they were not read against these names. `pmap`: a
+    mapper, and how many shares of the files it reads in parallel. `pages_read`: the guard (from
+    reader()) that read the pages rendered so far, and what it found in them. `rows`: what earlier
+    builds found in the rows of the big site-wide files (output/guard_rows.py), for a file whose
+    rows tell that it names nobody."""
     made = pages_read[0] if pages_read is not None else reader(records)
     if made is None:
         return
     reading, names = made, made.names
     found_before = pages_read[1] if pages_read is not None else ()
+    # A file its rows clear is not read whole; its path is still read.
+    cleared = [path for path, data in files.items() if rows.clean(names, path, data)] if rows is not None else []
+    if cleared:
+        files = {path: data for path, data in files.items() if path not in cleared}
     paths = [*files, *static, *(reuse if live is not None else ())]
 
     def read(share: list[str]) -> list[guard.Leak]:
         return reading.check_all((path, _bytes(path, files, static, live)) for path in share)
 
-    shares = [paths[i::jobs] for i in range(jobs)] if pmap is not None and jobs > 1 else [paths]
-    parts = pmap(read, shares) if len(shares) > 1 and pmap is not None else map(read, shares)
-    found = [*found_before, *(leak for part in parts for leak in part)]
+    jobs = pmap[1] if pmap is not None else 1
+    shares = [paths[i::jobs] for i in range(jobs)] if jobs > 1 else [paths]
+    parts = pmap[0](read, shares) if len(shares) > 1 and pmap is not None else map(read, shares)
+    found = [*found_before, *(leak for part in parts for leak in part), *reading.check_all((), paths=cleared)]
     if live is None:
         found += reading.check_all((), paths=reuse)
     if not found:

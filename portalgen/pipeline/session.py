@@ -33,6 +33,7 @@ from portalgen.pipeline.kept_records import KeptRecords
 from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan
 from portalgen.pipeline.result import BuildResult
+from portalgen.pipeline.site_rows import SiteRows
 from portalgen.render import i18n, pages, plan, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
@@ -351,11 +352,12 @@ class Session:
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs))
-        site_wide = pages.site_files(model, made.specs, env.words)
+        rows = SiteRows(self.cache, guarding.key(records))
+        site_wide = pages.site_files(model, made.specs, env.words, rows.search)
         files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)
-        guarded_for = guarding.key(records)
+        guarded_for = rows.guard.key
         before = self._guarded_for if kept else state.guarded_for
         # The pages in outlet.files were read by `keeper` as they were rendered: only the site-wide
         # files are read here, and what the live site published already, read against the same
@@ -368,8 +370,9 @@ class Session:
         guarding.check(records, guarding.unread(site_wide, known), static,
                        reuse if before != guarded_for else guarding.unread_names(reuse, known),
                        self.out if before != guarded_for else None,
-                       functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2) if again else None,
-                       self.jobs, pages_read=(keeper, outlet.leaks))
+                       (functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)
+                       if again else None, pages_read=(keeper, outlet.leaks), rows=rows.guard)
+        rows.keep()
         clock.lap("guard")
         state.write(files, static, reuse, outlet.site)
         return files, static, guarded_for

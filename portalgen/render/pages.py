@@ -141,10 +141,12 @@ def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], 
     return dict(zip((spec.path for spec in specs), rendered, strict=True))
 
 
-def site_files(model: Model, specs: list[PageSpec], words: Words | None = None) -> dict[str, bytes]:
+def site_files(model: Model, specs: list[PageSpec], words: Words | None = None,
+               search_rows: search_index.RowMemo | None = None) -> dict[str, bytes]:
     """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON.
 
-    `words`: the portal's language (the theme environment's); English without it."""
+    `words`: the portal's language (the theme environment's); English without it. `search_rows`:
+    the search index's rows of earlier builds."""
     pages: dict[str, bytes] = {}
     entries = feeds.Entries(model, words)  # an entry is in the site feed, its tags' feeds and its customers'
     pages[urls.SITE_FEED] = feeds.atom(model, entries=entries)
@@ -152,7 +154,7 @@ def site_files(model: Model, specs: list[PageSpec], words: Words | None = None) 
         pages[urls.feed("tag", tag.slug)] = feeds.tag_feed(model, tag, entries)
     for customer in model.customers:
         pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer, entries)
-    pages[urls.SEARCH_INDEX] = search_index.render(model, words)
+    pages[urls.SEARCH_INDEX] = search_index.render(model, words, search_rows)
     if model.portal.base_url:
         # Neither the 404 page nor an old address (a redirect) is a page to index.
         pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")

@@ -27,8 +27,9 @@ segment does, as it does on the pages).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from portalgen.content.slugs import slugify
@@ -80,10 +81,34 @@ def _names(credits: Iterable[Credit]) -> str:
     return ", ".join(sorted(names.values(), key=str.casefold))
 
 
+Inputs = tuple[Any, ...]  # what one row is made from: text, numbers and lists of them (see _row)
+
+
 def build_document(model: Model, words: Words | None = None) -> dict[str, Any]:
+    seg_list = all_segments(model)
+    rows = [_row(inputs) for inputs in _inputs(model, seg_list, words)]
+    return {**_head(model, words or english(), seg_list), "i": rows}
+
+
+def _head(model: Model, words: Words, seg_list: list[tuple[str, str]]) -> dict[str, Any]:
+    """Everything but the rows ("i", the last key)."""
+    return {
+        "v": VERSION,
+        "u": urls.patterns(),
+        "mo": words.month_names(),
+        "df": words.date_pattern(),
+        "st": {key: [words.gettext(s.label), s.symbol] for key, s in STATUSES.items()},
+        "w": script_words(words),
+        "tags": [[t.slug, t.name] for t in model.tags],
+        "segs": [list(pair) for pair in seg_list],
+    }
+
+
+def _inputs(model: Model, seg_list: list[tuple[str, str]], words: Words | None = None) -> Iterator[Inputs]:
+    """What each record's row is made from, in the index's order: plain values only, so a row is
+    the same whenever they are (RowMemo keys rows by them). The HTML is still to be made plain."""
     words = words or english()
     tag_index = {t.slug: n for n, t in enumerate(model.tags)}
-    seg_list = all_segments(model)
     seg_index = {slug: n for n, (slug, _) in enumerate(seg_list)}
 
     def tags_of(items: Iterable[FeedbackItem]) -> list[int]:
@@ -97,33 +122,63 @@ def build_document(model: Model, words: Words | None = None) -> dict[str, Any]:
     def segs_of(item: FeedbackItem) -> list[int]:
         return sorted(seg_number(s) for s in segments(item.credit))
 
-    rows: list[list[Any]] = []
+    sentences: dict[tuple[Any, ...], str] = {}
+
+    def sentence(credit: Credit) -> str:
+        # credit_words reads these alone, and thousands of items are credited alike
+        key = (tuple(c.name for c in credit.named), tuple(credit.anonymous), credit.other_segments)
+        found = sentences.get(key)
+        if found is None:
+            found = sentences[key] = credit_words(credit, words=words)
+        return found
+
     for item in model.feedback:
         r = item.record
-        text = " ".join(x for x in (r.quote, plain_text(item.body_html)) if x)
-        rows.append(["f", r.slug, r.title, truncate(text, TEXT_LIMIT), item.status, r.date.isoformat(),
-                     tags_of([item]), segs_of(item), _names([item.credit]), credit_words(item.credit, words=words)])
+        yield ("f", r.slug, r.title, (r.quote,), (item.body_html,), item.status, r.date.isoformat(),
+               tags_of([item]), segs_of(item), _names([item.credit]), (sentence(item.credit),))
     for d in model.decisions:
         decision = d.record
-        text = " ".join(x for x in (plain_text(d.body_html), plain_text(d.workaround_html)) if x)
-        rows.append(["d", decision.slug, decision.title, truncate(text, TEXT_LIMIT), decision.outcome,
-                     decision.date.isoformat(), tags_of(d.feedback), [], _names(i.credit for i in d.feedback)])
+        yield ("d", decision.slug, decision.title, (), (d.body_html, d.workaround_html), decision.outcome,
+               decision.date.isoformat(), tags_of(d.feedback), [], _names(i.credit for i in d.feedback), ())
     for c in model.changes:
         change = c.record
-        text = " ".join(x for x in (change.version, plain_text(c.body_html)) if x)
-        rows.append(["c", change.slug, change.title, truncate(text, TEXT_LIMIT), "shipped", change.date.isoformat(),
-                     tags_of(c.feedback), [], _names([c.credit])])
-    return {
-        "v": VERSION,
-        "u": urls.patterns(),
-        "mo": words.month_names(),
-        "df": words.date_pattern(),
-        "st": {key: [words.gettext(s.label), s.symbol] for key, s in STATUSES.items()},
-        "w": script_words(words),
-        "tags": [[t.slug, t.name] for t in model.tags],
-        "segs": [list(pair) for pair in seg_list],
-        "i": rows,
-    }
+        yield ("c", change.slug, change.title, (change.version,), (c.body_html,), "shipped", change.date.isoformat(),
+               tags_of(c.feedback), [], _names([c.credit]), ())
+
+
+def _row(inputs: Inputs) -> list[Any]:
+    """One row of the index from its inputs alone: kind, slug, title, text (the plain texts, then
+    the HTML ones made plain, truncated), status, date, tags, segments, names, credit sentence."""
+    kind, slug, title, plain, html, status, day, tags, segs, names, extra = inputs
+    text = " ".join(x for x in (*plain, *map(plain_text, html)) if x)
+    return [kind, slug, title, truncate(text, TEXT_LIMIT), status, day, tags, segs, names, *extra]
+
+
+class RowMemo:
+    """Rows encoded by earlier builds, by a digest of their inputs: an edit encodes the rows whose
+    inputs changed and joins the others. `saved`: `used` after an earlier build (from the cache).
+    Without one (a cold build), rows are not keyed (that costs more, once): the next build keys them."""
+
+    def __init__(self, saved: Any = None) -> None:
+        self.ready = isinstance(saved, dict)
+        self._known: dict[bytes, Any] = saved if isinstance(saved, dict) else {}
+        self.used: dict[bytes, str] = {}
+
+    def encoded(self, inputs: Inputs) -> str:
+        # The HTML is hashed as it is, not through repr(), which would copy it escaped.
+        html = inputs[4]
+        digest = hashlib.blake2b(repr((*inputs[:4], len(html), *inputs[5:])).encode("utf-8", "surrogatepass"),
+                                 digest_size=16)
+        for part in html:
+            text = part.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(text))
+            digest.update(text)
+        key = digest.digest()
+        found = self.used.get(key) or self._known.get(key)
+        if not isinstance(found, str):
+            found = _safe_json(_row(inputs))
+        self.used[key] = found
+        return found
 
 
 def script_words(w: Words) -> dict[str, Any]:
@@ -152,7 +207,15 @@ def _safe_json(data: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def render(model: Model, words: Words | None = None) -> bytes:
-    """The index as a script that assigns window.PORTALGEN_SEARCH."""
-    return f"window.{GLOBAL}={_safe_json(build_document(model, words))};\n".encode()
+def render(model: Model, words: Words | None = None, rows: RowMemo | None = None) -> bytes:
+    """The index as a script that assigns window.PORTALGEN_SEARCH. `rows`: the rows of earlier builds.
+
+    Made in parts, each escaped alone (the escapes replace single characters), the document's
+    text is json.dumps's of build_document(), byte for byte."""
+    if rows is None or not rows.ready:
+        return f"window.{GLOBAL}={_safe_json(build_document(model, words))};\n".encode()
+    seg_list = all_segments(model)
+    head = _safe_json(_head(model, words or english(), seg_list))
+    encoded = ",".join(map(rows.encoded, _inputs(model, seg_list, words)))
+    return f"window.{GLOBAL}={head[:-1]},\"i\":[{encoded}]}};\n".encode()
 

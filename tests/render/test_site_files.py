@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from portalgen.model.items import Model
-from portalgen.render import feeds, portal_json
+from portalgen.render import feeds, portal_json, search_index
 from portalgen.render.plaintext import html_to_text, plain_text
 
 try:  # tests/ as a plain folder on sys.path, or as a package
@@ -132,3 +132,27 @@ def test_portal_json_stays_embeddable(tmp_path: Path) -> None:
     text = portal_json.render(_model(tmp_path)).decode("utf-8")
     assert not set(text) & set("<>&\u2028\u2029")
     assert any(f["title"] == TITLE for f in json.loads(text)["feedback"])
+
+
+# --- search index ---------------------------------------------------------------------------------
+
+def test_search_rows_joined_are_the_index_json_makes(tmp_path: Path) -> None:
+    """The index made from rows (keyed, then reused from an earlier build) is the one made whole."""
+    model = _model(tmp_path)
+    whole = search_index.render(model)  # a cold build: no rows kept yet
+    assert whole.startswith(b"window.PORTALGEN_SEARCH={") and b"\\u003c" in whole
+    keyed = search_index.RowMemo({})
+    assert search_index.render(model, rows=keyed) == whole
+    again = search_index.RowMemo(keyed.used)
+    assert search_index.render(model, rows=again) == whole
+    assert again.used == keyed.used and len(keyed.used) == len(search_index.build_document(model)["i"])
+
+
+def test_a_search_row_is_made_again_when_what_it_shows_changes(tmp_path: Path) -> None:
+    model = _model(tmp_path)
+    kept = search_index.RowMemo({})
+    search_index.render(model, rows=kept)
+    item = model.feedback[0]
+    item.body_html = "<p>Something else entirely</p>"  # as an edit of the body would make it
+    assert search_index.render(model, rows=search_index.RowMemo(kept.used)) == search_index.render(model)
+    assert b"Something else entirely" in search_index.render(model, rows=search_index.RowMemo(kept.used))

@@ -1,0 +1,104 @@
+"""The output guard on the big site-wide files (api/portal.json, search/index.js), row by row.
+
+Both change on every edit of a body, and reading 25 MB again (Guard.check_file) cost an edit
+most of its guard phase. The guard's first test on a file is its skeleton (letters and digits
+only, output/guard.py): a file whose two skeletons hold no protected name's skeleton names nobody.
+That test is made here from rows: the file is cut after each row's delimiter, and when
+
+- the file holds no escaped backslash (then every backslash starts an escape),
+- no cut falls inside an escape, and no row ends in `&` or `%` (an entity or a percent-escape
+  across a cut),
+- no row holds an entity or a percent-escape (which would make the guard decode the whole file),
+- no row leaves a tag open (`<` with no `>` after it in the row),
+
+the file's skeletons are the rows' skeletons joined (tests/output/test_guard_rows.py holds them
+to it on random files). A name in them then lies in one row, or across a cut: a row whose
+skeletons hold no name is remembered by the digest of its bytes, with only the letters at its
+ends (as many as the longest name has, less one), and the letters across every cut are searched
+together. Any doubt (a condition not met, a row or a cut holding a name's letters) and the file
+is read whole, as before: the verdict is always the whole file's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from portalgen.content.namefinder import _ENTITY, _PERCENT, NameFinder, skeletons
+from portalgen.output.guard import _unescape_script
+
+BIG = 1 << 20  # smaller files are read whole: rows would save less than they cost
+_CUTS = {".json": b"\n", ".js": b'],['}  # one record per line (portal.json), per array (index.js)
+_OPEN_ESCAPE = re.compile(rb"\\(?:u[0-9a-fA-F]{0,3})?\Z")
+
+# A row known to name nobody: its two skeletons, each whole when short, else its ends joined by a
+# line break (which no name's skeleton holds).
+Ends = tuple[str, str]
+
+
+class RowVerdicts:
+    """Rows read without a name against one set of protected names (guarding.key), by digest.
+
+    `saved`: what saved() gave after an earlier build; only the rows of this build's files are kept.
+    A first build against these names reads the files whole (row by row costs more, once) and only
+    notes that the next one is to read them row by row: a cold build pays nothing for rows.
+    """
+
+    def __init__(self, key: str, saved: Any = None) -> None:
+        self.key = key
+        known = saved[1] if isinstance(saved, list) and len(saved) == 2 and saved[0] == key else None
+        self._ready = isinstance(known, dict)
+        self._known: dict[bytes, Any] = known if isinstance(known, dict) else {}
+        self._used: dict[bytes, Ends] = {}
+
+    def saved(self) -> list[Any]:
+        return [self.key, self._used]
+
+    def clean(self, names: NameFinder[Any], path: str, data: bytes) -> bool:
+        """True when Guard.check_file would find no name in `data` (its path aside); False when it
+        must read the file to tell."""
+        cut = next((c for suffix, c in _CUTS.items() if path.endswith(suffix)), None)
+        if not self._ready or cut is None or len(data) < BIG or b"\\\\" in data:
+            return False
+        width = names.longest - 1
+        escaped = path.endswith((".json", ".js")) and b"\\" in data  # as check_file decides
+        salt = b"e" if escaped else b"r"
+        joined: list[Ends] = []
+        start, size = 0, len(data)
+        while start < size:
+            end = data.find(cut, start)
+            end = size if end < 0 else end + len(cut)
+            row = data[start:end]
+            start = end
+            digest = hashlib.blake2b(row, digest_size=16, salt=salt).digest()
+            ends = self._used.get(digest) or self._known.get(digest)
+            if not (isinstance(ends, list | tuple) and len(ends) == 2):
+                ends = _read(names, row, escaped, width)
+                if ends is None:
+                    return False
+            self._used[digest] = (str(ends[0]), str(ends[1]))
+            joined.append(self._used[digest])
+        return not any(names.may_contain("".join(e[n] for e in joined)) for n in (0, 1))
+
+
+def _read(names: NameFinder[Any], row: bytes, escaped: bool, width: int) -> Ends | None:
+    """The ends of a row whose skeletons hold no name, None when they do or when the row breaks a
+    condition of the module's."""
+    if _OPEN_ESCAPE.search(row[-6:]):
+        return None
+    if escaped:
+        row = _unescape_script(row.decode("utf-8", "replace")).encode("utf-8", "replace")
+    if (_ENTITY.search(row) or _PERCENT.search(row) or b"&" in row[-1:] or b"%" in row[-2:]
+            or row.rfind(b"<") > row.rfind(b">")):
+        return None
+    kept, bare = skeletons(row)
+    if names.may_contain(kept) or names.may_contain(bare):
+        return None
+    return _ends(kept, width), _ends(bare, width)
+
+
+def _ends(skeleton: str, width: int) -> str:
+    if len(skeleton) <= 2 * width:
+        return skeleton
+    return skeleton[:width] + "\n" + skeleton[-width:] if width > 0 else "\n"
