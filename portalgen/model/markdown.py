@@ -6,12 +6,18 @@ so each document gets a time budget: a body that cannot be rendered within it is
 a content error naming the file, instead of stalling the build. Raw HTML passes through the
 parser and is then cleaned by nh3, an allow-list sanitiser: nh3 is the one place that decides
 what reaches a reader.
+
+HTML kept in the build cache between builds is HTML this module sanitised: see render_texts for
+why it is not sanitised a second time, and what the cache must match for it to be used.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping
+from functools import cache
+from importlib.metadata import version
 from typing import Protocol
 
 import markdown
@@ -34,8 +40,10 @@ Field = tuple[str, str, str]  # (kind, slug, field name)
 class HtmlStore(Protocol):
     """Sanitised HTML kept between builds, by digest of its Markdown (the build cache)."""
 
-    @property
-    def html(self) -> dict[str, str]: ...
+    def html_under(self, policy: str) -> dict[str, str]:
+        """The HTML kept, when it was made under `policy` (policy()); else none, and the store
+        forgets what it kept and keeps what is put in from now on under `policy`."""
+        ...
 
     def put_html(self, key: str, html: str) -> None: ...
     def prune_html(self, live: set[str]) -> None: ...
@@ -52,6 +60,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"align"}, "td": {"align"},
                       "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "noopener noreferrer nofollow"
 
 
 def sanitise(html: str) -> str:
@@ -60,9 +69,22 @@ def sanitise(html: str) -> str:
     Control characters go too: a character reference such as &#11; decodes to one, and the
     HTML is also published inside Atom feeds, where XML forbids them.
     """
-    return strip_controls(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                                    url_schemes=URL_SCHEMES, link_rel="noopener noreferrer nofollow",
-                                    strip_comments=True))
+    return strip_controls(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                                    link_rel=LINK_REL, strip_comments=True))
+
+
+@cache
+def policy() -> str:
+    """A digest of what decides the HTML this module makes, besides portalgen's own code: the
+    versions of nh3 (the sanitiser; each release pins its ammonia) and Python-Markdown, what nh3
+    is told (the allow-list above), the Markdown extensions and the nesting limit. HTML kept in
+    the build cache is used only when it was made under the same policy (render_texts)."""
+    versions = [(name, getattr(module, "__version__", None), version(name)) for name, module in
+                (("nh3", nh3), ("markdown", markdown))]  # the module's own word, and its metadata's
+    said = repr((versions, sorted(ALLOWED_TAGS),
+                 sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()), sorted(URL_SCHEMES),
+                 LINK_REL, "strip_comments", EXTENSIONS, MAX_NESTING))
+    return hashlib.sha256(said.encode()).hexdigest()[:32]
 
 
 def clean(html: str) -> str:
@@ -200,15 +222,25 @@ def render_texts(texts: Mapping[Field, str], trusted: Mapping[str, str], store: 
                  records: Records | None = None, ready: Mapping[str, object] | None = None) -> dict[str, str]:
     """Sanitised HTML, by digest of the Markdown, for the texts not yet in `trusted`.
 
-    `trusted` holds HTML this process sanitised itself. HTML from the store (the cache folder,
-    which sits in the project, where a pull request could plant one) is cleaned again: nothing
-    from a file reaches a page unsanitised. `ready` holds what this build's workers rendered
-    already (speculate): sanitised HTML, or TooSlow. The rest is rendered, across `pmap`.
+    `trusted` holds HTML this process sanitised itself. `store` holds HTML an earlier build
+    sanitised (the build cache, pipeline/cache.py), taken as it is, not sanitised again, because:
+    - the cache folder sits in the project, where a pull request could plant one, but every cache
+      file is signed with a key kept outside the project (pipeline/signing.py), and a file whose
+      signature does not verify is ignored before it is read: a planted, copied or tampered file
+      gives nothing. A file that verifies was written by this user's portalgen, which puts in it
+      only what this function made: sanitised HTML. (The parsed front matter in the same file is
+      trusted the same way, and would do more harm: a private record made public.)
+    - what the sanitiser made then is what it would make now: the cache file's name holds a digest
+      of portalgen's code (this allow-list and the steps after nh3 included), and its HTML is used
+      only when made under the same policy() (nh3's and Python-Markdown's versions, nh3's options).
+    tests/suites/hostile/test_build_safety.py holds planted, tampered and foreign-policy caches to that.
+    `ready` holds what this build's workers rendered already (speculate): sanitised HTML, or
+    TooSlow. The rest is rendered, across `pmap`.
     """
     keys = {field: text_key(text) for field, text in texts.items()}
     need = {keys[f]: t for f, t in texts.items() if t.strip() and keys[f] not in trusted}
-    known = store.html if store is not None else {}
-    fresh = {key: clean(known[key]) for key in need if key in known}
+    known = store.html_under(policy()) if store is not None else {}
+    fresh = {key: known[key] for key in need if key in known}
     ready = ready or {}
     results = {key: made for key in sorted(need)
                if key not in fresh and isinstance(made := ready.get(key), str | TooSlow)}

@@ -134,6 +134,7 @@ class BuildCache:
     # last read without a problem: with the stat memo, a file is known without reading it.
     _texts: dict[str, list[str]] = field(default_factory=dict)
     _html: dict[str, str] = field(default_factory=dict)  # hash of Markdown -> sanitised HTML
+    _html_policy: str = ""  # what _html was made under (model/markdown.py: policy)
     # The record files whose public texts name nobody (content/leaks.py Memo.clean): [digest of
     # the names, ["path\0text_key", ...]]
     _clean: list[Any] = field(default_factory=lambda: ["", []])
@@ -181,6 +182,8 @@ class BuildCache:
                     and isinstance(checked[1], dict):
                 self._checked = checked
             self._html = dict(data.get("html", {}))
+            policy = data.get("html_policy")
+            self._html_policy = policy if isinstance(policy, str) else ""
             self._deps = dict(data.get("deps", {}))
             memos = data.get("memos")
             self._memos = memos if isinstance(memos, dict) else {}
@@ -193,6 +196,17 @@ class BuildCache:
     @property
     def html(self) -> dict[str, str]:
         self._load()
+        return self._html
+
+    def html_under(self, policy: str) -> dict[str, str]:
+        """The HTML kept, when it was made under `policy` (model/markdown.py: policy); else none,
+        and what is put in from now on is kept under `policy`."""
+        self._load()
+        if self._html_policy != policy:
+            if self._html:
+                self._html = {}
+                self.dirty = True
+            self._html_policy = policy
         return self._html
 
     def deps(self, output: str) -> SavedDependencies | None:
@@ -323,7 +337,7 @@ class BuildCache:
                 _write_signed(self.folder / f"cache-{code_digest()}.bin", key,
                               {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
                                "checked": self._checked,
-                               "html": self._html,
+                               "html": self._html, "html_policy": self._html_policy,
                                "deps": self._deps, "memos": self._memos})
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import compress, count
 from operator import ne
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, TypedDict, cast
 
 from portalgen.model.items import Model
 from portalgen.render.fingerprints import Seen, fingerprint, whole
@@ -32,6 +32,7 @@ class SavedDependencies(TypedDict):
     fps: Sequence[str]
     templates: dict[str, str]  # template name -> fingerprint of its source
     pages: Mapping[str, Sequence[Any]]  # path -> (page fingerprint, [key numbers], [template names])
+    basis: NotRequired[Any]  # what the model was made from (pipeline/since_last.py)
 
 
 class World:
@@ -91,9 +92,22 @@ class World:
             return self._listed[1]
         seen: Seen = {}  # the model holds still while one record's keys are fingerprinted
         # after an edit patched in, most keys read as they did: fingerprint() looks them up
-        made = [self.fingerprint(key, seen) for key in record.keys] if self._previous is not None \
-            else self._made(record.keys, seen)
+        if self._previous is record:
+            made = self._kept(record, seen)
+        elif self._previous is not None:
+            made = [self.fingerprint(key, seen) for key in record.keys]
+        else:
+            made = self._made(record.keys, seen)
         self._listed = (record, made)
+        return made
+
+    def _kept(self, record: Dependencies, seen: Seen) -> list[str]:
+        """The record's own fingerprints, but those of build-wide keys and touched objects made again."""
+        touched = self._touched
+        made = list(record.fps)
+        for n, key in enumerate(record.keys):
+            if key[0] == "build" or key[:1] in touched or key[:2] in touched:
+                made[n] = self.fingerprint(key, seen)
         return made
 
     def _made(self, keys: list[Key], seen: Seen) -> list[str]:
@@ -143,6 +157,7 @@ class Dependencies:
     fps: list[str] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
     pages: dict[str, tuple[str, list[int], list[str]]] = field(default_factory=dict)
+    basis: Any = None  # what the model the fingerprints were made on was made from (pipeline/since_last.py)
     _numbers: dict[Key, int] | None = field(default=None, repr=False, compare=False)
 
     def fingerprint_of(self, key: Key) -> str | None:
@@ -158,13 +173,18 @@ class Dependencies:
             return cls()
         try:
             return cls([tuple(k) for k in saved["keys"]], list(saved["fps"]), dict(saved["templates"]),
-                       {path: (str(v[0]), list(v[1]), list(v[2])) for path, v in saved["pages"].items()})
+                       {path: (str(v[0]), list(v[1]), list(v[2])) for path, v in saved["pages"].items()},
+                       saved.get("basis"))
         except (KeyError, TypeError, IndexError, ValueError):
             return cls()  # written by another version: start afresh
 
     def dump(self) -> SavedDependencies:
         # The record itself, not a copy: a record is never changed once made (update() makes a new one).
-        return {"keys": self.keys, "fps": self.fps, "templates": self.templates, "pages": self.pages}
+        saved: SavedDependencies = {"keys": self.keys, "fps": self.fps, "templates": self.templates,
+                                    "pages": self.pages}
+        if self.basis is not None:
+            saved["basis"] = self.basis
+        return saved
 
     def reusable(self, world: World, page_fps: Mapping[str, str], template_fp: Callable[[str], str]) -> set[str]:
         """Pages whose every input is as it was when they were rendered."""

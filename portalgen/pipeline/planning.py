@@ -7,9 +7,11 @@ to them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 
 from portalgen.model.items import Model
+from portalgen.render import plan
 from portalgen.render.spec import PageSpec
 
 
@@ -112,3 +114,22 @@ class Plan:
         made = Plan(self.model, lambda: [fresh.get(spec.path, spec) for spec in self.specs], page_fp, early)
         made._fps_from = lambda: self.fps.replaced(page_fp, fresh)
         return made
+
+
+def record_pages(model: Model, excerpt: plan.Excerpt) -> Callable[[str], PageSpec | None]:
+    """The plan of a feedback item's, decision's or change's own page, by its path, alone (the
+    addresses are listed when first asked for)."""
+    pages: dict[str, Callable[[], PageSpec]] = {}
+
+    def early(path: str) -> PageSpec | None:
+        if not pages:
+            for item in model.feedback:
+                pages[item.url] = functools.partial(plan.feedback_page, item, excerpt)
+            for decision in model.decisions:
+                pages[decision.url] = functools.partial(plan.decision_page, decision, excerpt)
+            for change in model.changes:
+                pages[change.url] = functools.partial(plan.change_page, change, excerpt)
+        make = pages.get(path)
+        return make() if make is not None else None
+
+    return early

@@ -25,13 +25,13 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
-from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering
+from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering, since_last
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
 from portalgen.pipeline.kept_records import KeptRecords
 from portalgen.pipeline.output_state import OutputState
-from portalgen.pipeline.planning import Plan
+from portalgen.pipeline.planning import Plan, record_pages
 from portalgen.pipeline.result import BuildResult
 from portalgen.pipeline.site_rows import SiteRows
 from portalgen.render import i18n, pages, plan, theme
@@ -66,7 +66,7 @@ class Session:
         # prefixes of the keys an edit patched into it since (None: not a patched model).
         self._deps_for: Model | None = None
         self._touched: set[tuple[str, ...]] | None = None
-        self._pages: tuple[Model, dict[str, Callable[[], PageSpec]]] | None = None  # see _record_page
+        self._pages: tuple[Model, Callable[[str], PageSpec | None]] | None = None  # see _record_page
 
     @property
     def pmap(self) -> Mapper:
@@ -197,24 +197,11 @@ class Session:
         return lambda: list(plan.page_specs(model, self.excerpt))
 
     def _record_page(self, model: Model) -> Callable[[str], PageSpec | None]:
-        """The plan of a feedback item's, decision's or change's own page, by its path, alone.
-        Kept with the model: an edit patched into it keeps its items, and their addresses."""
+        """The plan of a record's own page, alone (planning.record_pages), kept with the model: an
+        edit patched into it keeps its items, and their addresses."""
         if self._pages is None or self._pages[0] is not model:
-            self._pages = (model, {})
-        pages = self._pages[1]
-
-        def early(path: str) -> PageSpec | None:
-            if not pages:
-                for item in model.feedback:
-                    pages[item.url] = functools.partial(plan.feedback_page, item, self.excerpt)
-                for decision in model.decisions:
-                    pages[decision.url] = functools.partial(plan.decision_page, decision, self.excerpt)
-                for change in model.changes:
-                    pages[change.url] = functools.partial(plan.change_page, change, self.excerpt)
-            make = pages.get(path)
-            return make() if make is not None else None
-
-        return early
+            self._pages = (model, record_pages(model, self.excerpt))
+        return self._pages[1]
 
     @staticmethod
     def _page_fp(model: Model, spec: PageSpec) -> str:
@@ -232,20 +219,30 @@ class Session:
             self._env = (key, theme.make_environment(self.root, language))
         return self._env[1]
 
-    def make_plan(self, model: Model, clock: Clock) -> Plan:
-        made = Plan(model, self._planner(model), functools.partial(self._page_fp, model), self._record_page(model))
+    def make_plan(self, model: Model, clock: Clock, known: dict[str, str] | None = None) -> Plan:
+        """`known`: the fingerprints of pages whose plan is known to be as it was (pipeline/since_last.py)."""
+        made = Plan(model, self._planner(model), functools.partial(self._page_fp, model), self._record_page(model),
+                    known)
         if self.persist:
             made.specs  # noqa: B018 (a CLI build plans at once, so its phase clock says what it costs)
             clock.lap("plan pages")
         return made
 
-    def _world(self, model: Model) -> World:
-        """What the keys pages read say now. After an edit patched into the model, only the
-        objects it touched are looked at again (self.deps holds what the others said)."""
+    def _link_plan(self, records: Records, problems: Problems, clock: Clock, ready: dict[str, object],
+                   since: since_last.Since | None) -> Plan:
+        """The model linked and planned; with what is known `since` the live site was made."""
+        model = self.link(records, problems, clock, ready)
+        self._touched = since.touched() if since is not None else None
+        return self.make_plan(model, clock, since.known_pages(model) if since is not None else None)
+
+    def _world(self, model: Model, previous: Dependencies | None) -> World:
+        """What the keys pages read say now. After an edit patched into the model (or found to
+        have only reworded records since `previous` was made, pipeline/since_last.py), only the
+        objects it touched are looked at again (self.deps or `previous` holds what the others said)."""
         # An edit that only reworded records keeps the model's objects: so is their index.
         if self._index is None or self._index[0] is not model:
             self._index = (model, World.index_of(model))
-        return World(model, self._index[1], self.deps, self._touched)
+        return World(model, self._index[1], previous or self.deps, self._touched)
 
     # --- a run ---------------------------------------------------------------------------------------
 
@@ -294,7 +291,10 @@ class Session:
         loaded = self.load(changed, clock)
         collector.settle()
         records, problems = self.check(loaded, strict, clock)
-        ready = loaded.made
+        ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts)
+        # A fresh process: the records an edit only reworded since the live site was made, if that is all.
+        since = since_last.since(state.dependencies, loaded, self._checked, records, self.as_of, self.drafts) \
+            if self.persist and self.plan is None else None
         if self.persist:
             # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
             # would be kept only for a run that never comes, through rendering, the peak of memory.
@@ -304,12 +304,12 @@ class Session:
         self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
-            made = self.make_plan(self.link(records, problems, clock, ready), clock)
+            made = self._link_plan(records, problems, clock, ready, since)
         collector.settle()
         model = made.model
         env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
-        world = self._world(model)
+        world = self._world(model, since.deps if since is not None else None)
         # A `portalgen build` beside `serve` may have replaced the site since this session made it:
         # what the session knows of that site's pages is then not about the pages there.
         kept = self.deps if state.live_marker == self._made else None
@@ -333,6 +333,7 @@ class Session:
         self._made = writing.marker_id(self.out)
         clock.lap("write")
         self.deps = outlet.deps.finish(reuse, template_fp)
+        self.deps.basis = basis if self.persist else None
         self._deps_for = model
         warnings = problems.sorted()
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,

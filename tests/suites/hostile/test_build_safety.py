@@ -493,8 +493,11 @@ def test_control_characters_never_reach_the_output(tmp_path: Path) -> None:
 
 
 def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
-    """.portalgen-cache/ sits in the project, where a pull request could add one: an unsigned
-    cache is ignored, and HTML read even from a validly signed one is sanitised again."""
+    """.portalgen-cache/ sits in the project, where a pull request could add one. Its HTML is used
+    as it is (not sanitised again) only from a file signed with this user's key, kept outside the
+    project, and made under this sanitiser policy (model/markdown.py: render_texts): a planted,
+    tampered, copied or foreign-policy entry never reaches a page."""
+    from portalgen.model import markdown
     from portalgen.pipeline import cache as caching
     from portalgen.pipeline import signing
 
@@ -502,24 +505,31 @@ def test_a_planted_build_cache_cannot_inject_script(tmp_path: Path) -> None:
     portalgen.build(root)
     caches = list((root / ".portalgen-cache").glob("cache-*.bin"))
     assert caches, "the build keeps a cache"
+    key = signing.signing_key()
+    assert key is not None
     planted = '<script>alert(1)</script><p onclick="alert(2)">planted</p><img src=x onerror=alert(3)>'
+    originals = {cache: cache.read_bytes() for cache in caches}
 
-    def plant(sign: bool) -> str:
-        for cache in caches:
-            mac, _, body = cache.read_bytes().partition(b"\n")
+    def plant(sign_with: bytes | None, policy: str | None = None) -> str:
+        for cache, original in originals.items():
+            mac, _, body = original.partition(b"\n")
             data = marshal.loads(body)
-            assert data["html"], "the cache holds rendered Markdown"
-            data["html"] = {key: planted for key in data["html"]}
+            assert data["html"] and data["html_policy"] == markdown.policy(), "the cache holds rendered Markdown"
+            data["html"] = {text: planted for text in data["html"]}
+            if policy is not None:
+                data["html_policy"] = policy
             body = caching.encode(cache, data)
-            key = signing.signing_key()
-            assert key is not None
-            cache.write_bytes((caching.sign(key, body) if sign else mac) + b"\n" + body)
+            cache.write_bytes((caching.sign(sign_with, body) if sign_with is not None else mac) + b"\n" + body)
         shutil.rmtree(root / "site")
         site = portalgen.build(root).output
         return (site / "feedback" / "dark-mode" / "index.html").read_text(encoding="utf-8")
 
-    page = plant(sign=False)
-    assert "planted" not in page and "Harmless" in page, "an unsigned cache is ignored"
-    page = plant(sign=True)
-    assert "planted" in page, "the signed planted entry was used (so this test tests something)"
-    assert "alert(" not in page and "onclick" not in page and "<img src=x" not in page
+    def safe(page: str) -> bool:
+        return "planted" not in page and "alert(" not in page and "<strong>body</strong>" in page
+
+    assert safe(plant(sign_with=None)), "a tampered cache (its old signature kept) is ignored"
+    assert safe(plant(sign_with=b"another machine's key")), "a cache signed elsewhere is ignored"
+    assert safe(plant(sign_with=key, policy="nh3 0.0.1")), "HTML sanitised under another policy is not used"
+    # What this user's portalgen signed under this policy is its own sanitised HTML, used as it
+    # is: the only way in, shown here so that the refusals above are known to be refusals.
+    assert "<script>alert(1)</script>" in plant(sign_with=key)
