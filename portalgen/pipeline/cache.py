@@ -272,6 +272,12 @@ class BuildCache:
             self._checked = [digest, dict(entries)]
             self.dirty = True
 
+    def let_go(self) -> None:
+        """A kept session (serve, which never saves) holds what it reuses itself once it has built:
+        the large file's contents (at 10,000 items ~30 MB, most of it what each page read) go."""
+        self._records, self._texts, self._html, self._deps = {}, {}, {}, {}
+        self._clean, self._checked = ["", []], ["", {}]
+
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
         self.dirty = True

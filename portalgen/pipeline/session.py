@@ -88,11 +88,11 @@ class Session:
             self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
         if not self.persist:
             # A kept session has the parsed records in memory: the files' text is only read for the
-            # CLI's up-to-date digest, and the disk cache's copies are not needed again.
+            # CLI's up-to-date digest, and the disk cache's copies are not needed again (its HTML
+            # is, by this run's link: the cache lets go of it when the run is over).
             self.loaded.files.clear()
             if self.cache is not None:
                 self.cache.records.clear()
-                self.cache.html.clear()
         clock.lap("load")
         return self.loaded
 
@@ -332,6 +332,8 @@ class Session:
         self._made = writing.marker_id(self.out)
         clock.lap("write")
         self.deps = outlet.deps.finish(reuse, template_fp)
+        if not self.persist and self.cache is not None:
+            self.cache.let_go()  # what the site's pages read is self.deps now; the rest is kept too
         self._deps_for = model
         warnings = problems.sorted()
         state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
