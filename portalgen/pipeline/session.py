@@ -39,6 +39,9 @@ from portalgen.render.spec import PageSpec
 from portalgen.render.theme_folders import theme_dirs
 from portalgen.render.tracking import TrackingEnvironment, identity
 
+# Serve renders fewer pages here (the open ones are shown already): forked workers copy ~80 MB each at 10k.
+KEPT_FORK = 1000
+
 
 class Session:
     def __init__(self, root: Path, out: Path, drafts: bool = False, jobs: int = 1,
@@ -87,9 +90,7 @@ class Session:
         else:
             self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
         if not self.persist:
-            # A kept session has the parsed records in memory: the files' text is only read for the
-            # CLI's up-to-date digest, and the disk cache's copies are not needed again (its HTML
-            # is, by this run's link: the cache lets go of it when the run is over).
+            # The parsed records are kept: the files' texts (the CLI's digest) and the cache's records go.
             self.loaded.files.clear()
             if self.cache is not None:
                 self.cache.records.clear()
@@ -351,8 +352,9 @@ class Session:
         the theme's static files and the key of the names the guard protected."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
+        fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
-                         functools.partial(parallel.pmap_forked, jobs=self.jobs))
+                         functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork))
         site_wide = pages.site_files(model, made.specs, env.words)
         files = outlet.files | site_wide
         clock.lap("render")
