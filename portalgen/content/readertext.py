@@ -69,10 +69,26 @@ def words(text: str) -> str:
     as lower-case words separated by single spaces."""
     text = decode(text)
     if text.isascii():
-        return " ".join(_SEPARATORS.sub(" ", text.lower()).split())
+        return _ascii_words(text)
     text = unicodedata.normalize("NFKC", _IGNORABLE.sub("", text)).casefold()
     text = _marks().sub("", unicodedata.normalize("NFKD", text))
     return " ".join(_SEPARATORS.sub(" ", unicodedata.normalize("NFC", text)).split())
+
+
+# Every byte but a lower-case ASCII letter or digit becomes a space (_SEPARATORS, in ASCII).
+_ASCII_SEPARATORS = bytes(c if chr(c).isascii() and chr(c).isalnum() and not chr(c).isupper() else 32
+                          for c in range(256))
+
+
+def _ascii_words(text: str) -> str:
+    """words() of ASCII text: `" ".join(_SEPARATORS.sub(" ", text.lower()).split())` in bytes, at
+    memory speed. The expression's sub and split hold a string object per word at once: for the
+    guard's reading of portal.json (18 MB at 10,000 items) some 180 MB, the peak of serve's
+    memory, against two or three copies of the text here (and a fourth of the time)."""
+    data = text.encode("ascii").lower().translate(_ASCII_SEPARATORS)
+    while b"  " in data:  # each pass halves every run of spaces
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ").decode("ascii")
 
 
 def spaceless(folded: str) -> bool:

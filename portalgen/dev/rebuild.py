@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portalgen.content.problems import ContentError, Problem, Severity, UsageError
+from portalgen.dev.giveback import give_back
 from portalgen.output import writing
 from portalgen.output.writing import WriteError
 from portalgen.pipeline.building import find_project
@@ -76,4 +77,6 @@ class SessionRebuild:
                            time.perf_counter() - started)
         except Exception as exc:  # a bug must not stop the server the author is looking at
             return Outcome(False, (internal_error(exc),), time.perf_counter() - started)
+        finally:
+            give_back()  # after the open pages were handed over: the author does not wait for it
         return Outcome(True, tuple(result.warnings), result.seconds, result.pages, base_url=result.base_url)

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from portalgen.content.leaks import Protected, views
+from portalgen.content.leaks import Protected, each_view
 from portalgen.content.namefinder import NameFinder, skeletons
 from portalgen.content.readertext import decode, words
 
@@ -52,8 +52,9 @@ class Guard:
             data = _unescape_script(data.decode("utf-8", "replace")).encode("utf-8", "replace")
         if not self.names.may_contain_any(skeletons(data)):
             return found
-        text = data.decode("utf-8", "replace")
-        owners = {hit.owner for view in views(decode(text)) for hit in self.names.find(view)}
+        text = decode(data.decode("utf-8", "replace"))
+        del data  # the unescaped copy, when one was made: a big file is read with one copy at a time
+        owners = {hit.owner for view in each_view(text) for hit in self.names.find(view)}
         return found + [Leak(path, owner) for owner in sorted(owners, key=lambda p: (p.slug, p.text))]
 
     def check_path(self, path: str) -> list[Leak]:

@@ -302,6 +302,13 @@ class BuildCache:
             self._memos[name] = saved
             self.dirty = True
 
+    def let_go(self) -> None:
+        """A kept session (serve, which never saves) holds what it reuses itself once it has built:
+        the large file's contents (at 10,000 items ~30 MB, most of it what each page read) go; the
+        site-wide rows (memo) stay, as each rebuild uses them."""
+        self._records, self._texts, self._html, self._deps = {}, {}, {}, {}
+        self._clean, self._checked = ["", []], ["", {}]
+
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
         self.dirty = True

@@ -40,6 +40,9 @@ from portalgen.render.spec import PageSpec
 from portalgen.render.theme_folders import theme_dirs
 from portalgen.render.tracking import TrackingEnvironment, identity
 
+# Serve renders fewer pages here (the open ones are shown already): forked workers copy ~80 MB each at 10k.
+KEPT_FORK = 1000
+
 
 class Session:
     def __init__(self, root: Path, out: Path, drafts: bool = False, jobs: int = 1,
@@ -88,12 +91,10 @@ class Session:
         else:
             self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
         if not self.persist:
-            # A kept session has the parsed records in memory: the files' text is only read for the
-            # CLI's up-to-date digest, and the disk cache's copies are not needed again.
+            # The parsed records are kept: the files' texts (the CLI's digest) and the cache's records go.
             self.loaded.files.clear()
             if self.cache is not None:
                 self.cache.records.clear()
-                self.cache.html.clear()
         clock.lap("load")
         return self.loaded
 
@@ -265,15 +266,13 @@ class Session:
             # Saved once the run's own references (the site's files, the pages' reads) are gone:
             # marshal makes a copy of the whole cache, the CLI's last peak of memory.
             if self.cache is not None and self.persist:
-                self._let_go()
+                self.deps = self._deps_for = self._index = self._pages = None  # kept for a next run that never comes
                 self.cache.save()
+            elif self.cache is not None:
+                self.cache.let_go()  # what the site's pages read is self.deps now; the rest is kept too
             clock.lap("save cache")
             result.seconds = time.perf_counter() - clock.started
             return result
-
-    def _let_go(self) -> None:
-        """A CLI build runs once: what it kept for a next run (the cache has what is saved) goes."""
-        self.deps = self._deps_for = self._index = self._pages = None
 
     def _run(self, changed: Collection[str] | None, strict: bool, progress: Progress | None,
              first: Collection[str], on_first: Callable[[dict[str, bytes]], None] | None,
@@ -351,8 +350,9 @@ class Session:
         the theme's static files and the key of the names the guard protected."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
+        fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
-                         functools.partial(parallel.pmap_forked, jobs=self.jobs))
+                         functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork))
         rows = SiteRows(self.cache, guarding.key(records))
         site_wide = pages.site_files(model, made.specs, env.words, rows.search)
         files = outlet.files | site_wide
