@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from portalgen.content.problems import ContentError
 from portalgen.model.items import Model
 from portalgen.output import guard, writing
+from portalgen.pipeline import collector
 from portalgen.pipeline.dependencies import Update
 from portalgen.pipeline.output_state import page_digest
 from portalgen.render import pages
@@ -74,3 +75,9 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
             stream(one, specs, then=outlet.take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc
+    finally:
+        # The cards rendered here (a CLI build renders a share in this process) go now, not when the
+        # collector finds the cycles of Jinja's contexts that hold the memo; and so does what malloc
+        # would keep of them, before the site-wide files are made and read.
+        memo.clear()
+        collector.release()

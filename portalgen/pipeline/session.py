@@ -349,8 +349,9 @@ class Session:
         the theme's static files and the key of the names the guard protected."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
+        # A CLI build renders a share in this process too (one child fewer: each dirties a copy of the model).
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
-                         functools.partial(parallel.pmap_forked, jobs=self.jobs))
+                         functools.partial(parallel.pmap_forked, jobs=self.jobs, here=self.persist))
         site_wide = pages.site_files(model, made.specs, env.words)
         files = outlet.files | site_wide
         clock.lap("render")

@@ -58,6 +58,10 @@ class Memo:
         self._done[key] = _Fragment(obj, output, reads, self.page if reads.page_specific else None)
         return output
 
+    def clear(self) -> None:
+        """Forget every fragment: the pass is over (a template's context may hold this memo longer)."""
+        self._done.clear()
+
 
 class TemplateFailure(Exception):
     """A template could not be rendered; carries the problem naming its file and line."""
