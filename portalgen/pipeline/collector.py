@@ -16,15 +16,13 @@ The one place that tunes the collector, for one concern: a build makes millions 
   when it ends, so nothing stays frozen between two of serve's rebuilds.
 - `before_fork()` freezes what forked workers inherit, so their collections leave those objects
   (and the memory pages holding them) alone; inside a run it stays frozen until the run ends.
-- `release()` gives memory freed by a pass back to the system, so what comes next starts lower.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 
 YOUNG = 70_000  # new objects between two collections of the youngest generation (Python's default: 700)
 
@@ -64,10 +62,3 @@ def before_fork() -> Iterator[None]:
     finally:
         if _depth == 0:
             gc.unfreeze()
-
-
-def release() -> None:
-    """Return the memory malloc keeps free to the system (glibc; elsewhere nothing): a pass that
-    rendered thousands of pages in this process leaves tens of MB of it (its cards' HTML)."""
-    with suppress(OSError, AttributeError):
-        ctypes.CDLL(None).malloc_trim(0)
