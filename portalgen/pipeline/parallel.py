@@ -73,7 +73,7 @@ def pmap(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int =
 
 
 def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items: int = MIN_ITEMS,
-                then: Callable[[R], Any] | None = None) -> list[Any]:
+                then: Callable[[R], Any] | None = None, here: bool = False) -> list[Any]:
     """Like pmap, for closures over big in-memory state (the model, the templates).
 
     Each child is forked with that state already in memory, runs its contiguous share of
@@ -81,22 +81,23 @@ def pmap_forked(func: Callable[[T], R], items: Sequence[T], jobs: int, min_items
     result as it arrives (results arrive in any order, `then`'s answers are returned in order):
     it can put away what it need not keep, so neither the children nor this process hold
     everything at once.
+
+    `here`: this process is one of the `jobs`, and works too (see _share_here): one child fewer,
+    and every child dirties a copy of what it inherits (the model's objects' reference counts).
     """
     keep: Callable[[R], Any] = then if then is not None else _same
     if jobs <= 1 or len(items) < min_items or "fork" not in multiprocessing.get_all_start_methods():
         return [keep(func(item)) for item in items]
     ctx = multiprocessing.get_context("fork")
+    if here:
+        return _share_here(ctx, func, items, jobs - 1, keep)
     size = -(-len(items) // jobs)
     with collector.before_fork(), _forking():  # the children's collections leave the inherited objects alone
         workers = [_start(ctx, func, items[i : i + size]) for i in range(0, len(items), size)]
     try:
         return _collect(workers, [i * size for i in range(len(workers))], len(items), keep)
     finally:
-        for process, _receive in workers:  # after an error or Ctrl-C here, do not leave them running
-            if process.is_alive():
-                process.terminate()
-        for _process, receive in workers:
-            receive.close()
+        _stop(workers)
 
 
 def _same(value: R) -> R:
@@ -110,14 +111,24 @@ Worker: TypeAlias = tuple[BaseProcess, "Connection[Any, Any]"]  # Connection is 
 BATCH = 32  # results per message: small enough that few are held at once, big enough to be cheap
 
 
-def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Worker:
+def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T],
+           claim: Callable[[], int] | None = None) -> Worker:
+    """`claim`: the index in `chunk` of the next item to do, -1 when none is left (_share_here);
+    without it, all of `chunk`."""
     receive, send = ctx.Pipe(duplex=False)
+
+    def todo() -> Iterator[T]:
+        if claim is None:
+            yield from chunk
+            return
+        while (i := claim()) >= 0:
+            yield chunk[i]
 
     def run() -> None:
         _worker_start()
         try:
             batch: list[R] = []
-            for item in chunk:
+            for item in todo():
                 batch.append(func(item))
                 if len(batch) >= BATCH:
                     send.send((True, batch))
@@ -139,15 +150,86 @@ def _start(ctx: ForkContext, func: Callable[[T], R], chunk: Sequence[T]) -> Work
     return process, receive
 
 
+def _share_here(ctx: ForkContext, func: Callable[[T], R], items: Sequence[T], children: int,
+                keep: Callable[[R], Any]) -> list[Any]:
+    """`children` workers, each with a contiguous share that it does from the front, while this
+    process does items one at a time from the back of the share with the most left, reading the
+    children's batches between two of its own items. The shares meet where they meet: this
+    process also puts away every result (`keep`), so it does less of its own when that is slow.
+    The bounds of each share ([front, back] per child) live in memory shared with the children."""
+    size = max(1, -(-len(items) // children))
+    starts = list(range(0, len(items), size))
+    bounds = ctx.RawArray("q", [n for i in starts for n in (i, min(i + size, len(items)))])
+    lock = ctx.Lock()
+
+    def front(k: int) -> Callable[[], int]:
+        def claim() -> int:
+            with lock:
+                i = int(bounds[2 * k])
+                if i >= bounds[2 * k + 1]:
+                    return -1
+                bounds[2 * k] = i + 1
+            return i
+        return claim
+
+    def back() -> int:
+        with lock:
+            k = max(range(len(starts)), key=lambda k: bounds[2 * k + 1] - bounds[2 * k])
+            if bounds[2 * k + 1] <= bounds[2 * k]:
+                return -1
+            bounds[2 * k + 1] -= 1
+            return int(bounds[2 * k + 1])
+
+    with collector.before_fork(), _forking():
+        workers = [_start(ctx, func, items, front(k)) for k in range(len(starts))]
+    try:
+        collecting = _Collecting(workers, starts, len(items), keep)
+        while (i := back()) >= 0 and collecting.failure is None:
+            collecting.results[i] = keep(func(items[i]))
+            collecting.read(timeout=0)
+        return collecting.finish()
+    finally:
+        _stop(workers)
+
+
+def _stop(workers: list[Worker]) -> None:
+    for process, _receive in workers:  # after an error or Ctrl-C here, do not leave them running
+        if process.is_alive():
+            process.terminate()
+    for _process, receive in workers:
+        receive.close()
+
+
 def _collect(workers: list[Worker], offsets: list[int], count: int, keep: Callable[[Any], Any]) -> list[Any]:
     """Read every worker's batches as they come (a worker blocks on a full pipe until it is read)."""
-    results: list[Any] = [None] * count
-    failure = None
-    next_index = dict(zip((receive for _, receive in workers), offsets, strict=True))
-    processes = {receive: process for process, receive in workers}
-    open_ = list(next_index)
-    while open_ and failure is None:
-        for receive in wait(open_):
+    return _Collecting(workers, offsets, count, keep).finish()
+
+
+class _Collecting:
+    """The results of workers that each answer for a contiguous run of items from an offset."""
+
+    def __init__(self, workers: list[Worker], offsets: list[int], count: int, keep: Callable[[Any], Any]):
+        self.results: list[Any] = [None] * count
+        self.failure: object = None
+        self.keep = keep
+        self.next_index = dict(zip((receive for _, receive in workers), offsets, strict=True))
+        self.processes = {receive: process for process, receive in workers}
+        self.open = list(self.next_index)
+
+    def finish(self) -> list[Any]:
+        while self.open and self.failure is None:
+            self.read(None)
+        failure = self.failure
+        if isinstance(failure, Exception):
+            raise failure
+        if failure:
+            raise RuntimeError(f"rendering in a worker process failed: {failure}")
+        return self.results
+
+    def read(self, timeout: float | None) -> None:
+        """The batches that have come (with timeout None: at least one message)."""
+        results, keep, next_index, open_ = self.results, self.keep, self.next_index, self.open
+        for receive in wait(open_, timeout):
             assert isinstance(receive, Connection)
             try:
                 ok, value = receive.recv()
@@ -160,11 +242,6 @@ def _collect(workers: list[Worker], offsets: list[int], count: int, keep: Callab
                 next_index[receive] = start + len(value)
                 continue
             open_.remove(receive)
-            processes[receive].join()
+            self.processes[receive].join()
             if not ok:
-                failure = failure or value
-    if isinstance(failure, Exception):
-        raise failure
-    if failure:
-        raise RuntimeError(f"rendering in a worker process failed: {failure}")
-    return results
+                self.failure = self.failure or value

@@ -74,3 +74,8 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
             stream(one, specs, then=outlet.take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc
+    finally:
+        # The cards rendered here (a CLI build renders a share in this process) go now, before the
+        # site-wide files are made and read, not when the collector finds the cycles of Jinja's
+        # contexts that hold the memo. (malloc_trim after it: 4 MB less, seconds more system time.)
+        memo.clear()

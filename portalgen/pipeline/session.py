@@ -352,7 +352,7 @@ class Session:
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
-                         functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork))
+                         functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist))
         rows = SiteRows(self.cache, guarding.key(records))
         site_wide = pages.site_files(model, made.specs, env.words, rows.search)
         files = outlet.files | site_wide

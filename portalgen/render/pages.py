@@ -15,7 +15,7 @@ from portalgen.render import feeds, portal_json, search_index
 from portalgen.render.i18n import Words
 from portalgen.render.spec import REDIRECT, PageSpec, say
 from portalgen.render.template_errors import template_problem
-from portalgen.render.tracking import Reads, TrackingEnvironment, identity
+from portalgen.render.tracking import Key, Reads, TrackingEnvironment, identity
 
 # Links are rendered as ROOT + site path, and ROOT becomes the page's "../" prefix once the
 # page is done. A card then renders to the same text on every page, so it is rendered once per
@@ -28,7 +28,11 @@ ROOT = "\x00root\x00/"
 class _Fragment:
     obj: Any  # kept alive, so an id() used as its key stays unique
     output: Any
-    reads: Reads
+    # What it read, as tuples: a card's set of keys took three times the memory, and a rendering
+    # process keeps thousands of cards until its pass ends.
+    keys: tuple[Key, ...]
+    templates: tuple[str, ...]
+    page_specific: bool
     page: str | None  # the page it was made for when it read that page's own values
 
 
@@ -50,13 +54,21 @@ class Memo:
         key = (name, identity(obj) or id(obj), *args)
         found = self._done.get(key)
         if found is not None and found.page in (None, self.page):
-            if self._env.reads is not None:
-                self._env.reads.merge(found.reads)
+            reads = self._env.reads
+            if reads is not None:
+                reads.keys.update(found.keys)
+                reads.templates.update(found.templates)
+                reads.page_specific = reads.page_specific or found.page_specific
             return found.output
-        with self._env.recording(Reads()) as reads:
+        with self._env.recording(Reads()) as made:
             output = macro(obj, *args)
-        self._done[key] = _Fragment(obj, output, reads, self.page if reads.page_specific else None)
+        self._done[key] = _Fragment(obj, output, tuple(made.keys), tuple(made.templates), made.page_specific,
+                                    self.page if made.page_specific else None)
         return output
+
+    def clear(self) -> None:
+        """Forget every fragment: the pass is over (a template's context may hold this memo longer)."""
+        self._done.clear()
 
 
 class TemplateFailure(Exception):

@@ -41,3 +41,30 @@ def fails_at_seven(n: int) -> int:
 def test_a_failure_in_a_worker_is_raised_here() -> None:
     with pytest.raises(ValueError, match="seven"):
         parallel.pmap_forked(fails_at_seven, list(range(4 * parallel.BATCH)), jobs=2, min_items=1)
+
+
+def test_here_this_process_works_too_and_results_come_in_order() -> None:
+    here = os.getpid()
+    made: list[int] = []
+    seen: list[int] = []
+
+    def then(result: tuple[int, int]) -> int:
+        seen.append(os.getpid())
+        made.append(result[1])
+        return result[0]
+
+    items = list(range(20 * parallel.BATCH + 5))
+    assert parallel.pmap_forked(square, items, jobs=2, min_items=1, then=then, here=True) == [n * n for n in items]
+    assert seen == [here] * len(items)
+    assert len(set(made)) <= 2  # this process and one child (which shares where: as fast as each was)
+
+
+@pytest.mark.parametrize("at", [3, 4 * parallel.BATCH - 1])  # the child's end, and this process's
+def test_here_a_failure_in_either_process_is_raised_here(at: int) -> None:
+    def fails(n: int) -> int:
+        if n == at:
+            raise ValueError("failed")
+        return n
+
+    with pytest.raises(ValueError, match="failed"):
+        parallel.pmap_forked(fails, list(range(4 * parallel.BATCH)), jobs=2, min_items=1, here=True)
