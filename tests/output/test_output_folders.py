@@ -142,7 +142,7 @@ def test_a_site_written_page_by_page_is_swapped_in_whole_or_not_at_all(tmp_path:
 
 def test_the_back_buffer_is_brought_to_exactly_the_new_site(tmp_path: Path) -> None:
     """update_back removes every file the new site does not have (stray ones too, at any depth)
-    and the folders left empty, copies reused pages from the live site, writes changed files,
+    and the folders left empty, links reused pages from the live site, writes changed files,
     and leaves a link to a folder alone (neither followed nor removed)."""
     if not writing._exchange(*(folder(tmp_path / name, marked=False) for name in ("a", "b"))):
         pytest.skip("this platform cannot exchange two folders atomically")
@@ -161,3 +161,25 @@ def test_the_back_buffer_is_brought_to_exactly_the_new_site(tmp_path: Path) -> N
     assert (live / "index.html").read_bytes() == b"<p>home, edited</p>"
     assert (live / "feedback/y/index.html").read_bytes() == b"<p>y</p>"
     assert (outside / "notes.txt").read_text(encoding="utf-8") == "someone's notes"
+
+
+def test_the_back_buffer_update_never_writes_into_files_it_shares_with_the_live_site(tmp_path: Path) -> None:
+    """The back buffer's pages may be hard links to the live site's: changed ones are made anew
+    (a theme file and a page here), and a page in a folder's place replaces the folder."""
+    if not writing._exchange(*(folder(tmp_path / name, marked=False) for name in ("a", "b"))):
+        pytest.skip("this platform cannot exchange two folders atomically")
+    live, back = tmp_path / "site", tmp_path / "back"
+    theme = tmp_path / "style.css"
+    theme.write_bytes(b"new style")
+    writing.write_site(live, {**PAGES, "static/style.css": b"old style", "feedback/z/index.html": b"<p>z</p>"}, {})
+    writing.write_site(back, {"index.html": b"<p>older home</p>"}, {})
+    for rel in ("feedback/x/index.html", "static/style.css"):
+        (back / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(live / rel, back / rel)
+    (back / "feedback/z/index.html").mkdir(parents=True)
+    before = snapshot(live)
+    assert writing.update_back(back, live, {"feedback/x/index.html": b"<p>x, edited</p>"},
+                               {"static/style.css": theme}, ["index.html", "feedback/z/index.html"], same_as_back=[])
+    assert snapshot(back) == before  # the old live site, now the back buffer, kept every byte
+    assert snapshot(live) == {**before, "feedback/x/index.html": b"<p>x, edited</p>", "static/style.css": b"new style"}
+    assert (live / "index.html").stat().st_ino == (back / "index.html").stat().st_ino
