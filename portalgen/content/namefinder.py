@@ -58,8 +58,9 @@ class NameFinder(Generic[T]):
                 index[folded] = len(self.owners)
                 self.owners.append([])
                 self._automaton.add_word(_pattern(folded), (index[folded], len(folded)))
-                self._skeletons.add_word(skeleton(folded), index[folded])
-                self.longest = max(self.longest, len(skeleton(folded)))
+                letters = skeleton(folded)
+                self._skeletons.add_word(letters, index[folded])
+                self.longest = max(self.longest, len(letters))
             if owner not in self.owners[index[folded]]:
                 self.owners[index[folded]].append(owner)
         for phrase in allowed:

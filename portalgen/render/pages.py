@@ -54,11 +54,8 @@ class Memo:
         key = (name, identity(obj) or id(obj), *args)
         found = self._done.get(key)
         if found is not None and found.page in (None, self.page):
-            reads = self._env.reads
-            if reads is not None:
-                reads.keys.update(found.keys)
-                reads.templates.update(found.templates)
-                reads.page_specific = reads.page_specific or found.page_specific
+            if self._env.reads is not None:
+                self._env.reads.add(found.keys, found.templates, found.page_specific)
             return found.output
         with self._env.recording(Reads()) as made:
             output = macro(obj, *args)

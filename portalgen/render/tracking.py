@@ -16,7 +16,7 @@ with an identity and stops there (that object's own reads are keys of their own)
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,9 +95,12 @@ class Reads:
     page_specific: bool = False  # read the page's path, title or own context
 
     def merge(self, other: Reads) -> None:
-        self.keys |= other.keys
-        self.templates |= other.templates
-        self.page_specific = self.page_specific or other.page_specific
+        self.add(other.keys, other.templates, other.page_specific)
+
+    def add(self, keys: Iterable[Key], templates: Iterable[str], page_specific: bool) -> None:
+        self.keys.update(keys)
+        self.templates.update(templates)
+        self.page_specific = self.page_specific or page_specific
 
 
 def tracks_itself(func: Callable[..., Any]) -> Callable[..., Any]:
