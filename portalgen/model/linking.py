@@ -193,8 +193,12 @@ def _settle(group: _Group, dec: dict[str, DecisionItem], chg: dict[str, ChangeIt
 
 def _credit_members(group: _Group, credit: Crediting) -> None:
     """Each item credits who raised it, and who else asked for the same thing through a duplicate."""
+    alone = len(group.members) == 1  # most items: nobody else asked (what credit(()) makes, made directly)
     for m in group.members:
         m.credit = credit(m.record.customers)
+        if alone:
+            m.also_asked = Credit([], [], 0)
+            continue
         own = set(m.record.customers)
         m.also_asked = credit(
             s for other in group.members if other is not m for s in other.record.customers if s not in own)

@@ -20,7 +20,7 @@ from portalgen.content import leaks, loading, validating
 from portalgen.content.files import source_reader
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
-from portalgen.content.problems import ContentError, Problems
+from portalgen.content.problems import ContentError, Problem, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
@@ -70,6 +70,7 @@ class Session:
         self._deps_for: Model | None = None
         self._touched: set[tuple[str, ...]] | None = None
         self._pages: tuple[Model, Callable[[str], PageSpec | None]] | None = None  # see _record_page
+        self.since: tuple[since_last.Since | None] | None = None  # what the check found, when it asked
 
     @property
     def pmap(self) -> Mapper:
@@ -98,8 +99,14 @@ class Session:
         clock.lap("load")
         return self.loaded
 
-    def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
+    def check(self, loaded: LoadResult, strict: bool, clock: Clock,
+              previous: Dependencies | None = None) -> tuple[Records, Problems]:
+        """`previous`: what the live site's pages read, with what its model was made from, for a
+        fresh process (the CLI) to find what changed since (pipeline/since_last.py, self.since)."""
         self._recall_checks(loaded)
+        self.since = None
+        if previous is not None:
+            self._checked.project.earlier = functools.partial(self._checks_since, previous, loaded)
         records, problems = validating.validate(loaded, self._checked, self.as_of)
         delta = self._checked.delta
         since = (delta.base, delta.keys) if delta is not None and delta.now is records else None
@@ -110,6 +117,21 @@ class Session:
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
             raise ContentError(problems.sorted())
         return records, problems
+
+    def _checks_since(self, previous: Dependencies, loaded: LoadResult, records: Records,
+                      claimed: frozenset[tuple[str, str]]) -> list[Problem] | None:
+        """What the project checks found for the live site's model, when an edit only reworded
+        records since (content/project_checks.py, Memo.earlier); finds self.since on the way."""
+        found = since_last.since(previous, loaded, self._checked, records, self.as_of, self.drafts)
+        self.since = (found,)
+        return found.checks(claimed) if found is not None else None
+
+    def _since(self, state: OutputState, loaded: LoadResult, records: Records) -> since_last.Since | None:
+        """A fresh process: the records an edit only reworded since the live site was made, if that
+        is all (found by the check already, when it asked)."""
+        if self.since is not None:
+            return self.since[0]
+        return since_last.since(state.dependencies, loaded, self._checked, records, self.as_of, self.drafts)
 
     def _recall_checks(self, loaded: LoadResult) -> None:
         """A fresh process (the CLI) takes from the disk cache what an earlier one checked: each
@@ -154,6 +176,7 @@ class Session:
 
     def reword(self, records: Records, problems: Problems, clock: Clock) -> Plan | None:
         """The last plan with reworded records put in (pipeline/patch.py); None when the edit needs a link."""
+        self._touched = None
         if self.plan is None or self._records is None:
             return None
         delta = self._checked.delta
@@ -194,8 +217,9 @@ class Session:
         clock.lap("plan pages")
         return made
 
-    def _planner(self, model: Model) -> Callable[[], list[PageSpec]]:
-        return lambda: list(plan.page_specs(model, self.excerpt))
+    def _planner(self, model: Model, later: bool = False) -> Callable[[], list[plan.Planned]]:
+        """`later`: the pages of records, quarters and numbers planned when first asked for (plan.Later)."""
+        return lambda: list(plan.planned(model, self.excerpt, later))
 
     def _record_page(self, model: Model) -> Callable[[str], PageSpec | None]:
         """The plan of a record's own page, alone (planning.record_pages), kept with the model: an
@@ -222,10 +246,11 @@ class Session:
 
     def make_plan(self, model: Model, clock: Clock, known: dict[str, str] | None = None) -> Plan:
         """`known`: the fingerprints of pages whose plan is known to be as it was (pipeline/since_last.py)."""
-        made = Plan(model, self._planner(model), functools.partial(self._page_fp, model), self._record_page(model),
-                    known)
+        # With most pages' fingerprints known, a page is planned only when it is to be rendered.
+        made = Plan(model, self._planner(model, later=known is not None), functools.partial(self._page_fp, model),
+                    self._record_page(model), known)
         if self.persist:
-            made.specs  # noqa: B018 (a CLI build plans at once, so its phase clock says what it costs)
+            made.planned  # noqa: B018 (a CLI build plans at once, so its phase clock says what it costs)
             clock.lap("plan pages")
         return made
 
@@ -289,18 +314,16 @@ class Session:
                 return done, None
         loaded = self.load(changed, clock)
         collector.settle()
-        records, problems = self.check(loaded, strict, clock)
-        ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts)
-        # A fresh process: the records an edit only reworded since the live site was made, if that is all.
-        since = since_last.since(state.dependencies, loaded, self._checked, records, self.as_of, self.drafts) \
-            if self.persist and self.plan is None else None
+        fresh = self.persist and self.plan is None  # a fresh process: what changed since the live site?
+        records, problems = self.check(loaded, strict, clock, state.dependencies if fresh else None)
+        ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts, self._checked.project)
+        since = self._since(state, loaded, records) if fresh else None
         if self.persist:
             # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
             # would be kept only for a run that never comes, through rendering, the peak of memory.
             del loaded
             self.loaded, self._checked = None, validating.Memo()
         collector.settle()
-        self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
             made = self._link_plan(records, problems, clock, ready, since)
@@ -351,10 +374,10 @@ class Session:
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
-        rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
+        rendering.render(env, model, made.pending(done), keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist))
         rows = SiteRows(self.cache, guarding.key(records))
-        site_wide = pages.site_files(model, made.specs, env.words, rows.search)
+        site_wide = pages.site_files(model, made.planned, env.words, rows.search)
         files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)
