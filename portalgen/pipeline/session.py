@@ -20,7 +20,7 @@ from portalgen.content import leaks, loading, validating
 from portalgen.content.files import source_reader
 from portalgen.content.kinds import KINDS
 from portalgen.content.loading import LoadResult, Mapper, serial_map, text_key
-from portalgen.content.problems import ContentError, Problem, Problems
+from portalgen.content.problems import ContentError, Problems
 from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
@@ -70,7 +70,6 @@ class Session:
         self._deps_for: Model | None = None
         self._touched: set[tuple[str, ...]] | None = None
         self._pages: tuple[Model, Callable[[str], PageSpec | None]] | None = None  # see _record_page
-        self.since: tuple[since_last.Since | None] | None = None  # what the check found, when it asked
 
     @property
     def pmap(self) -> Mapper:
@@ -99,14 +98,8 @@ class Session:
         clock.lap("load")
         return self.loaded
 
-    def check(self, loaded: LoadResult, strict: bool, clock: Clock,
-              previous: Dependencies | None = None) -> tuple[Records, Problems]:
-        """`previous`: what the live site's pages read, with what its model was made from, for a
-        fresh process (the CLI) to find what changed since (pipeline/since_last.py, self.since)."""
+    def check(self, loaded: LoadResult, strict: bool, clock: Clock) -> tuple[Records, Problems]:
         self._recall_checks(loaded)
-        self.since = None
-        if previous is not None:
-            self._checked.project.earlier = functools.partial(self._checks_since, previous, loaded)
         records, problems = validating.validate(loaded, self._checked, self.as_of)
         delta = self._checked.delta
         since = (delta.base, delta.keys) if delta is not None and delta.now is records else None
@@ -117,21 +110,6 @@ class Session:
         if problems.errors or (strict and problems.warnings):  # "writes nothing" includes the cache
             raise ContentError(problems.sorted())
         return records, problems
-
-    def _checks_since(self, previous: Dependencies, loaded: LoadResult, records: Records,
-                      claimed: frozenset[tuple[str, str]]) -> list[Problem] | None:
-        """What the project checks found for the live site's model, when an edit only reworded
-        records since (content/project_checks.py, Memo.earlier); finds self.since on the way."""
-        found = since_last.since(previous, loaded, self._checked, records, self.as_of, self.drafts)
-        self.since = (found,)
-        return found.checks(claimed) if found is not None else None
-
-    def _since(self, state: OutputState, loaded: LoadResult, records: Records) -> since_last.Since | None:
-        """A fresh process: the records an edit only reworded since the live site was made, if that
-        is all (found by the check already, when it asked)."""
-        if self.since is not None:
-            return self.since[0]
-        return since_last.since(state.dependencies, loaded, self._checked, records, self.as_of, self.drafts)
 
     def _recall_checks(self, loaded: LoadResult) -> None:
         """A fresh process (the CLI) takes from the disk cache what an earlier one checked: each
@@ -218,7 +196,6 @@ class Session:
         return made
 
     def _planner(self, model: Model, later: bool = False) -> Callable[[], list[plan.Planned]]:
-        """`later`: the pages of records, quarters and numbers planned when first asked for (plan.Later)."""
         return lambda: list(plan.planned(model, self.excerpt, later))
 
     def _record_page(self, model: Model) -> Callable[[str], PageSpec | None]:
@@ -245,8 +222,7 @@ class Session:
         return self._env[1]
 
     def make_plan(self, model: Model, clock: Clock, known: dict[str, str] | None = None) -> Plan:
-        """`known`: the fingerprints of pages whose plan is known to be as it was (pipeline/since_last.py)."""
-        # With most pages' fingerprints known, a page is planned only when it is to be rendered.
+        """`known`: the fingerprints of pages whose plan is known to be as it was (planned when rendered)."""
         made = Plan(model, self._planner(model, later=known is not None), functools.partial(self._page_fp, model),
                     self._record_page(model), known)
         if self.persist:
@@ -314,14 +290,15 @@ class Session:
                 return done, None
         loaded = self.load(changed, clock)
         collector.settle()
-        fresh = self.persist and self.plan is None  # a fresh process: what changed since the live site?
-        records, problems = self.check(loaded, strict, clock, state.dependencies if fresh else None)
+        asked = since_last.ask(state.dependencies if self.persist and self.plan is None else None,  # a fresh process?
+                               loaded, self._checked, self.as_of, self.drafts)
+        records, problems = self.check(loaded, strict, clock)
         ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts, self._checked.project)
-        since = self._since(state, loaded, records) if fresh else None
+        since = asked.since(records) if asked is not None else None
         if self.persist:
             # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
             # would be kept only for a run that never comes, through rendering, the peak of memory.
-            del loaded
+            del loaded, asked
             self.loaded, self._checked = None, validating.Memo()
         collector.settle()
         made = self.reword(records, problems, clock)

@@ -124,3 +124,30 @@ def since(deps: Dependencies, loaded: LoadResult, memo: validating.Memo, records
             return None
         found.append((kind.name, raw.slug))
     return Since(deps, found, frozenset(changed))
+
+
+class Asked:
+    """since(), asked once per build: by the project checks (Memo.earlier) when they run, which
+    take what they found for the basis when it holds (Since.checks), or after them."""
+
+    def __init__(self, deps: Dependencies, loaded: LoadResult, memo: validating.Memo, as_of: date, drafts: bool):
+        self.deps, self.loaded, self.memo, self.as_of, self.drafts = deps, loaded, memo, as_of, drafts
+        self.found: tuple[Since | None] | None = None
+
+    def since(self, records: Records) -> Since | None:
+        if self.found is None:
+            self.found = (since(self.deps, self.loaded, self.memo, records, self.as_of, self.drafts),)
+        return self.found[0]
+
+    def checks(self, records: Records, claimed: frozenset[tuple[str, str]]) -> list[Problem] | None:
+        found = self.since(records)
+        return found.checks(claimed) if found is not None else None
+
+
+def ask(deps: Dependencies | None, loaded: LoadResult, memo: validating.Memo, as_of: date,
+        drafts: bool) -> Asked | None:
+    """What a fresh process's check (`memo`) is to ask since(): the records an edit only reworded
+    since the live site (`deps`) was made, if that is all (None: a kept session)."""
+    asked = Asked(deps, loaded, memo, as_of, drafts) if deps is not None else None
+    memo.project.earlier = asked.checks if asked is not None else None
+    return asked
