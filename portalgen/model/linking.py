@@ -52,7 +52,7 @@ def small_segments(customers: Mapping[str, Customer], threshold: int) -> frozens
 def credit_for(slugs: Iterable[str], customers: Mapping[str, Customer], small: frozenset[str]) -> Credit:
     """Named customers by name; anonymous ones by segment, those of `small` segments as other segments."""
     named: list[Customer] = []
-    segments: Counter[str | None] = Counter()
+    segments: dict[str | None, int] = {}  # a Counter's own calls cost more than the rest, 20,000 times a build
     seen: set[str] = set()
     for slug in slugs:
         if slug in seen or slug not in customers:
@@ -62,7 +62,8 @@ def credit_for(slugs: Iterable[str], customers: Mapping[str, Customer], small: f
         if customer.named:
             named.append(customer)
         else:
-            segments[None if customer.segment in small else customer.segment] += 1
+            segment = None if customer.segment in small else customer.segment
+            segments[segment] = segments.get(segment, 0) + 1
     return Credit.counted(named, segments)
 
 

@@ -126,16 +126,16 @@ class Session:
     def link(self, records: Records, problems: Problems, clock: Clock, ready: dict[str, object] | None = None) -> Model:
         """`ready`: the HTML the load's workers rendered already (LoadResult.made)."""
         texts = markdown.markdown_fields(records)
+        keys = {field: text_key(text) for field, text in texts.items()}  # each digest made once
         ready = ready if ready is not None else {}
-        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records, ready)
+        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records, ready, keys)
         ready.clear()  # what was used is in self._html now
         self._html.update(fresh)
         clock.lap("markdown")
         if problems.errors:
             raise ContentError(problems.sorted())
-        html = {field: self._html.get(text_key(text), "") if text.strip() else ""
-                for field, text in texts.items()}
-        self._forget(set(map(text_key, texts.values())))
+        html = {field: self._html.get(keys[field], "") if text.strip() else "" for field, text in texts.items()}
+        self._forget(set(keys.values()))
         model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
                              drafts=self.drafts, as_of=self.as_of)
         clock.lap("link")
