@@ -11,7 +11,7 @@ file the edit changed (its line may have moved), checks everything.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,6 +39,9 @@ class Memo:
     claimed: frozenset[tuple[str, str]] = frozenset()
     today: date | None = None
     found: list[Problem] = field(default_factory=list)
+    # For a fresh process (the CLI): what an earlier process found, when it can prove the records
+    # are the ones it checked but for the words of a few (pipeline/since_last.py); None otherwise.
+    earlier: Callable[[Records, frozenset[tuple[str, str]]], list[Problem] | None] | None = None
 
 
 def check(records: Records, raws: Raws, problems: Problems, claimed: Collection[tuple[str, str]],
@@ -54,6 +57,12 @@ def check(records: Records, raws: Raws, problems: Problems, claimed: Collection[
             and _only_words_changed(memo.records, records, memo.found, changed):
         problems.extend(memo.found)
         memo.records = records
+        return
+    earlier = memo.earlier if memo is not None and memo.records is None else None
+    kept = earlier(records, claims) if earlier is not None else None
+    if kept is not None and memo is not None:
+        problems.extend(kept)
+        memo.records, memo.claimed, memo.today, memo.found = records, claims, today, kept
         return
     found = Problems()
     references.check_references(records, raws, found, memo.references if memo is not None else None, claims)

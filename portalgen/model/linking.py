@@ -52,7 +52,7 @@ def small_segments(customers: Mapping[str, Customer], threshold: int) -> frozens
 def credit_for(slugs: Iterable[str], customers: Mapping[str, Customer], small: frozenset[str]) -> Credit:
     """Named customers by name; anonymous ones by segment, those of `small` segments as other segments."""
     named: list[Customer] = []
-    segments: Counter[str | None] = Counter()
+    segments: dict[str | None, int] = {}  # a Counter's own calls cost more than the rest, 20,000 times a build
     seen: set[str] = set()
     for slug in slugs:
         if slug in seen or slug not in customers:
@@ -62,7 +62,8 @@ def credit_for(slugs: Iterable[str], customers: Mapping[str, Customer], small: f
         if customer.named:
             named.append(customer)
         else:
-            segments[None if customer.segment in small else customer.segment] += 1
+            segment = None if customer.segment in small else customer.segment
+            segments[segment] = segments.get(segment, 0) + 1
     return Credit.counted(named, segments)
 
 
@@ -193,8 +194,12 @@ def _settle(group: _Group, dec: dict[str, DecisionItem], chg: dict[str, ChangeIt
 
 def _credit_members(group: _Group, credit: Crediting) -> None:
     """Each item credits who raised it, and who else asked for the same thing through a duplicate."""
+    alone = len(group.members) == 1  # most items: nobody else asked (what credit(()) makes, made directly)
     for m in group.members:
         m.credit = credit(m.record.customers)
+        if alone:
+            m.also_asked = Credit([], [], 0)
+            continue
         own = set(m.record.customers)
         m.also_asked = credit(
             s for other in group.members if other is not m for s in other.record.customers if s not in own)

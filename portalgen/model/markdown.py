@@ -219,7 +219,8 @@ def markdown_fields(records: Records) -> dict[Field, str]:
 
 def render_texts(texts: Mapping[Field, str], trusted: Mapping[str, str], store: HtmlStore | None = None,
                  pmap: Mapper = serial_map, problems: Problems | None = None,
-                 records: Records | None = None, ready: Mapping[str, object] | None = None) -> dict[str, str]:
+                 records: Records | None = None, ready: Mapping[str, object] | None = None,
+                 keys: Mapping[Field, str] | None = None) -> dict[str, str]:
     """Sanitised HTML, by digest of the Markdown, for the texts not yet in `trusted`.
 
     `trusted` holds HTML this process sanitised itself. `store` holds HTML an earlier build
@@ -235,9 +236,9 @@ def render_texts(texts: Mapping[Field, str], trusted: Mapping[str, str], store: 
       only when made under the same policy() (nh3's and Python-Markdown's versions, nh3's options).
     tests/suites/hostile/test_build_safety.py holds planted, tampered and foreign-policy caches to that.
     `ready` holds what this build's workers rendered already (speculate): sanitised HTML, or
-    TooSlow. The rest is rendered, across `pmap`.
+    TooSlow. The rest is rendered, across `pmap`. `keys`: each text's text_key, when the caller has them.
     """
-    keys = {field: text_key(text) for field, text in texts.items()}
+    keys = keys if keys is not None else {field: text_key(text) for field, text in texts.items()}
     need = {keys[f]: t for f, t in texts.items() if t.strip() and keys[f] not in trusted}
     known = store.html_under(policy()) if store is not None else {}
     fresh = {key: known[key] for key in need if key in known}

@@ -18,6 +18,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
@@ -110,11 +111,16 @@ class CreditIndex:
         for item in model.feedback:
             for customer in item.credit.named:
                 self.named[customer.slug] = customer
+        # Only the facts _solve can use (as many customers as the credit counts) are counted out:
+        # a Counter for each of 10,000 credits was most of the cost.
         for item in model.feedback:
-            constraints.append((self._anonymous_slugs(item.record.customers), _counts(item.credit)))
+            slugs = self._anonymous_slugs(item.record.customers)
+            if slugs and item.credit.anonymous_total == len(slugs):
+                constraints.append((slugs, _counts(item.credit)))
         for change in model.changes:
-            slugs = [s for i in change.feedback for s in i.record.customers]
-            constraints.append((self._anonymous_slugs(slugs), _counts(change.credit)))
+            slugs = self._anonymous_slugs(s for i in change.feedback for s in i.record.customers)
+            if slugs and change.credit.anonymous_total == len(slugs):
+                constraints.append((slugs, _counts(change.credit)))
         self.segment_of = _solve(constraints)
 
     def _anonymous_slugs(self, slugs: Iterable[str]) -> list[str]:
@@ -128,19 +134,24 @@ class CreditIndex:
 
 def _solve(constraints: list[tuple[list[str], Counts]]) -> dict[str, str | None]:
     """Segments of anonymous customers from (customers, segment counts) facts about groups of them."""
-    usable = [(slugs, counts) for slugs, counts in constraints if slugs and sum(counts.values()) == len(slugs)]
+    usable = [(slugs, counts, frozenset(counts)) for slugs, counts in constraints
+              if slugs and sum(counts.values()) == len(slugs)]
     known: dict[str, str | None] = {}
     changed = True
     while changed:
         changed = False
-        candidates: dict[str, set[str | None]] = {}
-        for slugs, counts in usable:
+        candidates: dict[str, AbstractSet[str | None]] = {}
+        for slugs, counts, segments in usable:
             unknown = [s for s in slugs if s not in known]
             if not unknown:
                 continue
-            left = counts - Counter(known[s] for s in slugs if s in known)
+            # With none of its customers known, what is left is every segment counted (no Counter
+            # to subtract, nor a set made twice per customer, in the loop run for every item).
+            left = segments if len(unknown) == len(slugs) else \
+                frozenset(counts - Counter(known[s] for s in slugs if s in known))
             for slug in unknown:
-                candidates[slug] = candidates.get(slug, set(left)) & set(left)
+                found = candidates.get(slug)
+                candidates[slug] = left if found is None else found & left
         for slug in sorted(candidates):
             if len(candidates[slug]) == 1:
                 known[slug] = next(iter(candidates[slug]))
@@ -189,14 +200,20 @@ def _newest_first_on(dated: list[tuple[date, FeedbackItem]]) -> list[FeedbackIte
     return [item for _, item in sorted(dated, key=lambda pair: (-pair[0].toordinal(), pair[1].record.slug))]
 
 
+def covered(model: Model) -> list[Quarter]:
+    """The quarters summaries() summarises: from the first published record's to the build date's."""
+    dated: list[DatedItem] = [*model.feedback, *model.decisions, *model.changes]
+    dates = [r.record.date for r in dated]
+    return quarter_range(min(dates), max(*dates, model.as_of)) if dates else []
+
+
 def summaries(model: Model) -> list[QuarterSummary]:
     """One summary per quarter from the first published record to the build date's, oldest first.
 
     Quarters after the last record are listed too: a quarter in which customers heard nothing is
     news the portal must not hide."""
-    dated: list[DatedItem] = [*model.feedback, *model.decisions, *model.changes]
-    dates = [r.record.date for r in dated]
-    if not dates:
+    covering = covered(model)
+    if not covering:
         return []
     credits = CreditIndex(model)
     heard: dict[Quarter, list[FeedbackItem]] = {}
@@ -215,7 +232,7 @@ def summaries(model: Model) -> list[QuarterSummary]:
     for change in model.changes:
         shipped.setdefault(Quarter.of(change.record.date), []).append(change)
     result = []
-    for q in quarter_range(min(dates), max(*dates, model.as_of)):
+    for q in covering:
         items = sorted(heard.get(q, []), key=newest_first)
         first_answers = _newest_first_on(answered.get(q, []))
         result.append(QuarterSummary(

@@ -8,7 +8,7 @@ to them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 
 from portalgen.model.items import Model
 from portalgen.render import plan
@@ -23,12 +23,12 @@ class LazyFingerprints(dict[str, str]):
     """What each page is asked to show (pipeline/dependencies.py), worked out when first asked for:
     the pages open in a browser are checked before the others' fingerprints are made."""
 
-    def __init__(self, make: Callable[[PageSpec], str], specs: dict[str, PageSpec]):
+    def __init__(self, make: Callable[[PageSpec], str], specs: dict[str, plan.Planned]):
         super().__init__()
         self._make, self._specs = make, specs
 
     def __missing__(self, path: str) -> str:
-        spec = self._specs[path]  # KeyError for a page the plan does not have, as a dict would
+        spec = plan.spec_of(self._specs[path])  # KeyError for a page the plan does not have, as a dict would
         found = self[path] = self._make(spec)
         return found
 
@@ -39,7 +39,8 @@ class LazyFingerprints(dict[str, str]):
         return path in self._specs
 
     def spec(self, path: str) -> PageSpec | None:
-        return self._specs.get(path)
+        found = self._specs.get(path)
+        return plan.spec_of(found) if found is not None else None
 
     def complete(self) -> dict[str, str]:
         return {path: self[path] for path in self._specs}
@@ -63,23 +64,36 @@ class Plan:
     (`early`), so the whole plan waits until they are rendered.
     """
 
-    def __init__(self, model: Model, specs: Callable[[], list[PageSpec]], page_fp: Callable[[PageSpec], str],
+    def __init__(self, model: Model, specs: Callable[[], list[plan.Planned]], page_fp: Callable[[PageSpec], str],
                  early: Callable[[str], PageSpec | None] = _nothing, known: dict[str, str] | None = None):
         self.model = model
-        self._make: Callable[[], list[PageSpec]] | None = specs
+        self._make: Callable[[], list[plan.Planned]] | None = specs
         self._early: Callable[[str], PageSpec | None] | None = early
         self._page_fp, self._known = page_fp, known or {}
+        self._planned: list[plan.Planned] | None = None
         self._specs: list[PageSpec] | None = None
         self._fps: LazyFingerprints | None = None
         self._fps_from: Callable[[], LazyFingerprints] | None = None
 
     @property
-    def specs(self) -> list[PageSpec]:
-        if self._specs is None:
+    def planned(self) -> list[plan.Planned]:
+        """Every page, in the site's order: some perhaps planned only when first asked for (plan.Later)."""
+        if self._planned is None:
             assert self._make is not None
-            self._specs = self._make()
+            self._planned = self._make()
             self._make = self._early = None  # what they held (an older plan) may go
+        return self._planned
+
+    @property
+    def specs(self) -> list[PageSpec]:
+        """Every page planned."""
+        if self._specs is None:
+            self._specs = list(map(plan.spec_of, self.planned))
         return self._specs
+
+    def pending(self, done: Collection[str]) -> list[PageSpec]:
+        """The plans of the pages not in `done`: a page left to plan later is planned now."""
+        return [plan.spec_of(page) for page in self.planned if page.path not in done]
 
     @property
     def fps(self) -> LazyFingerprints:
@@ -88,14 +102,14 @@ class Plan:
                 self.specs  # noqa: B018 (planned first: the plan it is made from may then go)
                 self._fps, self._fps_from = self._fps_from(), None
             else:
-                self._fps = LazyFingerprints(self._page_fp, {spec.path: spec for spec in self.specs})
+                self._fps = LazyFingerprints(self._page_fp, {page.path: page for page in self.planned})
                 self._fps.update((path, fp) for path, fp in self._known.items() if path in self._fps)
                 self._known = {}
         return self._fps
 
     def spec(self, path: str) -> PageSpec | None:
         """One page's plan, without planning the rest when it is a record's own page."""
-        if self._specs is None:
+        if self._planned is None:
             assert self._early is not None
             found = self._early(path)
             if found is not None:

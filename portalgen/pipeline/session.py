@@ -126,16 +126,16 @@ class Session:
     def link(self, records: Records, problems: Problems, clock: Clock, ready: dict[str, object] | None = None) -> Model:
         """`ready`: the HTML the load's workers rendered already (LoadResult.made)."""
         texts = markdown.markdown_fields(records)
+        keys = {field: text_key(text) for field, text in texts.items()}  # each digest made once
         ready = ready if ready is not None else {}
-        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records, ready)
+        fresh = markdown.render_texts(texts, self._html, self.cache, self.pmap, problems, records, ready, keys)
         ready.clear()  # what was used is in self._html now
         self._html.update(fresh)
         clock.lap("markdown")
         if problems.errors:
             raise ContentError(problems.sorted())
-        html = {field: self._html.get(text_key(text), "") if text.strip() else ""
-                for field, text in texts.items()}
-        self._forget(set(map(text_key, texts.values())))
+        html = {field: self._html.get(keys[field], "") if text.strip() else "" for field, text in texts.items()}
+        self._forget(set(keys.values()))
         model = linking.link(records, lambda kind, slug, name: html.get((kind, slug, name), ""),
                              drafts=self.drafts, as_of=self.as_of)
         clock.lap("link")
@@ -154,6 +154,7 @@ class Session:
 
     def reword(self, records: Records, problems: Problems, clock: Clock) -> Plan | None:
         """The last plan with reworded records put in (pipeline/patch.py); None when the edit needs a link."""
+        self._touched = None
         if self.plan is None or self._records is None:
             return None
         delta = self._checked.delta
@@ -194,8 +195,8 @@ class Session:
         clock.lap("plan pages")
         return made
 
-    def _planner(self, model: Model) -> Callable[[], list[PageSpec]]:
-        return lambda: list(plan.page_specs(model, self.excerpt))
+    def _planner(self, model: Model, later: bool = False) -> Callable[[], list[plan.Planned]]:
+        return lambda: list(plan.planned(model, self.excerpt, later))
 
     def _record_page(self, model: Model) -> Callable[[str], PageSpec | None]:
         """The plan of a record's own page, alone (planning.record_pages), kept with the model: an
@@ -221,11 +222,11 @@ class Session:
         return self._env[1]
 
     def make_plan(self, model: Model, clock: Clock, known: dict[str, str] | None = None) -> Plan:
-        """`known`: the fingerprints of pages whose plan is known to be as it was (pipeline/since_last.py)."""
-        made = Plan(model, self._planner(model), functools.partial(self._page_fp, model), self._record_page(model),
-                    known)
+        """`known`: the fingerprints of pages whose plan is known to be as it was (planned when rendered)."""
+        made = Plan(model, self._planner(model, later=known is not None), functools.partial(self._page_fp, model),
+                    self._record_page(model), known)
         if self.persist:
-            made.specs  # noqa: B018 (a CLI build plans at once, so its phase clock says what it costs)
+            made.planned  # noqa: B018 (a CLI build plans at once, so its phase clock says what it costs)
             clock.lap("plan pages")
         return made
 
@@ -289,18 +290,17 @@ class Session:
                 return done, None
         loaded = self.load(changed, clock)
         collector.settle()
+        asked = since_last.ask(state.dependencies if self.persist and self.plan is None else None,  # a fresh process?
+                               loaded, self._checked, self.as_of, self.drafts)
         records, problems = self.check(loaded, strict, clock)
-        ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts)
-        # A fresh process: the records an edit only reworded since the live site was made, if that is all.
-        since = since_last.since(state.dependencies, loaded, self._checked, records, self.as_of, self.drafts) \
-            if self.persist and self.plan is None else None
+        ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts, self._checked.project)
+        since = asked.since(records) if asked is not None else None
         if self.persist:
             # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
             # would be kept only for a run that never comes, through rendering, the peak of memory.
-            del loaded
+            del loaded, asked
             self.loaded, self._checked = None, validating.Memo()
         collector.settle()
-        self._touched = None
         made = self.reword(records, problems, clock)
         if made is None:
             made = self._link_plan(records, problems, clock, ready, since)
@@ -351,10 +351,10 @@ class Session:
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
-        rendering.render(env, model, [spec for spec in made.specs if spec.path not in done], keeper, outlet,
+        rendering.render(env, model, made.pending(done), keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist))
         rows = SiteRows(self.cache, guarding.key(records))
-        site_wide = pages.site_files(model, made.specs, env.words, rows.search)
+        site_wide = pages.site_files(model, made.planned, env.words, rows.search)
         files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)

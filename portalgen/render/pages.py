@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from portalgen.content.loading import Mapper, serial_map
@@ -16,6 +16,9 @@ from portalgen.render.i18n import Words
 from portalgen.render.spec import REDIRECT, PageSpec, say
 from portalgen.render.template_errors import template_problem
 from portalgen.render.tracking import Key, Reads, TrackingEnvironment, identity
+
+if TYPE_CHECKING:
+    from portalgen.render.plan import Later
 
 # Links are rendered as ROOT + site path, and ROOT becomes the page's "../" prefix once the
 # page is done. A card then renders to the same text on every page, so it is rendered once per
@@ -150,7 +153,7 @@ def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], 
     return dict(zip((spec.path for spec in specs), rendered, strict=True))
 
 
-def site_files(model: Model, specs: list[PageSpec], words: Words | None = None,
+def site_files(model: Model, specs: Sequence[PageSpec | Later], words: Words | None = None,
                search_rows: search_index.RowMemo | None = None) -> dict[str, bytes]:
     """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON.
 

@@ -6,6 +6,7 @@ the portal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import Any
@@ -57,27 +58,69 @@ def excerpt(fragment: str) -> str:
     return plain_text(fragment, 200)
 
 
+class Later:
+    """A page whose path and template are known now, and the rest of its plan when first asked for
+    (spec()): a build that knows what most pages were asked to show (pipeline/since_last.py) plans
+    only those it renders, not 10,000 excerpts and every quarter's numbers."""
+
+    __slots__ = ("_made", "_make", "path", "template")
+
+    def __init__(self, path: str, template: str, make: Callable[[], PageSpec]):
+        self.path, self.template = path, template
+        self._make: Callable[[], PageSpec] | None = make
+        self._made: PageSpec | None = None
+
+    def spec(self) -> PageSpec:
+        if self._made is None:
+            assert self._make is not None
+            self._made, self._make = self._make(), None
+            assert (self._made.path, self._made.template) == (self.path, self.template)
+        return self._made
+
+
+Planned = PageSpec | Later
+
+
+def spec_of(page: Planned) -> PageSpec:
+    return page if isinstance(page, PageSpec) else page.spec()
+
+
 def page_specs(model: Model, excerpt: Excerpt = excerpt) -> Iterator[PageSpec]:
     """Every HTML page of the site, in a fixed order. `excerpt` may remember its answers."""
+    return map(spec_of, planned(model, excerpt))
+
+
+def _page(later: bool, path: str, template: str, make: Callable[..., PageSpec], *args: Any) -> Planned:
+    return Later(path, template, functools.partial(make, *args)) if later else make(*args)
+
+
+def planned(model: Model, excerpt: Excerpt = excerpt, later: bool = False) -> Iterator[Planned]:
+    """page_specs(); with `later`, the pages of records, quarters and numbers are planned when
+    first asked for (Later)."""
     portal = model.portal
     yield PageSpec(urls.page("home"), "index.html", portal.title, {
         "stats": model.stats, "pairs": _latest_pairs(model), "latest_changes": model.changes[:5],
         "awaiting": [i for i in model.feedback if i.status == "heard"][:5],
     }, portal.description)
-    yield from _feedback_specs(model, excerpt)
-    yield from _decision_specs(model, excerpt)
-    yield from _change_specs(model, excerpt)
+    yield from _feedback_specs(model, excerpt, later)
+    yield from _decision_specs(model, excerpt, later)
+    yield from _change_specs(model, excerpt, later)
     yield _roadmap_spec(model)
     yield from _customer_specs(model)
     yield from _tag_specs(model)
-    summaries = quarters.summaries(model)  # once: the quarter pages and the stats page both show them
-    yield from _quarter_specs(summaries)
-    yield from stats_page.page_specs(model, summaries)
+    # Once: the quarter pages and the stats page both show them.
+    summaries = functools.cache(functools.partial(quarters.summaries, model))
+    if later:
+        yield from _later_quarter_specs(quarters.covered(model), summaries)
+        yield Later(urls.page("stats"), "stats.html", lambda: stats_page.page_spec(model, summaries()))
+    else:
+        yield from _quarter_specs(summaries())
+        yield stats_page.page_spec(model, summaries())
     yield from _redirect_specs(model)
     yield spec(urls.page("not-found"), "404.html", Msg("Page not found"), {}, Msg("There is nothing at this address."))
 
 
-def _feedback_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
+def _feedback_specs(model: Model, excerpt: Excerpt, later: bool) -> Iterator[Planned]:
     """The list of all feedback, one list per status, and one page per item."""
     counts = {key: 0 for key in ORDER}
     by_status: dict[str, list[FeedbackItem]] = {key: [] for key in ORDER}
@@ -99,7 +142,7 @@ def _feedback_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
                        {"pager": pager, "counts": counts, "current_status": status, **filters},
                        Msg("Feedback with the status “%(status)s”.", (("status", headline),)))
     for item in model.feedback:
-        yield feedback_page(item, excerpt)
+        yield _page(later, item.url, "feedback.html", feedback_page, item, excerpt)
 
 
 def feedback_page(item: FeedbackItem, excerpt: Excerpt = excerpt) -> PageSpec:
@@ -125,26 +168,26 @@ def change_page(change: ChangeItem, excerpt: Excerpt = excerpt) -> PageSpec:
                     description_msg=None if described else fallback)
 
 
-def _decision_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
+def _decision_specs(model: Model, excerpt: Excerpt, later: bool) -> Iterator[Planned]:
     """The list of decisions, one page per decision, and the list of every No and Not now."""
     for pager in paginate(model.decisions, urls.folder("decisions")):
         yield spec(pager.path(pager.number), "decision_list.html", Msg("What we decided"), {"pager": pager},
                    Msg("Every decision we took on your feedback, and why."))
     for decision in model.decisions:
-        yield decision_page(decision, excerpt)
+        yield _page(later, decision.url, "decision.html", decision_page, decision, excerpt)
     why_not = [d for d in model.decisions if d.record.outcome in WHY_NOT]
     for pager in paginate(why_not, urls.folder("why-not")):
         yield spec(pager.path(pager.number), "why_not.html", Msg("Why not"), {"pager": pager},
                    Msg("Every No and Not now, with our reasons and what you can do instead."))
 
 
-def _change_specs(model: Model, excerpt: Excerpt) -> Iterator[PageSpec]:
+def _change_specs(model: Model, excerpt: Excerpt, later: bool) -> Iterator[Planned]:
     for pager in paginate(model.changes, urls.folder("changes")):
         yield spec(pager.path(pager.number), "change_list.html", Msg("What we did"),
                    {"pager": pager, "versions": _group_by_version(pager.items)},
                    Msg("The changelog: what shipped, and who asked for it."))
     for change in model.changes:
-        yield change_page(change, excerpt)
+        yield _page(later, change.url, "change.html", change_page, change, excerpt)
 
 
 def _roadmap_spec(model: Model) -> PageSpec:
@@ -187,15 +230,33 @@ def _tag_specs(model: Model) -> Iterator[PageSpec]:
 
 def _quarter_specs(summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpec]:
     """quarters/index.html, then one page per quarter, newest first."""
-    yield spec(urls.page("quarters"), "quarter_list.html", Msg("Quarter by quarter"),
-               {"summaries": list(reversed(summaries))},
-               Msg("What we heard, decided and shipped, quarter by quarter."))
+    yield _quarter_list(summaries)
     for summary in reversed(summaries):
-        q = summary.quarter
-        # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
-        yield spec(urls.quarter(q.key), "quarter.html", Msg("You said, we did: %(quarter)s", (("quarter", q),)),
-                   {"summary": summary, "limit": PER_PAGE},
-                   Msg("What we heard, what we decided and what we shipped in %(months)s.", (("months", Months(q)),)))
+        yield _quarter_page(summary)
+
+
+def _later_quarter_specs(covered: list[quarters.Quarter],
+                         summaries: Callable[[], list[quarters.QuarterSummary]]) -> Iterator[Later]:
+    """_quarter_specs(summaries()), each page planned when first asked for: `covered`, the quarters
+    summaries() has a summary of (quarters.covered), says their paths."""
+    yield Later(urls.page("quarters"), "quarter_list.html", lambda: _quarter_list(summaries()))
+    for n in reversed(range(len(covered))):
+        yield Later(urls.quarter(covered[n].key), "quarter.html",
+                    functools.partial(lambda n: _quarter_page(summaries()[n]), n))
+
+
+def _quarter_list(summaries: list[quarters.QuarterSummary]) -> PageSpec:
+    return spec(urls.page("quarters"), "quarter_list.html", Msg("Quarter by quarter"),
+                {"summaries": list(reversed(summaries))},
+                Msg("What we heard, decided and shipped, quarter by quarter."))
+
+
+def _quarter_page(summary: quarters.QuarterSummary) -> PageSpec:
+    q = summary.quarter
+    # Each list shows at most PER_PAGE cards, so no page grows with the portal; numbers count everything.
+    return spec(urls.quarter(q.key), "quarter.html", Msg("You said, we did: %(quarter)s", (("quarter", q),)),
+                {"summary": summary, "limit": PER_PAGE},
+                Msg("What we heard, what we decided and what we shipped in %(months)s.", (("months", Months(q)),)))
 
 
 def _redirect_specs(model: Model) -> Iterator[PageSpec]:

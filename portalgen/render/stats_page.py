@@ -10,7 +10,7 @@ Three charts, each with the same numbers in a table:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +123,8 @@ def chart(name: str, data: Any, words: Words) -> Markup:
     return CHARTS[name](data, words)
 
 
-def page_specs(model: Model, summaries: list[quarters.QuarterSummary]) -> Iterator[PageSpec]:
+def page_spec(model: Model, summaries: list[quarters.QuarterSummary]) -> PageSpec:
+    """The stats page's plan."""
     rows = _rows(summaries)
     mix = _mix(model)
     context = {
@@ -131,6 +132,6 @@ def page_specs(model: Model, summaries: list[quarters.QuarterSummary]) -> Iterat
         # What each chart shows; the template draws it (stats_chart), in the portal's language.
         "volume_chart": bool(rows), "days_chart": bool(rows), "mix_chart": any(n for _, n, _ in mix),
     }
-    yield spec(urls.page("stats"), "stats.html", Msg("In numbers"), context,
-               Msg("How much feedback we heard, answered and shipped each quarter, how fast we answer, "
-                   "and what became of it."))
+    return spec(urls.page("stats"), "stats.html", Msg("In numbers"), context,
+                Msg("How much feedback we heard, answered and shipped each quarter, how fast we answer, "
+                    "and what became of it."))

@@ -14,7 +14,8 @@ from generate import generate
 from site_trees import same_as_cold
 
 import portalgen
-from portalgen.pipeline import since_last
+from portalgen.content import references
+from portalgen.pipeline import building, since_last
 from portalgen.pipeline.dependencies import World
 from portalgen.pipeline.session import Session
 
@@ -134,3 +135,42 @@ def test_another_build_date_or_drafts_flag_fingerprints_everything(setting: str,
     assert spy.found == [None] and spy.everything == 1
     if setting == "date":
         assert same_as_cold(project, tmp_path)
+
+
+def _name_a_draft(project: Path) -> None:
+    """A published item marked as the duplicate of a draft: a warning of the project checks."""
+    edit(project, feedback(project, "feedback-000006"), lambda text: text.replace("---\n", "---\ndraft: true\n", 1))
+    edit(project, feedback(project, "feedback-000005"),
+         lambda text: text.replace("---\n", "---\nduplicate_of: feedback-000006\n", 1))
+
+
+@pytest.mark.parametrize("reworded", ["feedback-000004", "feedback-000005"])
+def test_the_project_checks_findings_are_taken_again_only_when_they_hold(
+        reworded: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a rewording the checks that read the whole project are not run again: what they found
+    for the live site is what they find now, unless a problem is in the reworded file (its line
+    may have moved). Either way a build reports what `portalgen check` does."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    root = generate(tmp_path / "portal", 30, seed=3)
+    _name_a_draft(root)
+    first = portalgen.build(root, jobs=1)
+    assert feedback(root, "feedback-000005") in [w.path for w in first.warnings if "is a draft" in w.message]
+    calls: list[int] = []
+    real = references.check_references
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(references, "check_references", spy)
+    found = Spy(monkeypatch)
+    # Lines above the warning's move: only a check run again says where it is now.
+    edit(root, feedback(root, reworded), lambda text: text.replace("title: ", "title: Re ", 1).replace(
+        "---\n", "---\n# a comment\n", 1))
+    result = portalgen.build(root, jobs=1)
+    [since] = found.found
+    assert since is not None and since.records == [("feedback", reworded)]
+    assert calls == ([] if reworded == "feedback-000004" else [1])
+    _, problems = building.check(root)
+    assert result.warnings == problems.sorted() and any("is a draft" in w.message for w in result.warnings)
+    assert same_as_cold(project=root, tmp_path=tmp_path)
