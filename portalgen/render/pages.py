@@ -158,26 +158,27 @@ def site_files(model: Model, specs: list[PageSpec], words: Words | None = None,
 
     `words`: the portal's language (the theme environment's); English without it. `search_rows`:
     the search index's rows of earlier builds. `live`: the live site, when the model differs from
-    its own only in reworded records (render/spliced.py): the feeds that are the live site's are
-    left out (named in live.kept), the search index and portal.json are the live ones made over."""
+    its own only in reworded records (render/spliced.py): the feeds and sitemap that are the live
+    site's are left out (named in live.kept), the search index and portal.json are the live ones
+    made over."""
     pages: dict[str, bytes] = {}
     entries = feeds.Entries(model, words)  # an entry is in the site feed, its tags' feeds and its customers'
 
-    def feed(path: str, items: list[DecisionItem | ChangeItem], make: Callable[[], bytes]) -> None:
-        if live is not None and path in live.digests and live.unchanged(feeds.newest(items)):
-            live.kept.add(path)
-        else:
+    def feed(path: str, items: Callable[[], list[DecisionItem | ChangeItem]], make: Callable[[], bytes]) -> None:
+        if live is None or not live.keeps(path, items):
             pages[path] = make()
 
-    feed(urls.SITE_FEED, [*model.decisions, *model.changes], functools.partial(feeds.atom, model, entries=entries))
+    feed(urls.SITE_FEED, lambda: [*model.decisions, *model.changes], functools.partial(feeds.atom, model,
+                                                                                         entries=entries))
     for tag in model.tags:
-        feed(urls.feed("tag", tag.slug), feeds.tag_items(tag), functools.partial(feeds.tag_feed, model, tag, entries))
+        feed(urls.feed("tag", tag.slug), functools.partial(feeds.tag_items, tag),
+             functools.partial(feeds.tag_feed, model, tag, entries))
     for customer in model.customers:
-        feed(urls.feed("customer", customer.record.slug), feeds.customer_items(customer),
+        feed(urls.feed("customer", customer.record.slug), functools.partial(feeds.customer_items, customer),
              functools.partial(feeds.customer_feed, model, customer, entries))
     found = spliced.search_document(model, words, live) if live is not None else None
     pages[urls.SEARCH_INDEX] = found if found is not None else search_index.render(model, words, search_rows)
-    if model.portal.base_url:
+    if model.portal.base_url and (live is None or not live.keeps_sitemap([s.path for s in specs])):
         # Neither the 404 page nor an old address (a redirect) is a page to index.
         pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")
                                                     and s.template != REDIRECT])

@@ -161,10 +161,11 @@ def _row(inputs: Inputs) -> list[Any]:
     return [kind, slug, title, truncate(text, TEXT_LIMIT), status, day, tags, segs, names, *extra]
 
 
-def touched_inputs(model: Model, records: Collection[tuple[str, str]], words: Words | None = None
-                   ) -> Iterator[Inputs]:
-    """The inputs of the rows of `records` (kind, slug) alone (render/spliced.py)."""
-    return _inputs(model, all_segments(model), words, records)
+def touched_inputs(model: Model, records: Collection[tuple[str, str]], words: Words | None,
+                   seg_list: list[tuple[str, str]]) -> Iterator[Inputs]:
+    """The inputs of the rows of `records` (kind, slug) alone (render/spliced.py), their segments
+    numbered as in `seg_list` (all_segments)."""
+    return _inputs(model, seg_list, words, records)
 
 
 def encode_row(inputs: Inputs) -> str:

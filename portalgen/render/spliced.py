@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from typing import TypeVar
 
 from portalgen.model import urls
 from portalgen.model.items import ChangeItem, DecisionItem, FeedbackItem, Model
-from portalgen.render import portal_json, search_index
+from portalgen.render import feeds, portal_json, search_index
 from portalgen.render.i18n import Words
 
 _Item = TypeVar("_Item", FeedbackItem, DecisionItem, ChangeItem)
@@ -55,14 +56,30 @@ class Live:
     touched: frozenset[tuple[str, str]] | None
     digests: Mapping[str, str]  # the live site's files as the build cache recorded them (page_digest)
     digest: Callable[[bytes], str]  # output_state.page_digest
-    kept: set[str] = field(default_factory=set)  # feeds left as the live site has them
+    kept: set[str] = field(default_factory=set)  # feeds (and the sitemap) left as the live site has them
 
-    def unchanged(self, entries: Iterable[DecisionItem | ChangeItem]) -> bool:
-        """Whether a feed listing `entries` (its newest) is the live site's."""
+    def keeps(self, path: str, items: Callable[[], Iterable[DecisionItem | ChangeItem]]) -> bool:
+        """Whether the feed at `path`, of the newest of `items`, is the live site's (then it is in kept)."""
         touched = self.touched
-        return touched is not None and not any(
-            (("decision" if isinstance(item, DecisionItem) else "change"), item.record.slug) in touched
-            for item in entries)
+        if touched is None or path not in self.digests:
+            return False
+        entries = [key for key in touched if key[0] != "feedback"]  # feedback is never an entry
+        if entries and any((("decision" if isinstance(item, DecisionItem) else "change"), item.record.slug)
+                           in touched for item in feeds.newest(items())):
+            return False
+        self.kept.add(path)
+        return True
+
+    def keeps_sitemap(self, pages: Collection[str]) -> bool:
+        """Whether the live site's sitemap is this build's: its pages are `pages` (all of them)."""
+        if self.touched is None or urls.SITEMAP not in self.digests:
+            return False
+        recorded = self.digests
+        if len(pages) != sum(1 for path in recorded if path.endswith(".html")) or any(
+                path not in recorded for path in pages):
+            return False
+        self.kept.add(urls.SITEMAP)
+        return True
 
     def read(self, path: str) -> bytes | None:
         """The live site's file, when it holds the bytes the build cache recorded for it."""
@@ -76,13 +93,14 @@ class Live:
 
 def _splice(data: bytes, parts: list[tuple[int, int, bytes]]) -> bytes:
     """`data` with each (start, end) range replaced by its bytes."""
-    out, at = [], 0
+    view, at = memoryview(data), 0  # views: the file is copied once, by join
+    out: list[memoryview | bytes] = []
     for start, end, new in sorted(parts):
         if start < at:
             raise ValueError("overlapping ranges")
-        out += [data[at:start], new]
+        out += [view[at:start], new]
         at = end
-    out.append(data[at:])
+    out.append(view[at:])
     return b"".join(out)
 
 
@@ -130,8 +148,17 @@ def search_document(model: Model, words: Words | None, live: Live) -> bytes | No
     if rows < 0 or not data.endswith(tail):
         return None
     first, last = rows + 5, len(data) - len(tail)
+    prefix = b"window.%s=" % search_index.GLOBAL.encode()
+    if not data.startswith(prefix):
+        return None
+    # The segments the rows are numbered by, as the live index lists them (a rewording credits no
+    # one else): all_segments() would go through every item's credit.
+    try:
+        segments = [(str(slug), str(name)) for slug, name in json.loads(data[len(prefix):rows - 1] + b"}")["segs"]]
+    except (ValueError, TypeError, KeyError):
+        return None
     parts = []
-    for inputs in search_index.touched_inputs(model, touched, words):
+    for inputs in search_index.touched_inputs(model, touched, words, segments):
         head = "[" + search_index.safe_json(inputs[0]) + "," + search_index.safe_json(inputs[1]) + ","
         at = data.find(head.encode(), first, last)
         if at < 0 or not (at == first or data[at - 1:at] == b","):

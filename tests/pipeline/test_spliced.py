@@ -37,6 +37,7 @@ class Spy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.kept: set[str] = set()
+        self.sitemap_kept = False
         self.made: set[str] = set()
         self.spliced: dict[str, bool] = {}
         site_files, portal, search = pages.site_files, spliced.portal_document, spliced.search_document
@@ -44,7 +45,8 @@ class Spy:
         def spy_site_files(*args: Any, **kwargs: Any) -> dict[str, bytes]:
             files = site_files(*args, **kwargs)
             live = args[4] if len(args) > 4 else kwargs.get("live")
-            self.kept = set(live.kept) if live is not None else set()
+            self.kept = set(live.kept) - {urls.SITEMAP} if live is not None else set()
+            self.sitemap_kept = live is not None and urls.SITEMAP in live.kept
             self.made = {path for path in files if path.endswith("feed.xml")}
             return files
 
@@ -105,7 +107,7 @@ def test_a_reworded_feedback_item_keeps_every_feed(project: Path, tmp_path: Path
         spy = Spy(monkeypatch)
         edit(record_file(project, "feedback-000004"), lambda t, n=n: retitle(f"Re{n} <&>")(t) + f"\nEdited {n}.\n")
         portalgen.build(project, jobs=1)
-        assert spy.both_spliced
+        assert spy.both_spliced and spy.sitemap_kept
         assert spy.made == set() and spy.kept == feed_paths(project / "site")
         assert f"Re{n} \\u003c\\u0026\\u003e".encode() in (project / "site" / urls.PORTAL_JSON).read_bytes()
         assert same_as_cold(project, tmp_path)
@@ -173,7 +175,7 @@ def test_another_basis_or_a_new_outcome_makes_everything_whole(project: Path, tm
     spy = Spy(monkeypatch)
     edit(record_file(project, "feedback-000004"), lambda t: t + "\nEdited.\n")
     portalgen.build(project, jobs=1)
-    assert spy.kept == set() and spy.made == feed_paths(project / "site")
+    assert spy.kept == set() and spy.made == feed_paths(project / "site") and not spy.sitemap_kept
     assert spy.spliced == {urls.PORTAL_JSON: False, urls.SEARCH_INDEX: False}
     assert same_as_cold(project, tmp_path)
     monkeypatch.undo()
@@ -209,3 +211,14 @@ def test_serve_splices_a_reworded_record(tmp_path: Path, helpers: Any, monkeypat
     assert spy.kept == set()
     served_same_as_cold(served, tmp_path)
     assert os.path.exists(served.out / urls.SITE_FEED)
+
+
+def test_the_sitemap_is_kept_only_for_the_very_pages_of_the_live_site(tmp_path: Path) -> None:
+    recorded = {"index.html": "a", "feedback/x/index.html": "b", urls.SITEMAP: "c", urls.SITE_FEED: "d"}
+    live = spliced.Live(tmp_path, frozenset({("feedback", "x")}), recorded, str)
+    assert not live.keeps_sitemap(["index.html"])  # a page fewer
+    assert not live.keeps_sitemap(["index.html", "feedback/x/index.html", "feedback/y/index.html"])
+    assert not live.keeps_sitemap(["index.html", "feedback/y/index.html"])  # another page
+    assert not spliced.Live(tmp_path, None, recorded, str).keeps_sitemap(["index.html", "feedback/x/index.html"])
+    assert live.kept == set()
+    assert live.keeps_sitemap(["feedback/x/index.html", "index.html"]) and live.kept == {urls.SITEMAP}
