@@ -36,8 +36,8 @@ from portalgen.render.i18n import Words
 
 _Item = TypeVar("_Item", FeedbackItem, DecisionItem, ChangeItem)
 
-# The kinds of record a rewording touches, and their letter in the search index.
-KINDS = {"feedback": "f", "decision": "d", "change": "c"}
+# The kinds of record a rewording touches (pipeline/patch.py WORDING).
+KINDS = frozenset({"feedback", "decision", "change"})
 
 
 def basis(model: Model, words: Words | None, drafts: bool) -> str:
@@ -91,13 +91,14 @@ class Live:
         return data if recorded is not None and self.digest(data) == recorded else None
 
 
-def _splice(data: bytes, parts: list[tuple[int, int, bytes]]) -> bytes:
-    """`data` with each (start, end) range replaced by its bytes."""
+def _splice(data: bytes, parts: list[tuple[int, int, bytes]]) -> bytes | None:
+    """`data` with each (start, end) range replaced by its bytes; None if two ranges overlap
+    (two records found on one line: not the file they were looked for in)."""
     view, at = memoryview(data), 0  # views: the file is copied once, by join
     out: list[memoryview | bytes] = []
     for start, end, new in sorted(parts):
         if start < at:
-            raise ValueError("overlapping ranges")
+            return None
         out += [view[at:start], new]
         at = end
     out.append(view[at:])
