@@ -22,7 +22,7 @@ from datetime import date, datetime
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from portalgen.pipeline import signing
 from portalgen.pipeline.inputs import content_key
@@ -115,6 +115,7 @@ class OutputEntry(TypedDict):
     base_url: str | None
     warnings: list[list[Any]]  # [path, line, message, hint, severity]: JSON has no tuples
     guard: str  # the protected names the output guard read the site against
+    wide: NotRequired[str]  # what its site-wide files were made from besides the records (render/spliced.py)
 
 
 @dataclass

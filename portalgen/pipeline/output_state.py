@@ -20,6 +20,7 @@ from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
 
 if TYPE_CHECKING:  # imported by a build that renders, not by one that finds its site up to date
     from portalgen.pipeline.dependencies import Dependencies
+    from portalgen.render.spliced import Live
 
 
 class OutputState:
@@ -31,6 +32,7 @@ class OutputState:
         self.entry: OutputEntry | None = (
             entry if entry and self.live_marker and entry.get("marker") == self.live_marker else None)
         self._deps: Dependencies | None = None
+        self._basis = ""  # what this build's site-wide files are made from besides the records (live())
         self.back = (cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
                      if cache is not None and cache.folder is not None else None)
 
@@ -60,6 +62,21 @@ class OutputState:
         if self.entry is None or self.entry.get("guard") != key:
             return {}
         return self.entry.get("pages", {})
+
+    def live(self, touched: Collection[tuple[str, ...]] | None, same_names: bool, basis: str) -> Live:
+        """The live site to take this build's site-wide files from (render/spliced.py), when its model
+        differs from the one that site was made on only in the records `touched` names (kind, slug), the
+        output guard read it against the same names (`same_names`) and its site-wide files were made on
+        the same `basis` (spliced.basis: the day, portal settings, words and drafts flag); else one
+        that knows nothing (Live.touched None), and the site-wide files are made whole."""
+        from portalgen.render import spliced  # a build that finds its site up to date needs none of it
+
+        self._basis = basis
+        if (touched is None or not same_names or self.entry is None or self.entry.get("wide") != basis
+                or any(len(key) != 2 or key[0] not in spliced.KINDS for key in touched)):
+            return spliced.Live(self.out, None, {}, page_digest)
+        return spliced.Live(self.out, frozenset((str(key[0]), str(key[1])) for key in touched),
+                            self.entry.get("pages", {}), page_digest)
 
     @property
     def base_url(self) -> str | None:
@@ -109,7 +126,8 @@ class OutputState:
                  written: Mapping[str, str] | None = None) -> None:
         """Record the site just swapped in (with what its pages read, when `deps` is to be saved);
         the site that was live is now the back buffer, when it was kept. `written`: the digests
-        (page_digest) of the pages written as they were rendered, which are not in `files`."""
+        (page_digest) of the pages written as they were rendered, which are not in `files`. What
+        its site-wide files were made from besides the records is what live() was told (render/spliced.py)."""
         if self.cache is None:
             return
         live = {} if self.entry is None else self.entry.get("pages", {})
@@ -124,7 +142,7 @@ class OutputState:
             kept = {"marker": self.live_marker, "pages": live}
         self.cache.outputs[str(self.out)] = {
             "digest": digest, "marker": writing.marker_id(self.out), "pages": pages, "back": kept,
-            "base_url": base_url, "guard": guarded_for,
+            "base_url": base_url, "guard": guarded_for, "wide": self._basis,
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
         if deps is not None:
             self.cache.set_deps(str(self.out), deps.dump())

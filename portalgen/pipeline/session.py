@@ -34,7 +34,7 @@ from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan, record_pages
 from portalgen.pipeline.result import BuildResult
 from portalgen.pipeline.site_rows import SiteRows
-from portalgen.render import i18n, pages, plan, theme
+from portalgen.render import i18n, pages, plan, spliced, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
 from portalgen.render.theme_folders import theme_dirs
@@ -322,9 +322,10 @@ class Session:
         outlet = rendering.Outlet(site, deps.updater(world), made.fps)
         for path, page in early.items():  # read by the guard already
             outlet.take((path, page, []))
+        self._touched = self._touched if kept is not None or since is not None else None  # else not the live's
         try:
-            files, static, guarded_for = self._publish(state, records, env, made, outlet, reuse, kept is not None,
-                                                       clock)
+            files, static, guarded_for, left = self._publish(state, records, env, made, outlet, reuse,
+                                                             kept is not None, clock)
         except BaseException:
             if site is not None:
                 site.discard()
@@ -332,34 +333,33 @@ class Session:
         self._made = writing.marker_id(self.out)
         clock.lap("write")
         self.deps = outlet.deps.finish(reuse, template_fp)
-        self.deps.basis = basis if self.persist else None
-        self._deps_for = model
+        self.deps.basis, self._deps_for = basis if self.persist else None, model
         warnings = problems.sorted()
-        state.remember(digest, files, reuse, self.deps if self.persist else None, warnings, model.portal.base_url,
-                       guarded_for, outlet.written)
+        state.remember(digest, files, reuse | left, self.deps if self.persist else None, warnings,
+                       model.portal.base_url, guarded_for, outlet.written)
         self.plan, self._records, self._guarded_for = made, records, guarded_for
         return BuildResult(self.out, outlet.count + len(reuse), len(files) - len(outlet.files) + outlet.count
-                           + len(static) + len(reuse), time.perf_counter() - clock.started, warnings,
+                           + len(static) + len(reuse) + len(left), time.perf_counter() - clock.started, warnings,
                            rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url), clock
 
     def _publish(self, state: OutputState, records: Records, env: TrackingEnvironment, made: Plan,
                  outlet: rendering.Outlet, reuse: set[str], kept: bool, clock: Clock
-                 ) -> tuple[dict[str, bytes], dict[str, Path], str]:
+                 ) -> tuple[dict[str, bytes], dict[str, Path], str, set[str]]:
         """Render the pages not reused into `outlet`, read what else is published with the output
-        guard, and swap the new site in. Returns the files not written as pages were rendered,
-        the theme's static files and the key of the names the guard protected."""
+        guard, and swap the new site in. Returns the files not written as pages were rendered, the theme's
+        static files, the key of the names the guard protected and the feeds left as live (render/spliced.py)."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, made.pending(done), keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist))
         rows = SiteRows(self.cache, guarding.key(records))
-        site_wide = pages.site_files(model, made.planned, env.words, rows.search)
+        guarded_for, before = rows.guard.key, self._guarded_for if kept else state.guarded_for
+        live = state.live(self._touched, before == guarded_for, spliced.basis(model, env.words, self.drafts))
+        site_wide = pages.site_files(model, made.planned, env.words, rows.search, live)
         files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)
-        guarded_for = rows.guard.key
-        before = self._guarded_for if kept else state.guarded_for
         # The pages in outlet.files were read by `keeper` as they were rendered: only the site-wide
         # files are read here, and what the live site published already, read against the same
         # names, is not read again (the kept pages' names included).
@@ -369,14 +369,14 @@ class Session:
         # share's biggest file in several forms, made the peak of a cold build's memory.
         again = before != guarded_for and bool(reuse)
         guarding.check(records, guarding.unread(site_wide, known), static,
-                       reuse if before != guarded_for else guarding.unread_names(reuse, known),
+                       reuse if before != guarded_for else guarding.unread_names(reuse | live.kept, known),
                        self.out if before != guarded_for else None,
                        (functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)
                        if again else None, pages_read=(keeper, outlet.leaks), rows=rows.guard)
         rows.keep()
         clock.lap("guard")
-        state.write(files, static, reuse, outlet.site)
-        return files, static, guarded_for
+        state.write(files, static, reuse | live.kept, outlet.site)  # and the feeds as the live site has them
+        return files, static, guarded_for, live.kept
 
     def _render_first(self, env: TrackingEnvironment, made: Plan, deps: Dependencies, world: World,
                       template_fp: Callable[[str], str], first: Collection[str],

@@ -21,5 +21,5 @@ class SiteRows:
     def keep(self) -> None:
         """Into the cache, once the site-wide files are made and read: only this build's rows."""
         if self._cache is not None:
-            self._cache.put_memo(SEARCH, self.search.used)
+            self._cache.put_memo(SEARCH, self.search.kept())
             self._cache.put_memo(GUARD, self.guard.saved())

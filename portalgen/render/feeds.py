@@ -122,7 +122,8 @@ class Entries:
         return head, tail
 
 
-def _newest(items: Iterable[DecisionItem | ChangeItem]) -> list[DecisionItem | ChangeItem]:
+def newest(items: Iterable[DecisionItem | ChangeItem]) -> list[DecisionItem | ChangeItem]:
+    """The entries of a feed of `items`."""
     unique = {id(i): i for i in items}.values()
     # nsmallest is sorted()[:n] without sorting the thousands of entries a big theme has.
     return heapq.nsmallest(FEED_ENTRIES, unique, key=lambda i: (-i.record.date.toordinal(), i.url))
@@ -137,7 +138,7 @@ def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | Ch
     """
     if items is None:
         items = [*model.decisions, *model.changes]
-    newest = _newest(items)
+    listed = newest(items)
     entries = entries or Entries(model)
     subtitle = model.portal.description if subtitle is None else subtitle
     parts = [_el("title", model.portal.title + title_suffix)]
@@ -145,22 +146,33 @@ def atom(model: Model, title_suffix: str = "", items: Iterable[DecisionItem | Ch
         parts.append(_el("subtitle", subtitle))
     parts += [
         _el("id", _stable_id(model, self_path)),
-        _el("updated", _timestamp(newest[0].record.date if newest else model.as_of)),
+        _el("updated", _timestamp(listed[0].record.date if listed else model.as_of)),
         _el("link", rel="self", href=feed_link(model, self_path, self_path), type="application/atom+xml"),
         _el("link", rel="alternate", href=feed_link(model, self_path, alternate_path), type="text/html"),
         "<author>" + _el("name", model.portal.product or model.portal.title) + "</author>",
         _el("generator", "portalgen"),
     ]
-    parts += [entries.entry(item, self_path) for item in newest]
+    parts += [entries.entry(item, self_path) for item in listed]
     return _document("feed", ATOM, f' xml:lang="{xml_attr(model.portal.language)}"', parts)
 
 
-def tag_feed(model: Model, tag: TagItem, entries: Entries | None = None) -> bytes:
-    """Decisions and changes touching feedback on one theme."""
+def tag_items(tag: TagItem) -> list[DecisionItem | ChangeItem]:
+    """What a tag's feed lists the newest of."""
     items: list[DecisionItem | ChangeItem] = []
     for fb in tag.feedback:
         items.extend(fb.decisions)
         items.extend(fb.changes)
+    return items
+
+
+def customer_items(customer: CustomerItem) -> list[DecisionItem | ChangeItem]:
+    """What a customer's feed lists the newest of."""
+    return [*customer.decided, *customer.shipped]
+
+
+def tag_feed(model: Model, tag: TagItem, entries: Entries | None = None) -> bytes:
+    """Decisions and changes touching feedback on one theme."""
+    items = tag_items(tag)
     entries = entries or Entries(model)
     words = entries.words
     return atom(model, words.gettext(": %(name)s", name=tag.name), items, self_path=urls.feed("tag", tag.slug),
@@ -173,7 +185,7 @@ def customer_feed(model: Model, customer: CustomerItem, entries: Entries | None 
     name = customer.record.name
     entries = entries or Entries(model)
     words = entries.words
-    return atom(model, words.gettext(": what %(name)s asked for", name=name), [*customer.decided, *customer.shipped],
+    return atom(model, words.gettext(": what %(name)s asked for", name=name), customer_items(customer),
                 self_path=urls.feed("customer", customer.record.slug), alternate_path=customer.url,
                 subtitle=words.gettext("What we decided and shipped on what %(name)s raised.", name=name),
                 entries=entries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -10,8 +11,8 @@ from urllib.parse import urlsplit
 from portalgen.content.loading import Mapper, serial_map
 from portalgen.content.problems import Problem
 from portalgen.model import urls
-from portalgen.model.items import Model
-from portalgen.render import feeds, portal_json, search_index
+from portalgen.model.items import ChangeItem, DecisionItem, Model
+from portalgen.render import feeds, portal_json, search_index, spliced
 from portalgen.render.i18n import Words
 from portalgen.render.spec import REDIRECT, PageSpec, say
 from portalgen.render.template_errors import template_problem
@@ -154,23 +155,37 @@ def render_pages(env: TrackingEnvironment, model: Model, specs: list[PageSpec], 
 
 
 def site_files(model: Model, specs: Sequence[PageSpec | Later], words: Words | None = None,
-               search_rows: search_index.RowMemo | None = None) -> dict[str, bytes]:
+               search_rows: search_index.RowMemo | None = None, live: spliced.Live | None = None
+               ) -> dict[str, bytes]:
     """The files that summarise the whole site: feeds, search index, sitemap, robots.txt, JSON.
 
     `words`: the portal's language (the theme environment's); English without it. `search_rows`:
-    the search index's rows of earlier builds."""
+    the search index's rows of earlier builds. `live`: the live site, when the model differs from
+    its own only in reworded records (render/spliced.py): the feeds and sitemap that are the live
+    site's are left out (named in live.kept), the search index and portal.json are the live ones
+    made over."""
     pages: dict[str, bytes] = {}
     entries = feeds.Entries(model, words)  # an entry is in the site feed, its tags' feeds and its customers'
-    pages[urls.SITE_FEED] = feeds.atom(model, entries=entries)
+
+    def feed(path: str, items: Callable[[], list[DecisionItem | ChangeItem]], make: Callable[[], bytes]) -> None:
+        if live is None or not live.keeps(path, items):
+            pages[path] = make()
+
+    feed(urls.SITE_FEED, lambda: [*model.decisions, *model.changes], functools.partial(feeds.atom, model,
+                                                                                         entries=entries))
     for tag in model.tags:
-        pages[urls.feed("tag", tag.slug)] = feeds.tag_feed(model, tag, entries)
+        feed(urls.feed("tag", tag.slug), functools.partial(feeds.tag_items, tag),
+             functools.partial(feeds.tag_feed, model, tag, entries))
     for customer in model.customers:
-        pages[urls.feed("customer", customer.record.slug)] = feeds.customer_feed(model, customer, entries)
-    pages[urls.SEARCH_INDEX] = search_index.render(model, words, search_rows)
-    if model.portal.base_url:
+        feed(urls.feed("customer", customer.record.slug), functools.partial(feeds.customer_items, customer),
+             functools.partial(feeds.customer_feed, model, customer, entries))
+    found = spliced.search_document(model, words, live) if live is not None else None
+    pages[urls.SEARCH_INDEX] = found if found is not None else search_index.render(model, words, search_rows)
+    if model.portal.base_url and (live is None or not live.keeps_sitemap([s.path for s in specs])):
         # Neither the 404 page nor an old address (a redirect) is a page to index.
         pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")
                                                     and s.template != REDIRECT])
     pages[urls.ROBOTS] = feeds.robots(model)
-    pages[urls.PORTAL_JSON] = portal_json.render(model)
+    found = spliced.portal_document(model, live) if live is not None else None
+    pages[urls.PORTAL_JSON] = found if found is not None else portal_json.render(model)
     return pages

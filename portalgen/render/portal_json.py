@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from portalgen.model import urls
-from portalgen.model.items import Credit, Model
+from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model
 from portalgen.render.feeds import absolute
 
 
@@ -22,6 +22,43 @@ def _credit(model: Model, credit: Credit) -> dict[str, Any]:
     }
 
 
+def _feedback(model: Model, i: FeedbackItem) -> dict[str, Any]:
+    return {
+        "slug": i.record.slug, "title": i.record.title, "date": i.record.date.isoformat(),
+        "status": i.status, "tags": [t.name for t in i.tags], "source": i.record.source or None,
+        "quote": i.record.quote or None,
+        "duplicate_of": i.duplicate_of.record.slug if i.duplicate_of else None,
+        "credits": _credit(model, i.credit),
+        "decisions": [d.record.slug for d in i.decisions], "changes": [c.record.slug for c in i.changes],
+        "url": absolute(model, i.url), "body_html": i.body_html,
+    }
+
+
+def _decision(model: Model, d: DecisionItem) -> dict[str, Any]:
+    return {
+        "slug": d.record.slug, "title": d.record.title, "date": d.record.date.isoformat(),
+        "outcome": d.record.outcome, "priority": d.record.priority or None,
+        "revisit": d.record.revisit.isoformat() if d.record.revisit else None,
+        "feedback": [i.record.slug for i in d.feedback], "changes": [c.record.slug for c in d.changes],
+        "url": absolute(model, d.url), "reasoning_html": d.body_html,
+        "workaround_html": d.workaround_html or None,
+    }
+
+
+def _change(model: Model, c: ChangeItem) -> dict[str, Any]:
+    return {
+        "slug": c.record.slug, "title": c.record.title, "date": c.record.date.isoformat(),
+        "version": c.record.version or None, "type": c.record.type or None,
+        "decisions": [d.record.slug for d in c.decisions],
+        "feedback": [i.record.slug for i in c.feedback], "credits": _credit(model, c.credit),
+        "url": absolute(model, c.url), "body_html": c.body_html,
+    }
+
+
+# The lists of records by kind, each record on a line of its own (render/spliced.py finds them).
+SECTIONS = {"feedback": "feedback", "decision": "decisions", "change": "changes"}
+
+
 def build_document(model: Model) -> dict[str, Any]:
     p = model.portal
     return {
@@ -35,30 +72,9 @@ def build_document(model: Model) -> dict[str, Any]:
             "declined": model.stats.declined, "median_days_to_answer": model.stats.median_days_to_answer,
             "median_days_to_ship": model.stats.median_days_to_ship,
         },
-        "feedback": [{
-            "slug": i.record.slug, "title": i.record.title, "date": i.record.date.isoformat(),
-            "status": i.status, "tags": [t.name for t in i.tags], "source": i.record.source or None,
-            "quote": i.record.quote or None,
-            "duplicate_of": i.duplicate_of.record.slug if i.duplicate_of else None,
-            "credits": _credit(model, i.credit),
-            "decisions": [d.record.slug for d in i.decisions], "changes": [c.record.slug for c in i.changes],
-            "url": absolute(model, i.url), "body_html": i.body_html,
-        } for i in model.feedback],
-        "decisions": [{
-            "slug": d.record.slug, "title": d.record.title, "date": d.record.date.isoformat(),
-            "outcome": d.record.outcome, "priority": d.record.priority or None,
-            "revisit": d.record.revisit.isoformat() if d.record.revisit else None,
-            "feedback": [i.record.slug for i in d.feedback], "changes": [c.record.slug for c in d.changes],
-            "url": absolute(model, d.url), "reasoning_html": d.body_html,
-            "workaround_html": d.workaround_html or None,
-        } for d in model.decisions],
-        "changes": [{
-            "slug": c.record.slug, "title": c.record.title, "date": c.record.date.isoformat(),
-            "version": c.record.version or None, "type": c.record.type or None,
-            "decisions": [d.record.slug for d in c.decisions],
-            "feedback": [i.record.slug for i in c.feedback], "credits": _credit(model, c.credit),
-            "url": absolute(model, c.url), "body_html": c.body_html,
-        } for c in model.changes],
+        "feedback": [_feedback(model, i) for i in model.feedback],
+        "decisions": [_decision(model, d) for d in model.decisions],
+        "changes": [_change(model, c) for c in model.changes],
         "customers": [{
             "slug": c.record.slug, "name": c.record.name, "segment": c.record.segment or None,
             "url": absolute(model, c.url), "website": c.record.url or None,
@@ -88,7 +104,29 @@ def _lines(document: dict[str, Any]) -> str:
 
 def dumps_embeddable(data: dict[str, Any]) -> str:
     """JSON that cannot close a <script> element or an HTML comment when inlined."""
-    text = _lines(data)
+    return _escaped(_lines(data))
+
+
+def embeddable(value: Any) -> str:
+    """One value as dumps_embeddable writes it inside the document (its escapes replace single
+    characters, so a part escaped alone reads as in the whole)."""
+    return _escaped(_ENCODER.encode(value))
+
+
+def feedback_line(model: Model, item: FeedbackItem) -> str:
+    """A feedback item's line, without its indent and comma."""
+    return embeddable(_feedback(model, item))
+
+
+def decision_line(model: Model, item: DecisionItem) -> str:
+    return embeddable(_decision(model, item))
+
+
+def change_line(model: Model, item: ChangeItem) -> str:
+    return embeddable(_change(model, item))
+
+
+def _escaped(text: str) -> str:
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

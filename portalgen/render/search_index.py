@@ -29,7 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from portalgen.content.slugs import slugify
@@ -104,9 +104,11 @@ def _head(model: Model, words: Words, seg_list: list[tuple[str, str]]) -> dict[s
     }
 
 
-def _inputs(model: Model, seg_list: list[tuple[str, str]], words: Words | None = None) -> Iterator[Inputs]:
+def _inputs(model: Model, seg_list: list[tuple[str, str]], words: Words | None = None,
+            only: Collection[tuple[str, str]] | None = None) -> Iterator[Inputs]:
     """What each record's row is made from, in the index's order: plain values only, so a row is
-    the same whenever they are (RowMemo keys rows by them). The HTML is still to be made plain."""
+    the same whenever they are (RowMemo keys rows by them). The HTML is still to be made plain.
+    `only`: the records (kind, slug) to give the inputs of; all without it."""
     words = words or english()
     tag_index = {t.slug: n for n, t in enumerate(model.tags)}
     seg_index = {slug: n for n, (slug, _) in enumerate(seg_list)}
@@ -132,15 +134,20 @@ def _inputs(model: Model, seg_list: list[tuple[str, str]], words: Words | None =
             found = sentences[key] = credit_words(credit, words=words)
         return found
 
-    for item in model.feedback:
+    feedback, decisions, changes = model.feedback, model.decisions, model.changes
+    if only is not None:
+        feedback = [i for i in feedback if ("feedback", i.record.slug) in only]
+        decisions = [d for d in decisions if ("decision", d.record.slug) in only]
+        changes = [c for c in changes if ("change", c.record.slug) in only]
+    for item in feedback:
         r = item.record
         yield ("f", r.slug, r.title, (r.quote,), (item.body_html,), item.status, r.date.isoformat(),
                tags_of([item]), segs_of(item), _names([item.credit]), (sentence(item.credit),))
-    for d in model.decisions:
+    for d in decisions:
         decision = d.record
         yield ("d", decision.slug, decision.title, (), (d.body_html, d.workaround_html), decision.outcome,
                decision.date.isoformat(), tags_of(d.feedback), [], _names(i.credit for i in d.feedback), ())
-    for c in model.changes:
+    for c in changes:
         change = c.record
         yield ("c", change.slug, change.title, (change.version,), (c.body_html,), "shipped", change.date.isoformat(),
                tags_of(c.feedback), [], _names([c.credit]), ())
@@ -154,6 +161,18 @@ def _row(inputs: Inputs) -> list[Any]:
     return [kind, slug, title, truncate(text, TEXT_LIMIT), status, day, tags, segs, names, *extra]
 
 
+def touched_inputs(model: Model, records: Collection[tuple[str, str]], words: Words | None,
+                   seg_list: list[tuple[str, str]]) -> Iterator[Inputs]:
+    """The inputs of the rows of `records` (kind, slug) alone (render/spliced.py), their segments
+    numbered as in `seg_list` (all_segments)."""
+    return _inputs(model, seg_list, words, records)
+
+
+def encode_row(inputs: Inputs) -> str:
+    """A row as render() writes it."""
+    return safe_json(_row(inputs))
+
+
 class RowMemo:
     """Rows encoded by earlier builds, by a digest of their inputs: an edit encodes the rows whose
     inputs changed and joins the others. `saved`: `used` after an earlier build (from the cache).
@@ -163,6 +182,12 @@ class RowMemo:
         self.ready = isinstance(saved, dict)
         self._known: dict[bytes, Any] = saved if isinstance(saved, dict) else {}
         self.used: dict[bytes, str] = {}
+        self.asked = False  # render() made the index from these rows
+
+    def kept(self) -> dict[bytes, str]:
+        """What to keep for the next build: the rows used, or those of earlier builds when this
+        one made its index without them (render/spliced.py), so the next whole one has them."""
+        return self.used if self.asked or not self.ready else self._known
 
     def encoded(self, inputs: Inputs) -> str:
         # The HTML is hashed as it is, not through repr(), which would copy it escaped.
@@ -176,7 +201,7 @@ class RowMemo:
         key = digest.digest()
         found = self.used.get(key) or self._known.get(key)
         if not isinstance(found, str):
-            found = _safe_json(_row(inputs))
+            found = safe_json(_row(inputs))
         self.used[key] = found
         return found
 
@@ -201,7 +226,7 @@ def script_words(w: Words) -> dict[str, Any]:
     }
 
 
-def _safe_json(data: Any) -> str:
+def safe_json(data: Any) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
@@ -213,9 +238,10 @@ def render(model: Model, words: Words | None = None, rows: RowMemo | None = None
     Made in parts, each escaped alone (the escapes replace single characters), the document's
     text is json.dumps's of build_document(), byte for byte."""
     if rows is None or not rows.ready:
-        return f"window.{GLOBAL}={_safe_json(build_document(model, words))};\n".encode()
+        return f"window.{GLOBAL}={safe_json(build_document(model, words))};\n".encode()
+    rows.asked = True
     seg_list = all_segments(model)
-    head = _safe_json(_head(model, words or english(), seg_list))
+    head = safe_json(_head(model, words or english(), seg_list))
     encoded = ",".join(map(rows.encoded, _inputs(model, seg_list, words)))
     return f"window.{GLOBAL}={head[:-1]},\"i\":[{encoded}]}};\n".encode()
 
