@@ -16,6 +16,7 @@ import hashlib
 import json
 import marshal
 import os
+import secrets
 import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,7 +25,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from portalgen.pipeline import signing
+from portalgen.pipeline import cache_delta, signing
 from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
@@ -36,7 +37,11 @@ if TYPE_CHECKING:  # not imported at run time: a build with nothing to do reads 
 __all__ = ["BackBuffer", "BuildCache", "OutputEntry", "code_digest", "sign", "stamps_name"]
 
 CACHE_DIR = ".portalgen-cache"
-FORMAT = 2  # 2: pages remember what they read, not a hand-made fingerprint
+FORMAT = 3  # 2: pages remember what they read, not a hand-made fingerprint; 3: the large file has a journal
+# The large file's parts, each diffed on its own against what was read (cache_delta.py)
+SECTIONS = ("records", "texts", "clean", "checked", "html", "html_policy", "deps", "memos")
+JOURNAL_SHARE = 8  # the journal grown past 1/8 of the large file: the large file is written anew
+JOURNAL_FLOOR = 1 << 18  # a journal this small is kept whatever the large file's size: it is read in no time
 
 
 @cache
@@ -123,7 +128,9 @@ class BuildCache:
 
     `state-*.json` is small: what is known about each output folder, enough to tell that a site is
     up to date. `cache-*.bin` is large (parsed records, HTML, what each page read) and is read
-    only when a build has work to do.
+    only when a build has work to do; `journal-*.bin` beside it holds what changed since it was
+    written (cache_delta.py), so that a build that changed a few entries does not write tens of
+    MB again. The large file is taken only with a journal written for it.
     """
 
     folder: Path | None = None
@@ -146,6 +153,10 @@ class BuildCache:
     # name ("guard rows": output/guard_rows.py, "search rows": render/search_index.py)
     _memos: dict[str, Any] = field(default_factory=dict)
     _loaded: bool = True  # the large file has been read (or there is none)
+    # The large file's sections as read, before its journal: what save() writes the difference from
+    _base: dict[str, Any] | None = None
+    _base_id: str | None = None  # the large file's identity, which its journal names
+    _base_size: int = 0
     _stamps: Stamps | None = None
 
     @classmethod
@@ -170,8 +181,9 @@ class BuildCache:
         if self._loaded:
             return
         self._loaded = True
-        data = _read_signed(self.folder / f"cache-{code_digest()}.bin") if self.folder is not None else None
+        data = self._read_sections() if self.folder is not None else None
         if data is not None:
+            # Copies of the containers changed in place: the base read stays as it was, for save()
             self._records = dict(data.get("records", {}))
             self._texts = dict(data.get("texts", {}))
             clean = data.get("clean")
@@ -186,7 +198,30 @@ class BuildCache:
             self._html_policy = policy if isinstance(policy, str) else ""
             self._deps = dict(data.get("deps", {}))
             memos = data.get("memos")
-            self._memos = memos if isinstance(memos, dict) else {}
+            self._memos = dict(memos) if isinstance(memos, dict) else {}
+
+    def _read_sections(self) -> dict[str, Any] | None:
+        """The large file's sections with its journal's changes (cache_delta.py) applied; None when
+        either is missing, not signed by this machine, or they were not written together."""
+        assert self.folder is not None
+        base_path = self.folder / f"cache-{code_digest()}.bin"
+        base = _read_signed(base_path)
+        journal = _read_signed(self.folder / journal_name()) if base is not None else None
+        if base is None or journal is None or not isinstance(base.get("id"), str) or journal.get("base") != base["id"] \
+                or not isinstance(journal.get("delta"), dict):
+            return None
+        sections = {name: base.get(name) for name in SECTIONS}
+        try:
+            data = {name: cache_delta.patched(sections[name], change) if (change := journal["delta"].get(name))
+                    is not None else sections[name] for name in SECTIONS}
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None
+        try:
+            size = base_path.stat().st_size
+        except OSError:
+            return None
+        self._base, self._base_id, self._base_size = sections, base["id"], size
+        return data
 
     @property
     def records(self) -> dict[str, Any]:
@@ -308,6 +343,7 @@ class BuildCache:
         site-wide rows (memo) stay, as each rebuild uses them."""
         self._records, self._texts, self._html, self._deps = {}, {}, {}, {}
         self._clean, self._checked = ["", []], ["", {}]
+        self._base = self._base_id = None  # never saved: no journal to write
 
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
@@ -335,21 +371,44 @@ class BuildCache:
         try:
             signing.make_folder(self.folder)
             for old in [*self.folder.glob("*.json"), *self.folder.glob("*.bin")]:
-                if old.name not in (f"cache-{code_digest()}.bin", f"state-{code_digest()}.json", stamps_name()):
+                if old.name not in (f"cache-{code_digest()}.bin", journal_name(), f"state-{code_digest()}.json",
+                                    stamps_name()):
                     old.unlink(missing_ok=True)
             key = signing.signing_key()
             if key is None:
                 return
             if self._loaded:  # an unread large file is as it was: keep it
-                _write_signed(self.folder / f"cache-{code_digest()}.bin", key,
-                              {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
-                               "checked": self._checked,
-                               "html": self._html, "html_policy": self._html_policy,
-                               "deps": self._deps, "memos": self._memos})
+                self._write_sections(key)
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time next build
+
+    def _write_sections(self, key: bytes) -> None:
+        """The journal of what changed since the large file was read, while it stays small;
+        else the large file anew (with an empty journal: a large file is read only with a
+        journal written for it, so a journal left from before never applies to it)."""
+        assert self.folder is not None
+        sections = {"records": self._records, "texts": self._texts, "clean": self._clean, "checked": self._checked,
+                    "html": self._html, "html_policy": self._html_policy, "deps": self._deps, "memos": self._memos}
+        if self._base is not None and self._base_id is not None:
+            delta = {name: change for name in SECTIONS
+                     if (change := cache_delta.diff(self._base.get(name), sections[name])) is not None}
+            body = marshal.dumps({"format": FORMAT, "base": self._base_id, "delta": delta})
+            if len(body) <= max(self._base_size // JOURNAL_SHARE, JOURNAL_FLOOR):
+                signing.write_signed(self.folder / journal_name(), key, body)
+                return
+        # A new identity each time: a journal names the one large file it was written against.
+        base_id = secrets.token_hex(16)
+        _write_signed(self.folder / f"cache-{code_digest()}.bin", key, {"format": FORMAT, "id": base_id, **sections})
+        _write_signed(self.folder / journal_name(), key, {"format": FORMAT, "base": base_id, "delta": {}})
+        # What was written is what this process goes on changing in place: a later save writes whole.
+        self._base, self._base_id = None, None
+
+
+def journal_name() -> str:
+    """The file beside the large one with what changed since it was written (cache_delta.py)."""
+    return f"journal-{code_digest()}.bin"
 
 
 def encode(path: Path, data: dict[str, Any]) -> bytes:
