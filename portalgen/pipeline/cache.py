@@ -19,13 +19,13 @@ import os
 import secrets
 import stat
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from portalgen.model.versions import installed_version
 from portalgen.pipeline import cache_delta, signing
+from portalgen.pipeline.cache_values import decode_value, encode_value
 from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
@@ -48,8 +48,9 @@ JOURNAL_FLOOR = 1 << 18  # a journal this small is kept whatever the large file'
 def code_digest() -> str:
     """Changes whenever portalgen's code (every stage) or its Markdown pipeline changes: the code
     (model/markdown.py: extensions, allow-list) is in the source digest, the libraries by version,
-    read from their metadata rather than imported (a build with nothing to do imports neither)."""
-    libraries = f"Python-Markdown {version('markdown')}:nh3 {version('nh3')}"
+    read from their metadata rather than imported (a build with nothing to do imports neither;
+    model/versions.py)."""
+    libraries = f"Python-Markdown {installed_version('markdown')}:nh3 {installed_version('nh3')}"
     return source_digest(Path(__file__).resolve().parent.parent, f"{FORMAT}:{libraries}")
 
 
@@ -66,41 +67,6 @@ def source_digest(package: Path, salt: str) -> str:
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
-
-
-_SIMPLE = (str, int, float, bool, type(None))
-
-
-def _encode(value: Any) -> Any:
-    """YAML data to JSON, tagging dates; raises TypeError for anything unusual (then not cached)."""
-    if isinstance(value, _SIMPLE):
-        return value
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
-        return {k: _encode(v) for k, v in value.items()}
-    raise TypeError(type(value).__name__)
-
-
-def _decode(value: Any) -> Any:
-    # Text, numbers and flags are taken as they are without a call each: a load from the cache
-    # decodes every record's data (10,000 records: 150,000 calls, a second, before).
-    if isinstance(value, list):
-        return [v if type(v) not in _NESTED else _decode(v) for v in value]
-    if isinstance(value, dict):
-        if "$date" in value:
-            return date.fromisoformat(value["$date"])
-        if "$datetime" in value:
-            return datetime.fromisoformat(value["$datetime"])
-        return {k: v if type(v) not in _NESTED else _decode(v) for k, v in value.items()}
-    return value
-
-
-_NESTED = {list, dict}  # what marshal gives back for what _encode made of a list or a mapping
 
 
 class BackBuffer(TypedDict):
@@ -214,13 +180,9 @@ class BuildCache:
         try:
             data = {name: cache_delta.patched(sections[name], change) if (change := journal["delta"].get(name))
                     is not None else sections[name] for name in SECTIONS}
-        except (ValueError, TypeError, KeyError, IndexError):
+            self._base, self._base_id, self._base_size = sections, base["id"], base_path.stat().st_size
+        except (ValueError, TypeError, KeyError, IndexError, OSError):
             return None
-        try:
-            size = base_path.stat().st_size
-        except OSError:
-            return None
-        self._base, self._base_id, self._base_size = sections, base["id"], size
         return data
 
     @property
@@ -260,7 +222,7 @@ class BuildCache:
         if not isinstance(entry, list) or len(entry) != 9:
             return None
         kind, slug, path, data, key_lines, body, body_line, marks, numbers = entry
-        return RawRecord(kind, slug, path, _decode(data), dict(key_lines), body, body_line,
+        return RawRecord(kind, slug, path, decode_value(data), dict(key_lines), body, body_line,
                          tuple((line, text, indented) for line, text, indented in marks), dict(numbers))
 
     def record_hashes(self) -> dict[str, set[str]]:
@@ -272,7 +234,7 @@ class BuildCache:
 
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
         try:
-            data = _encode(raw.data)
+            data = encode_value(raw.data)
         except TypeError:
             return
         self.records[f"{raw.path}\0{text_hash}"] = [raw.kind, raw.slug, raw.path, data, raw.key_lines,
