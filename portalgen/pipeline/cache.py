@@ -176,10 +176,11 @@ class BuildCache:
         if base is None or journal is None or not isinstance(base.get("id"), str) or journal.get("base") != base["id"] \
                 or not isinstance(journal.get("delta"), dict):
             return None
-        sections = {name: base.get(name) for name in SECTIONS}
+        sections = {name: base[name] for name in SECTIONS if name in base}  # a missing one: _load() starts it empty
+        changes = journal["delta"]
         try:
-            data = {name: cache_delta.patched(sections[name], change) if (change := journal["delta"].get(name))
-                    is not None else sections[name] for name in SECTIONS}
+            data = {name: cache_delta.patched(sections.get(name), changes[name]) if changes.get(name) is not None
+                    else sections[name] for name in SECTIONS if name in sections or name in changes}
             self._base, self._base_id, self._base_size = sections, base["id"], base_path.stat().st_size
         except (ValueError, TypeError, KeyError, IndexError, OSError):
             return None
