@@ -1,3 +1,3 @@
-from portalgen.commands.cli import main
+from portalgen.commands.cli import entry
 
-main()
+entry()

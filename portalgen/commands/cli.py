@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
 import sys
 import traceback
 
@@ -75,3 +76,23 @@ def main() -> None:
         click.secho(f"internal error: {type(exc).__name__}: {printable(str(exc))}\nThis is a bug in portalgen; "
                     "run again with --debug for the traceback and report it.", fg="red", err=True)
         sys.exit(3)
+
+
+def entry() -> None:
+    """The process's entry (`python -m portalgen` and the console script): main(), then the
+    process ends at once with its exit code, its output flushed. Tearing the interpreter down
+    frees every object one by one (after a build of 10,000 items, the cache and the model: half a
+    second of CPU) for memory the system takes back anyway. Nothing is left to do at exit: the
+    worker pools are closed when their map returns, the threads are daemons, the build lock is
+    the kernel's, the cache and the site are written before main() returns. Tests call main()."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what sys.exit("message") does
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

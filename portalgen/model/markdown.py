@@ -14,10 +14,10 @@ why it is not sanitised a second time, and what the cache must match for it to b
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib.metadata import version
 from typing import Protocol
 
 import markdown
@@ -33,6 +33,7 @@ from portalgen.model import mdquick
 from portalgen.model.budget import TooSlow, Watchdog, check_weight
 from portalgen.model.fragment import well_formed
 from portalgen.model.headings import outline
+from portalgen.model.versions import installed_version
 
 Field = tuple[str, str, str]  # (kind, slug, field name)
 
@@ -79,7 +80,7 @@ def policy() -> str:
     versions of nh3 (the sanitiser; each release pins its ammonia) and Python-Markdown, what nh3
     is told (the allow-list above), the Markdown extensions and the nesting limit. HTML kept in
     the build cache is used only when it was made under the same policy (render_texts)."""
-    versions = [(name, getattr(module, "__version__", None), version(name)) for name, module in
+    versions = [(name, getattr(module, "__version__", None), installed_version(name)) for name, module in
                 (("nh3", nh3), ("markdown", markdown))]  # the module's own word, and its metadata's
     said = repr((versions, sorted(ALLOWED_TAGS),
                  sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()), sorted(URL_SCHEMES),
@@ -119,7 +120,11 @@ def too_deep(html: str, limit: int = MAX_NESTING) -> bool:
 
 
 def _parser() -> markdown.Markdown:
-    md = markdown.Markdown(extensions=list(EXTENSIONS), output_format="html")
+    # Made from their modules, as Python-Markdown makes a built-in one it finds no entry point
+    # for: given by name, each would first have it read the entry points of every installed
+    # package (importlib.metadata), which cost a one-edit build more than its Markdown.
+    extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension() for name in EXTENSIONS]
+    md = markdown.Markdown(extensions=extensions, output_format="html")
     mdquick.install(md)  # the same output, without trying every inline pattern on plain prose
     return md
 

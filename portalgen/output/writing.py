@@ -13,7 +13,6 @@ a build changes gets a new inode while the live site keeps the old one until the
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import os
 import secrets
 import shutil
@@ -80,11 +79,10 @@ def _make_folder(path: str) -> None:
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False where the platform cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
     try:
-        libc = ctypes.CDLL(libc_name, use_errno=True)
+        # The symbols the process has loaded already, the C library's among them: no search for
+        # the library by name (ctypes.util.find_library runs ldconfig in a child process).
+        libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False

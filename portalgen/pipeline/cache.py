@@ -16,15 +16,16 @@ import hashlib
 import json
 import marshal
 import os
+import secrets
 import stat
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
-from portalgen.pipeline import signing
+from portalgen.model.versions import installed_version
+from portalgen.pipeline import cache_delta, signing
+from portalgen.pipeline.cache_values import decode_value, encode_value
 from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
@@ -36,15 +37,20 @@ if TYPE_CHECKING:  # not imported at run time: a build with nothing to do reads 
 __all__ = ["BackBuffer", "BuildCache", "OutputEntry", "code_digest", "sign", "stamps_name"]
 
 CACHE_DIR = ".portalgen-cache"
-FORMAT = 2  # 2: pages remember what they read, not a hand-made fingerprint
+FORMAT = 3  # 2: pages remember what they read, not a hand-made fingerprint; 3: the large file has a journal
+# The large file's parts, each diffed on its own against what was read (cache_delta.py)
+SECTIONS = ("records", "texts", "clean", "checked", "html", "html_policy", "deps", "memos")
+JOURNAL_SHARE = 8  # the journal grown past 1/8 of the large file: the large file is written anew
+JOURNAL_FLOOR = 1 << 18  # a journal this small is kept whatever the large file's size: it is read in no time
 
 
 @cache
 def code_digest() -> str:
     """Changes whenever portalgen's code (every stage) or its Markdown pipeline changes: the code
     (model/markdown.py: extensions, allow-list) is in the source digest, the libraries by version,
-    read from their metadata rather than imported (a build with nothing to do imports neither)."""
-    libraries = f"Python-Markdown {version('markdown')}:nh3 {version('nh3')}"
+    read from their metadata rather than imported (a build with nothing to do imports neither;
+    model/versions.py)."""
+    libraries = f"Python-Markdown {installed_version('markdown')}:nh3 {installed_version('nh3')}"
     return source_digest(Path(__file__).resolve().parent.parent, f"{FORMAT}:{libraries}")
 
 
@@ -61,41 +67,6 @@ def source_digest(package: Path, salt: str) -> str:
         h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
-
-
-_SIMPLE = (str, int, float, bool, type(None))
-
-
-def _encode(value: Any) -> Any:
-    """YAML data to JSON, tagging dates; raises TypeError for anything unusual (then not cached)."""
-    if isinstance(value, _SIMPLE):
-        return value
-    if isinstance(value, datetime):
-        return {"$datetime": value.isoformat()}
-    if isinstance(value, date):
-        return {"$date": value.isoformat()}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, dict) and all(isinstance(k, str) and not k.startswith("$") for k in value):
-        return {k: _encode(v) for k, v in value.items()}
-    raise TypeError(type(value).__name__)
-
-
-def _decode(value: Any) -> Any:
-    # Text, numbers and flags are taken as they are without a call each: a load from the cache
-    # decodes every record's data (10,000 records: 150,000 calls, a second, before).
-    if isinstance(value, list):
-        return [v if type(v) not in _NESTED else _decode(v) for v in value]
-    if isinstance(value, dict):
-        if "$date" in value:
-            return date.fromisoformat(value["$date"])
-        if "$datetime" in value:
-            return datetime.fromisoformat(value["$datetime"])
-        return {k: v if type(v) not in _NESTED else _decode(v) for k, v in value.items()}
-    return value
-
-
-_NESTED = {list, dict}  # what marshal gives back for what _encode made of a list or a mapping
 
 
 class BackBuffer(TypedDict):
@@ -124,7 +95,9 @@ class BuildCache:
 
     `state-*.json` is small: what is known about each output folder, enough to tell that a site is
     up to date. `cache-*.bin` is large (parsed records, HTML, what each page read) and is read
-    only when a build has work to do.
+    only when a build has work to do; `journal-*.bin` beside it holds what changed since it was
+    written (cache_delta.py), so that a build that changed a few entries does not write tens of
+    MB again. The large file is taken only with a journal written for it.
     """
 
     folder: Path | None = None
@@ -147,6 +120,10 @@ class BuildCache:
     # name ("guard rows": output/guard_rows.py, "search rows": render/search_index.py)
     _memos: dict[str, Any] = field(default_factory=dict)
     _loaded: bool = True  # the large file has been read (or there is none)
+    # The large file's sections as read, before its journal: what save() writes the difference from
+    _base: dict[str, Any] | None = None
+    _base_id: str | None = None  # the large file's identity, which its journal names
+    _base_size: int = 0
     _stamps: Stamps | None = None
 
     @classmethod
@@ -171,8 +148,9 @@ class BuildCache:
         if self._loaded:
             return
         self._loaded = True
-        data = _read_signed(self.folder / f"cache-{code_digest()}.bin") if self.folder is not None else None
+        data = self._read_sections() if self.folder is not None else None
         if data is not None:
+            # Copies of the containers changed in place: the base read stays as it was, for save()
             self._records = dict(data.get("records", {}))
             self._texts = dict(data.get("texts", {}))
             clean = data.get("clean")
@@ -187,7 +165,27 @@ class BuildCache:
             self._html_policy = policy if isinstance(policy, str) else ""
             self._deps = dict(data.get("deps", {}))
             memos = data.get("memos")
-            self._memos = memos if isinstance(memos, dict) else {}
+            self._memos = dict(memos) if isinstance(memos, dict) else {}
+
+    def _read_sections(self) -> dict[str, Any] | None:
+        """The large file's sections with its journal's changes (cache_delta.py) applied; None when
+        either is missing, not signed by this machine, or they were not written together."""
+        assert self.folder is not None
+        base_path = self.folder / f"cache-{code_digest()}.bin"
+        base = _read_signed(base_path)
+        journal = _read_signed(self.folder / journal_name()) if base is not None else None
+        if base is None or journal is None or not isinstance(base.get("id"), str) or journal.get("base") != base["id"] \
+                or not isinstance(journal.get("delta"), dict):
+            return None
+        sections = {name: base[name] for name in SECTIONS if name in base}  # a missing one: _load() starts it empty
+        changes = journal["delta"]
+        try:
+            data = {name: cache_delta.patched(sections.get(name), changes[name]) if changes.get(name) is not None
+                    else sections[name] for name in SECTIONS if name in sections or name in changes}
+            self._base, self._base_id, self._base_size = sections, base["id"], base_path.stat().st_size
+        except (ValueError, TypeError, KeyError, IndexError, OSError):
+            return None
+        return data
 
     @property
     def records(self) -> dict[str, Any]:
@@ -226,7 +224,7 @@ class BuildCache:
         if not isinstance(entry, list) or len(entry) != 9:
             return None
         kind, slug, path, data, key_lines, body, body_line, marks, numbers = entry
-        return RawRecord(kind, slug, path, _decode(data), dict(key_lines), body, body_line,
+        return RawRecord(kind, slug, path, decode_value(data), dict(key_lines), body, body_line,
                          tuple((line, text, indented) for line, text, indented in marks), dict(numbers))
 
     def record_hashes(self) -> dict[str, set[str]]:
@@ -238,7 +236,7 @@ class BuildCache:
 
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
         try:
-            data = _encode(raw.data)
+            data = encode_value(raw.data)
         except TypeError:
             return
         self.records[f"{raw.path}\0{text_hash}"] = [raw.kind, raw.slug, raw.path, data, raw.key_lines,
@@ -309,6 +307,7 @@ class BuildCache:
         site-wide rows (memo) stay, as each rebuild uses them."""
         self._records, self._texts, self._html, self._deps = {}, {}, {}, {}
         self._clean, self._checked = ["", []], ["", {}]
+        self._base = self._base_id = None  # never saved: no journal to write
 
     def put_html(self, key: str, html: str) -> None:
         self.html[key] = html
@@ -336,21 +335,44 @@ class BuildCache:
         try:
             signing.make_folder(self.folder)
             for old in [*self.folder.glob("*.json"), *self.folder.glob("*.bin")]:
-                if old.name not in (f"cache-{code_digest()}.bin", f"state-{code_digest()}.json", stamps_name()):
+                if old.name not in (f"cache-{code_digest()}.bin", journal_name(), f"state-{code_digest()}.json",
+                                    stamps_name()):
                     old.unlink(missing_ok=True)
             key = signing.signing_key()
             if key is None:
                 return
             if self._loaded:  # an unread large file is as it was: keep it
-                _write_signed(self.folder / f"cache-{code_digest()}.bin", key,
-                              {"format": FORMAT, "records": self._records, "texts": self._texts, "clean": self._clean,
-                               "checked": self._checked,
-                               "html": self._html, "html_policy": self._html_policy,
-                               "deps": self._deps, "memos": self._memos})
+                self._write_sections(key)
             _write_signed(self.folder / f"state-{code_digest()}.json", key, {"format": FORMAT, "outputs": self.outputs})
             self.dirty = False
         except OSError:
             pass  # a cache that cannot be written only costs time next build
+
+    def _write_sections(self, key: bytes) -> None:
+        """The journal of what changed since the large file was read, while it stays small;
+        else the large file anew (with an empty journal: a large file is read only with a
+        journal written for it, so a journal left from before never applies to it)."""
+        assert self.folder is not None
+        sections = {"records": self._records, "texts": self._texts, "clean": self._clean, "checked": self._checked,
+                    "html": self._html, "html_policy": self._html_policy, "deps": self._deps, "memos": self._memos}
+        if self._base is not None and self._base_id is not None:
+            delta = {name: change for name in SECTIONS
+                     if (change := cache_delta.diff(self._base.get(name), sections[name])) is not None}
+            body = marshal.dumps({"format": FORMAT, "base": self._base_id, "delta": delta})
+            if len(body) <= max(self._base_size // JOURNAL_SHARE, JOURNAL_FLOOR):
+                signing.write_signed(self.folder / journal_name(), key, body)
+                return
+        # A new identity each time: a journal names the one large file it was written against.
+        base_id = secrets.token_hex(16)
+        _write_signed(self.folder / f"cache-{code_digest()}.bin", key, {"format": FORMAT, "id": base_id, **sections})
+        _write_signed(self.folder / journal_name(), key, {"format": FORMAT, "base": base_id, "delta": {}})
+        # What was written is what this process goes on changing in place: a later save writes whole.
+        self._base, self._base_id = None, None
+
+
+def journal_name() -> str:
+    """The file beside the large one with what changed since it was written (cache_delta.py)."""
+    return f"journal-{code_digest()}.bin"
 
 
 def encode(path: Path, data: dict[str, Any]) -> bytes:

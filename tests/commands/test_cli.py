@@ -295,6 +295,21 @@ def test_python_m_portalgen_exit_codes(project, tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_python_m_portalgen_build_ends_with_its_output_written(project):
+    """entry() ends the process without tearing the interpreter down: what it printed into a pipe
+    and what it built are all there, and a message given to sys.exit still reaches stderr."""
+    result = _subprocess("build", "-v", str(project.root))
+    assert result.returncode == 0, result.stderr
+    said = result.stdout + result.stderr
+    assert "✓ built" in said and "save cache" in said
+    assert (project.root / "site" / "index.html").is_file()
+    assert list((project.root / ".portalgen-cache").glob("journal-*.bin")), "the cache was saved"
+    said = subprocess.run([sys.executable, "-c", "import sys; from portalgen.commands import cli; "
+                           "cli.main = lambda: sys.exit('said so'); cli.entry()"],
+                          capture_output=True, text=True, timeout=60)
+    assert (said.returncode, said.stderr.strip()) == (1, "said so")
+
+
 def test_help_lists_commands(monkeypatch, capsys):
     code, out, _ = run(monkeypatch, capsys, "--help")
     assert code == 0
