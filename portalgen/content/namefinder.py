@@ -27,6 +27,11 @@ _LETTERS = bytes(range(ord("0"), ord("9") + 1)) + bytes(range(ord("a"), ord("z")
 _NOT_LETTERS = bytes(c for c in range(256) if c not in _LETTERS)  # separators beyond ASCII too
 _NOT_ASCII_LETTERS = bytes(c for c in range(128) if c not in _LETTERS)  # keeps folded letters beyond ASCII
 _ASCII = bytes(range(128))
+# bytes.translate(_LOWER, _KEEP_UPPER[drop]) is .lower().translate(None, drop): it deletes before it
+# maps, so the upper-case letters are kept from deletion and mapped to lower case.
+_LOWER = bytes.maketrans(bytes(range(ord("A"), ord("Z") + 1)), bytes(range(ord("a"), ord("z") + 1)))
+_KEEP_UPPER = {drop: bytes(c for c in drop if not ord("A") <= c <= ord("Z"))
+               for drop in (_NOT_LETTERS, _NOT_ASCII_LETTERS)}
 _NON_ASCII = re.compile(rb"[\x80-\xff]+")
 _TAG = re.compile(rb"<[^>]*>")
 # An entity or a percent-escape that could spell a letter or a tag; the ones every page has
@@ -136,10 +141,11 @@ def skeletons(data: bytes) -> Iterator[str]:
     if not data.isascii() and not _only_separators(data.translate(None, _ASCII)):
         data = _NON_ASCII.sub(_fold_run, data)  # letters beyond ASCII: folded as the lint folds them
         drop = _NOT_ASCII_LETTERS
-    lower = data.lower()
-    del data  # the folded or decoded copy, when one was made
-    yield lower.translate(None, drop).decode("latin-1")
-    yield _TAG.sub(b"", lower).translate(None, drop).decode("latin-1")
+    # Lower case and letters in one pass (no lower-case copy of the whole file beside it); a tag
+    # is the same span of bytes in either case.
+    keep_upper = _KEEP_UPPER[drop]
+    yield data.translate(_LOWER, keep_upper).decode("latin-1")
+    yield _TAG.sub(b"", data).translate(_LOWER, keep_upper).decode("latin-1")
 
 
 def _only_separators(non_ascii: bytes) -> bool:

@@ -49,7 +49,7 @@ class Guard:
         if self.names.empty:
             return found
         if path.endswith((".json", ".js")) and b"\\" in data:
-            data = _unescape_script(data.decode("utf-8", "replace")).encode("utf-8", "replace")
+            data = _unescaped(data)
         if not self.names.may_contain_any(skeletons(data)):
             return found
         text = decode(data.decode("utf-8", "replace"))
@@ -75,12 +75,27 @@ class Guard:
         return leaks
 
 
+def _unescaped(data: bytes) -> bytes:
+    """_unescape_script() of a file's text, as UTF-8. A file of ASCII alone (portal.json, the search
+    index) decodes to text of the same characters: its common escapes are replaced in its bytes,
+    as they would be in the text, and no copy of the whole file as text is made beside it."""
+    if data.isascii() and b"\\\\" not in data:
+        for escape, char in _COMMON_ESCAPE_BYTES:
+            data = data.replace(escape, char)
+        if b"\\" not in data:
+            return data
+        return _SCRIPT_ESCAPE.sub(_one, data.decode("ascii")).encode("utf-8", "replace")
+    return _unescape_script(data.decode("utf-8", "replace")).encode("utf-8", "replace")
+
+
+def _one(match: re.Match[str]) -> str:
+    if match.group(1):
+        return chr(int(match.group(1), 16))
+    return " " if match.group(2) in "nrtbf" else match.group(2)
+
+
 def _unescape_script(text: str) -> str:
     """JSON and JavaScript string escapes decoded: `\\u0047lobex` is Globex, and `\\n` a line break."""
-    def one(match: re.Match[str]) -> str:
-        if match.group(1):
-            return chr(int(match.group(1), 16))
-        return " " if match.group(2) in "nrtbf" else match.group(2)
     if "\\\\" not in text:
         # Without an escaped backslash, every backslash starts an escape and no escape holds another
         # backslash: the escapes are apart, so the ones every portal.json is full of (its HTML's
@@ -90,10 +105,11 @@ def _unescape_script(text: str) -> str:
             text = text.replace(escape, char)
         if "\\" not in text:
             return text
-    return _SCRIPT_ESCAPE.sub(one, text)
+    return _SCRIPT_ESCAPE.sub(_one, text)
 
 
 _COMMON_ESCAPES = (("\\u003c", "<"), ("\\u003e", ">"), ("\\u0026", "&"), ("\\n", " "), ('\\"', '"'))
+_COMMON_ESCAPE_BYTES = tuple((escape.encode(), char.encode()) for escape, char in _COMMON_ESCAPES)
 
 
 def messages(leaks: list[Leak], sources: Callable[[Protected], list[str]]) -> list[tuple[str, str, str]]:
