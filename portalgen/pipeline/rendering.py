@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from portalgen.content.problems import ContentError
 from portalgen.model.items import Model
 from portalgen.output import guard, writing
+from portalgen.pipeline import allocator
 from portalgen.pipeline.dependencies import Update
 from portalgen.pipeline.output_state import page_digest
 from portalgen.render import pages
@@ -79,3 +80,6 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
         # site-wide files are made and read, not when the collector finds the cycles of Jinja's
         # contexts that hold the memo. (malloc_trim after it: 4 MB less, seconds more system time.)
         memo.clear()
+        # From here on, big blocks freed go back to the system (pipeline/allocator.py): the site-wide
+        # files and the guard's copies of them are made and dropped after the pages.
+        allocator.fixed_mmap_threshold()

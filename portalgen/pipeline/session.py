@@ -25,7 +25,7 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
-from portalgen.pipeline import allocator, collector, current, guarding, parallel, patch, reload, rendering, since_last
+from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering, since_last
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -353,9 +353,6 @@ class Session:
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, made.pending(done), keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist))
-        # From here on, big blocks freed go back to the system (see the module): the site-wide
-        # files and the guard's copies of them are made and dropped after the pages.
-        allocator.fixed_mmap_threshold()
         rows = SiteRows(self.cache, guarding.key(records))
         guarded_for, before = rows.guard.key, self._guarded_for if kept else state.guarded_for
         live = state.live(self._touched, before == guarded_for, spliced.basis(model, env.words, self.drafts))
