@@ -7,6 +7,7 @@ the result.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import io
 import os
@@ -93,6 +94,7 @@ def entry() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what sys.exit("message") does
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away (`| head`), a closed stream
+            stream.flush()
     os._exit(code or 0)
