@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from portalgen.model.versions import installed_version
 from portalgen.pipeline import cache_delta, signing
-from portalgen.pipeline.cache_values import decode_value, encode_value
+from portalgen.pipeline.cache_values import encode_value
 from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
@@ -218,14 +218,12 @@ class BuildCache:
         self.dirty = True
 
     def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
-        from portalgen.content.frontmatter import RawRecord  # imported by the load that asks, not before
+        from portalgen.pipeline.stored_record import StoredRecord  # imported by the load that asks, not before
 
         entry = self.records.get(f"{rel}\0{text_hash}")
         if not isinstance(entry, list) or len(entry) != 9:
             return None
-        kind, slug, path, data, key_lines, body, body_line, marks, numbers = entry
-        return RawRecord(kind, slug, path, decode_value(data), dict(key_lines), body, body_line,
-                         tuple((line, text, indented) for line, text, indented in marks), dict(numbers))
+        return StoredRecord.of(entry)  # its data decoded when read: most records' never is
 
     def record_hashes(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -252,6 +250,9 @@ class BuildCache:
         seen = self._texts.get(rel)
         if seen is None:
             return None
+        token = self.stamps.hashed(content_key(rel))  # by this build's digest: not asked of the file again
+        if token is not None:
+            return seen[1] if token == seen[0] else None
         try:
             info = os.lstat(path)
         except OSError:
