@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from portalgen.model.versions import installed_version
 from portalgen.pipeline import cache_delta, signing
-from portalgen.pipeline.cache_values import encode_value
 from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
@@ -103,7 +102,7 @@ class BuildCache:
     folder: Path | None = None
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # by output folder
     dirty: bool = False
-    _records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
+    _records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> RawRecord (stored_record.entry)
     # path -> [digest of the file's bytes (pipeline/inputs.py), text_key of its text], for files
     # last read without a problem: with the stat memo, a file is known without reading it.
     _texts: dict[str, list[str]] = field(default_factory=dict)
@@ -221,9 +220,8 @@ class BuildCache:
         from portalgen.pipeline.stored_record import StoredRecord  # imported by the load that asks, not before
 
         entry = self.records.get(f"{rel}\0{text_hash}")
-        if not isinstance(entry, list) or len(entry) != 9:
-            return None
-        return StoredRecord.of(entry)  # its data decoded when read: most records' never is
+        # Its fields but kind, slug, path and body are unpacked when read: most records' never are.
+        return StoredRecord.of(entry) if isinstance(entry, list) else None
 
     def record_hashes(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -233,13 +231,12 @@ class BuildCache:
         return found
 
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
+        from portalgen.pipeline.stored_record import entry
+
         try:
-            data = encode_value(raw.data)
-        except TypeError:
+            self.records[f"{raw.path}\0{text_hash}"] = entry(raw)
+        except (TypeError, ValueError):  # data the cache cannot hold: parsed again next time
             return
-        self.records[f"{raw.path}\0{text_hash}"] = [raw.kind, raw.slug, raw.path, data, raw.key_lines,
-                                                   raw.body, raw.body_line, [list(m) for m in raw.marks],
-                                                   raw.numbers]
         self.dirty = True
 
     def unchanged_text(self, rel: str, path: str) -> str | None:
