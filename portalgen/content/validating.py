@@ -121,11 +121,14 @@ def _stored(record: Any) -> tuple[Any, ...] | None:
     else than text, numbers, flags, dates and tuples of text. Its slug, path and body are the raw
     record's (None here): a body is not kept twice."""
     values: list[Any] = []
+    dated = _dated(type(record))
     for name in _field_names(type(record)):
         value = getattr(record, name)
         if name in ("slug", "path", "body"):
             value = None
         elif type(value) is date:
+            if name not in dated:
+                return None  # _restored() looks for dates only where a date is declared
             value = [value.toordinal()]  # a list: no record value is one
         elif not (type(value) in _PLAIN or (type(value) is tuple and all(type(v) is str for v in value))):
             return None
@@ -138,15 +141,16 @@ def _restored(kind: Kind, raw: RawRecord, values: tuple[Any, ...]) -> Any:
     names = _field_names(cls)
     if len(names) != len(values):
         return None
-    fields = dict(zip(names, values, strict=True))
-    for name, value in fields.items():
-        if type(value) is list:
-            fields[name] = date.fromordinal(value[0])
-    fields["slug"], fields["path"], fields["body"] = raw.slug, raw.path, raw.body.strip("\n")
     # What the frozen dataclass's __init__ would set, field by field through object.__setattr__
     # (most of the cost of taking 15,000 records back): a record has no __post_init__ nor slots.
     record = object.__new__(cls)
-    record.__dict__.update(fields)
+    fields = record.__dict__
+    fields.update(zip(names, values, strict=True))
+    for name in _dated(cls):  # only fields declared as dates hold one (_stored())
+        value = fields[name]
+        if type(value) is list:
+            fields[name] = date.fromordinal(value[0])
+    fields["slug"], fields["path"], fields["body"] = raw.slug, raw.path, raw.body.strip("\n")
     return record
 
 
@@ -160,6 +164,18 @@ def _field_names(cls: type) -> tuple[str, ...]:
     names = _NAMES.get(cls)
     if names is None:
         names = _NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+_DATED: dict[type, tuple[str, ...]] = {}
+
+
+def _dated(cls: type) -> tuple[str, ...]:
+    """The fields of a record class declared to hold a date (`date` or `date | None`)."""
+    names = _DATED.get(cls)
+    if names is None:
+        names = _DATED[cls] = tuple(f.name for f in dataclasses.fields(cls)
+                                    if str(f.type).replace("dt.", "") in ("date", "date | None"))
     return names
 
 

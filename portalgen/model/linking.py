@@ -118,12 +118,13 @@ def link(records: Records, html: HtmlLookup, drafts: bool = False, as_of: date |
     for d in dec.values():
         d.changes.sort(key=oldest_first)
 
-    tags = _tags(fb.values())
-    customers = _customers(records.customers, html, fb.values(), chg.values())
-    items = list(fb.values())
+    # Sorted once: the lists of a tag's and a customer's items are made in this order, sorted already.
+    items = sorted(fb.values(), key=newest_first)
+    tags = _tags(items)
+    customers = _customers(records.customers, html, items, chg.values())
     return Model(
         portal=records.portal, as_of=as_of,
-        feedback=sorted(items, key=newest_first),
+        feedback=items,
         decisions=sorted(dec.values(), key=newest_first),
         changes=sorted(chg.values(), key=newest_first),
         customers=customers, tags=tags, stats=stats(items), drafts=drafts,
@@ -218,21 +219,26 @@ def stats(items: list[FeedbackItem]) -> Stats:
 
 
 def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
-    """Tags are free text; spellings that slugify alike are one tag, named by the commonest spelling."""
-    spellings: dict[str, Counter[str]] = {}
+    """Tags are free text; spellings that slugify alike are one tag, named by the commonest spelling.
+    `items`: newest first, the order of each tag's list."""
+    spellings: dict[str, dict[str, int]] = {}  # counts: no Counter (nor list) made for each of 20,000 tags
     members: dict[str, list[FeedbackItem]] = {}
     slug_of: dict[str, str] = {}  # a few spellings, each on thousands of items: slugify each once
     for item in items:
         for text in item.record.tags:
             slug = slug_of.get(text) or slug_of.setdefault(text, slugify(text))
-            spellings.setdefault(slug, Counter())[text] += 1
-            bucket = members.setdefault(slug, [])
+            counts = spellings.get(slug)
+            if counts is None:
+                counts = spellings[slug] = {}
+                members[slug] = []
+            counts[text] = counts.get(text, 0) + 1
+            bucket = members[slug]
             if not bucket or bucket[-1] is not item:
                 bucket.append(item)
     by_slug: dict[str, TagItem] = {}
     for slug, counts in spellings.items():
         name = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        by_slug[slug] = TagItem(slug, name, urls.record("tag", slug), sorted(members[slug], key=newest_first))
+        by_slug[slug] = TagItem(slug, name, urls.record("tag", slug), members[slug])
     for bucket in members.values():
         for item in bucket:
             if not item.tags:  # in the order the author wrote them
@@ -244,15 +250,16 @@ def _tags(items: Iterable[FeedbackItem]) -> list[TagItem]:
 
 def _customers(customers: dict[str, Customer], html: HtmlLookup, items: Iterable[FeedbackItem],
                changes: Iterable[ChangeItem]) -> list[CustomerItem]:
-    """Pages for named customers only: anonymous customers never get a page."""
+    """Pages for named customers only: anonymous customers never get a page. `items`: newest
+    first, the order of each customer's list of what they raised."""
     pages = {s: CustomerItem(c, urls.record("customer", s), html("customer", s, "body"))
              for s, c in customers.items() if c.named}
     for item in items:
         for slug in item.record.customers:
-            if slug in pages and item not in pages[slug].raised:
-                pages[slug].raised.append(item)
+            # An item is put in once, while its own customers are looked at: if at all, it is last.
+            if slug in pages and (not (raised := pages[slug].raised) or raised[-1] is not item):
+                raised.append(item)
     for page in pages.values():
-        page.raised.sort(key=newest_first)
         decided = {id(d): d for item in page.raised for d in item.decisions}
         page.decided = sorted(decided.values(), key=newest_first)
     for change in changes:

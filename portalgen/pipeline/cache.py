@@ -25,7 +25,6 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 from portalgen.model.versions import installed_version
 from portalgen.pipeline import cache_delta, signing
-from portalgen.pipeline.cache_values import decode_value, encode_value
 from portalgen.pipeline.inputs import content_key
 from portalgen.pipeline.signing import sign
 from portalgen.pipeline.stamps import Stamps
@@ -103,7 +102,7 @@ class BuildCache:
     folder: Path | None = None
     outputs: dict[str, OutputEntry] = field(default_factory=dict)  # by output folder
     dirty: bool = False
-    _records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> encoded RawRecord
+    _records: dict[str, Any] = field(default_factory=dict)  # "path\0hash" -> RawRecord (stored_record.entry)
     # path -> [digest of the file's bytes (pipeline/inputs.py), text_key of its text], for files
     # last read without a problem: with the stat memo, a file is known without reading it.
     _texts: dict[str, list[str]] = field(default_factory=dict)
@@ -218,14 +217,11 @@ class BuildCache:
         self.dirty = True
 
     def get_record(self, rel: str, text_hash: str) -> RawRecord | None:
-        from portalgen.content.frontmatter import RawRecord  # imported by the load that asks, not before
+        from portalgen.pipeline.stored_record import StoredRecord  # imported by the load that asks, not before
 
         entry = self.records.get(f"{rel}\0{text_hash}")
-        if not isinstance(entry, list) or len(entry) != 9:
-            return None
-        kind, slug, path, data, key_lines, body, body_line, marks, numbers = entry
-        return RawRecord(kind, slug, path, decode_value(data), dict(key_lines), body, body_line,
-                         tuple((line, text, indented) for line, text, indented in marks), dict(numbers))
+        # Its fields but kind, slug, path and body are unpacked when read: most records' never are.
+        return StoredRecord.of(entry) if isinstance(entry, list) else None
 
     def record_hashes(self) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
@@ -235,13 +231,12 @@ class BuildCache:
         return found
 
     def put_record(self, text_hash: str, raw: RawRecord) -> None:
+        from portalgen.pipeline.stored_record import entry
+
         try:
-            data = encode_value(raw.data)
-        except TypeError:
+            self.records[f"{raw.path}\0{text_hash}"] = entry(raw)
+        except (TypeError, ValueError):  # data the cache cannot hold: parsed again next time
             return
-        self.records[f"{raw.path}\0{text_hash}"] = [raw.kind, raw.slug, raw.path, data, raw.key_lines,
-                                                   raw.body, raw.body_line, [list(m) for m in raw.marks],
-                                                   raw.numbers]
         self.dirty = True
 
     def unchanged_text(self, rel: str, path: str) -> str | None:
@@ -252,6 +247,9 @@ class BuildCache:
         seen = self._texts.get(rel)
         if seen is None:
             return None
+        token = self.stamps.hashed(content_key(rel))  # by this build's digest: not asked of the file again
+        if token is not None:
+            return seen[1] if token == seen[0] else None
         try:
             info = os.lstat(path)
         except OSError:

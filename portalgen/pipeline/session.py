@@ -25,7 +25,7 @@ from portalgen.content.records import Records
 from portalgen.model import linking, markdown
 from portalgen.model.items import FeedbackItem, Model
 from portalgen.output import writing
-from portalgen.pipeline import collector, current, guarding, parallel, patch, reload, rendering, since_last
+from portalgen.pipeline import collector, compiled, current, guarding, parallel, patch, reload, rendering, since_last
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
 from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
@@ -218,7 +218,7 @@ class Session:
         dirs = tuple((d, tuple(sorted(str(p) for p in d.rglob("*")))) for d in theme_dirs(self.root)[:-1])
         key = (dirs, i18n.words_for(language, self.root).digest)
         if self._env is None or self._env[0] != key:
-            self._env = (key, theme.make_environment(self.root, language))
+            self._env = (key, compiled.kept(theme.make_environment(self.root, language), self.cache))
         return self._env[1]
 
     def make_plan(self, model: Model, clock: Clock, known: dict[str, str] | None = None) -> Plan:

@@ -87,6 +87,14 @@ class Stamps:
         stamp = STAT.pack(info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_mode)
         return old[1] if old[0] == stamp else None
 
+    def hashed(self, key: str) -> str | None:
+        """The token token() gave the file `key` in this process (the build's input digest, moments
+        ago), None when it was not asked. A reader that would check the file's stat again to trust
+        what it held takes this instead: a second stat of every file cost a one-edit build 0.15 s,
+        and the build is then of the very bytes its digest names."""
+        seen = self._seen.get(key)
+        return seen[1] if seen is not None else None
+
     def save(self) -> None:
         """Write what this run saw, when it differs from the memo read (or a new memo would trust more)."""
         if self.path is None or (self._seen == self._known and not self._retry):

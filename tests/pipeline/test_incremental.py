@@ -166,8 +166,10 @@ def test_a_planted_or_tampered_cache_is_ignored(project: Path, tmp_path: Path) -
     mac, _, body = cache_file.read_bytes().partition(b"\n")
     # The cached front matter changed (a title), with the signature left as it was.
     data = marshal.loads(body)
-    entry = next(iter(data["records"].values()))
-    entry[3]["title"] = "FORGED " + str(entry[3]["title"])
+    entry = next(iter(data["records"].values()))  # [kind, slug, path, body, packed] (pipeline/stored_record.py)
+    packed = marshal.loads(entry[4])  # [data, key lines, body line, marks, numbers]
+    packed[0]["title"] = "FORGED " + str(packed[0]["title"])
+    entry[4] = marshal.dumps(packed)
     forged = marshal.dumps(data)
     assert forged != body
     cache_file.write_bytes(mac + b"\n" + forged)
