@@ -43,9 +43,9 @@ class Template(jinja2.Template):
     """A template whose compiled code escapes with `escape` above, and whose module imported with
     a page's context is made again only for a page that would see other values (render/imported.py)."""
 
-    # The names its module looks up, when a module made once can serve every page that gives them
-    # the same values (None: made for each page, as Jinja does); the last module made.
-    _imported_names: tuple[str, ...] | None = None
+    # What render/imported.py learnt parsing it (None when it was not parsed here); the last
+    # module made of it.
+    parsed: imported.Parsed | None = None
     _imported: imported.Made | None = None
 
     @classmethod
@@ -57,7 +57,7 @@ class Template(jinja2.Template):
         template = super()._from_namespace(environment, namespace, globals)
         assert isinstance(template, Template)
         take = getattr(environment, "take_parsed", None)  # what render/tracking.py learnt parsing it
-        template._imported_names = take(template.name) if take is not None else None
+        template.parsed = take(template.name) if take is not None else None
         return template
 
     def new_context(self, vars: dict[str, Any] | None = None, shared: bool = False,
@@ -71,7 +71,7 @@ class Template(jinja2.Template):
 
     def make_module(self, vars: dict[str, Any] | None = None, shared: bool = False,
                     locals: Mapping[str, Any] | None = None) -> jinja2.environment.TemplateModule:
-        names = self._imported_names
+        names = self.parsed.lookups if self.parsed is not None else None
         if names is None or not shared or vars is None:
             return super().make_module(vars, shared, locals)
         values = imported.values_of(names, vars, locals)

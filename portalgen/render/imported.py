@@ -17,10 +17,11 @@ the environment's current reads, not the context's), so reuse changes no page's 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
-from jinja2 import nodes
+from jinja2 import meta, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.utils import missing
 
@@ -29,6 +30,18 @@ from jinja2.utils import missing
 _REACHING = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends, nodes.Block,
              nodes.ContextReference, nodes.DerivedContextReference, nodes.EvalContextModifier,
              nodes.ScopedEvalContextModifier)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a template's tree tells, kept with the template made of it."""
+
+    lookups: tuple[str, ...] | None  # reusable()
+    references: tuple[str, ...]  # the templates it names (TrackingEnvironment.preload)
+
+
+def parsed(tree: nodes.Template) -> Parsed:
+    return Parsed(reusable(tree), tuple(name for name in meta.find_referenced_templates(tree) if name is not None))
 
 
 def reusable(tree: nodes.Template) -> tuple[str, ...] | None:

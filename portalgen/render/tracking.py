@@ -239,7 +239,7 @@ class TrackingEnvironment(jinja2.Environment):
         self.words: Any = None  # the portal's i18n.Words, set by theme.make_environment
         self._held: dict[str, jinja2.Template] | None = None  # see holding_templates()
         self._flat: dict[jinja2.Template, dict[str, Any]] = {}  # see flat_globals()
-        self._parsed: tuple[str | None, tuple[str, ...] | None] | None = None  # see take_parsed()
+        self._parsed: tuple[str | None, imported.Parsed] | None = None  # see take_parsed()
 
     @contextmanager
     def recording(self, reads: Reads, page_context: frozenset[str] | None = None) -> Iterator[Reads]:
@@ -288,13 +288,37 @@ class TrackingEnvironment(jinja2.Environment):
         tree = super()._parse(source, name, filename)
         # One environment speaks one language: its fixed strings are translated once, here.
         tree = baked_words.bake(tree, self.words.translations) if self.words is not None else tree
-        self._parsed = (name, imported.reusable(tree))  # taken by the Template made of it next
+        self._parsed = (name, imported.parsed(tree))  # taken by the Template made of it next
         return tree
 
-    def take_parsed(self, name: str | None) -> tuple[str, ...] | None:
-        """render/imported.reusable() of the template `name` parsed last (escaping.Template)."""
+    def take_parsed(self, name: str | None) -> imported.Parsed | None:
+        """What render/imported.py learnt of the template `name`, parsed last (escaping.Template)."""
         parsed, self._parsed = self._parsed, None
         return parsed[1] if parsed is not None and parsed[0] == name else None
+
+    def preload(self, names: Iterable[str]) -> None:
+        """Load the templates `names` and those they name (extends, import, include) into the
+        templates held for this pass, before the rendering processes are forked: each then
+        inherits them compiled instead of compiling them again. One that fails to load is left
+        for the page that loads it, which reports it."""
+        assert self._held is not None, "only while templates are held"
+        todo, seen = list(names), set()
+        outer, self.reads = self.reads, None  # loading here is no page's read
+        try:
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                try:
+                    template = self.get_template(name)
+                except Exception:  # the page that loads it raises it again, as its own
+                    continue
+                parsed = getattr(template, "parsed", None)
+                if parsed is not None:
+                    todo.extend(parsed.references)
+        finally:
+            self.reads = outer
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Hot: a page reads some hundred attributes. Environment.getattr, inlined.
