@@ -72,6 +72,7 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
 
     try:
         with env.holding_templates():  # forked workers hold their own copies
+            env.preload({spec.template for spec in specs})  # compiled once, before the workers fork
             stream(one, specs, then=outlet.take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc

@@ -9,12 +9,14 @@ is (already safe, and immutable), and anything else goes to markupsafe.escape.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 
 import jinja2
 import markupsafe
 from markupsafe import Markup
+
+from portalgen.render import imported
 
 _wrap = str.__new__
 # markupsafe's C escaper of a plain string (what markupsafe.escape uses for one); without it,
@@ -38,7 +40,13 @@ def markup(text: str) -> Markup:
 
 
 class Template(jinja2.Template):
-    """A template whose compiled code escapes with `escape` above."""
+    """A template whose compiled code escapes with `escape` above, and whose module imported with
+    a page's context is made again only for a page that would see other values (render/imported.py)."""
+
+    # What render/imported.py learnt parsing it (None when it was not parsed here); the last
+    # module made of it.
+    parsed: imported.Parsed | None = None
+    _imported: imported.Made | None = None
 
     @classmethod
     def _from_namespace(cls, environment: jinja2.Environment, namespace: MutableMapping[str, Any],
@@ -46,4 +54,30 @@ class Template(jinja2.Template):
         # The compiled module imported jinja2.runtime.escape (markupsafe's) into this namespace;
         # its functions look the name up here when they run.
         namespace["escape"] = escape
-        return super()._from_namespace(environment, namespace, globals)
+        template = super()._from_namespace(environment, namespace, globals)
+        assert isinstance(template, Template)
+        take = getattr(environment, "take_parsed", None)  # what render/tracking.py learnt parsing it
+        template.parsed = take(template.name) if take is not None else None
+        return template
+
+    def new_context(self, vars: dict[str, Any] | None = None, shared: bool = False,
+                    locals: Mapping[str, Any] | None = None) -> jinja2.runtime.Context:
+        # Template.new_context with the globals as one dict: Jinja's ChainMap of the template's and
+        # the environment's globals is walked in Python twice a context (copied into the page's
+        # variables, its names into a set), a dict in C. The same mapping, made once a rendering pass.
+        flat = getattr(self.environment, "flat_globals", None)
+        return jinja2.runtime.new_context(self.environment, self.name, self.blocks, vars, shared,
+                                          flat(self) if flat is not None else self.globals, locals)
+
+    def make_module(self, vars: dict[str, Any] | None = None, shared: bool = False,
+                    locals: Mapping[str, Any] | None = None) -> jinja2.environment.TemplateModule:
+        names = self.parsed.lookups if self.parsed is not None else None
+        if names is None or not shared or vars is None:
+            return super().make_module(vars, shared, locals)
+        values = imported.values_of(names, vars, locals)
+        made = self._imported
+        if made is not None and imported.same(made.values, values):
+            return made.module
+        module = super().make_module(vars, shared, locals)
+        self._imported = imported.Made(values, module)
+        return module

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 # build instead of once per list it appears in. ROOT cannot come from content: control
 # characters are stripped from every input.
 ROOT = "\x00root\x00/"
+# `url` on every page but the 404: one object, so the macros imported with each page's context are
+# made once (render/imported.py compares the values they look up by identity).
+_URL = ROOT.__add__
 
 
 @dataclass(eq=False)
@@ -128,7 +131,7 @@ def render_page(env: TrackingEnvironment, model: Model, spec: PageSpec, memo: Me
     if spec.path == urls.page("not-found"):
         url, memo = _not_found_url(model), Memo(env)
     else:
-        url, memo = ROOT.__add__, memo or Memo(env)
+        url, memo = _URL, memo or Memo(env)
     memo.page = spec.path
     reads = Reads()
     try:

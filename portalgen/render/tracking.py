@@ -30,7 +30,7 @@ from jinja2.utils import _PassArg, missing
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
-from portalgen.render import baked_words, escaping
+from portalgen.render import baked_words, escaping, imported
 
 Key = tuple[str, ...]
 
@@ -238,6 +238,8 @@ class TrackingEnvironment(jinja2.Environment):
         self.page_context: frozenset[str] = frozenset()
         self.words: Any = None  # the portal's i18n.Words, set by theme.make_environment
         self._held: dict[str, jinja2.Template] | None = None  # see holding_templates()
+        self._flat: dict[jinja2.Template, dict[str, Any]] = {}  # see flat_globals()
+        self._parsed: tuple[str | None, imported.Parsed] | None = None  # see take_parsed()
 
     @contextmanager
     def recording(self, reads: Reads, page_context: frozenset[str] | None = None) -> Iterator[Reads]:
@@ -265,16 +267,58 @@ class TrackingEnvironment(jinja2.Environment):
         if self._held is not None:
             yield
             return
-        self._held = {}
+        self._held, self._flat = {}, {}
         try:
             yield
         finally:
-            self._held = None
+            self._held, self._flat = None, {}
+
+    def flat_globals(self, template: jinja2.Template) -> MutableMapping[str, Any]:
+        """A template's globals (its own over the environment's, a ChainMap) as one dict, made once a
+        rendering pass (escaping.Template.new_context): nothing sets a global while pages render."""
+        if self._held is None:
+            return template.globals
+        flat = self._flat.get(template)
+        if flat is None:
+            flat = self._flat[template] = dict(template.globals)
+        return flat
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        self._parsed = None
         tree = super()._parse(source, name, filename)
         # One environment speaks one language: its fixed strings are translated once, here.
-        return baked_words.bake(tree, self.words.translations) if self.words is not None else tree
+        tree = baked_words.bake(tree, self.words.translations) if self.words is not None else tree
+        self._parsed = (name, imported.parsed(tree))  # taken by the Template made of it next
+        return tree
+
+    def take_parsed(self, name: str | None) -> imported.Parsed | None:
+        """What render/imported.py learnt of the template `name`, parsed last (escaping.Template)."""
+        parsed, self._parsed = self._parsed, None
+        return parsed[1] if parsed is not None and parsed[0] == name else None
+
+    def preload(self, names: Iterable[str]) -> None:
+        """Load the templates `names` and those they name (extends, import, include) into the
+        templates held for this pass, before the rendering processes are forked: each then
+        inherits them compiled instead of compiling them again. One that fails to load is left
+        for the page that loads it, which reports it."""
+        assert self._held is not None, "only while templates are held"
+        todo, seen = list(names), set()
+        outer, self.reads = self.reads, None  # loading here is no page's read
+        try:
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                try:
+                    template = self.get_template(name)
+                except Exception:  # the page that loads it raises it again, as its own
+                    continue
+                parsed = getattr(template, "parsed", None)
+                if parsed is not None:
+                    todo.extend(parsed.references)
+        finally:
+            self.reads = outer
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Hot: a page reads some hundred attributes. Environment.getattr, inlined.
