@@ -286,9 +286,10 @@ class Update:
         new = self.new
         fingerprint = self.world.fingerprint
         new.fps += [fingerprint(key, keep=False) for key in new.keys[len(new.fps):]]
-        number = list(self.numbers.values())  # n -> the number itself: one int object per key, not per read
+        # After many pages: n -> the number itself, so a number is one int object, not one per read.
+        number = list(self.numbers.values()) if len(self.rendered) > 100 else None
         for path, (fp, numbers, names) in self.rendered.items():
-            new.pages[path] = (fp, list(map(number.__getitem__, numbers)), names)
+            new.pages[path] = (fp, list(map(number.__getitem__, numbers)) if number else numbers.tolist(), names)
         self.rendered = {}
         for path in reused:
             new.pages.setdefault(path, self.old.pages[path])  # a page rendered again is as it read now

@@ -24,6 +24,8 @@ from portalgen.render import pages
 from portalgen.render.spec import PageSpec
 from portalgen.render.tracking import TrackingEnvironment
 
+COLLECT_AFTER = 400  # pages in a rendering pass after which its cycles are collected at once
+
 # One page from a worker: its path, its bytes and reads, what the guard found in it.
 Result = tuple[str, pages.Rendered, list[guard.Leak]]
 
@@ -82,8 +84,10 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
         memo.clear()
         # Jinja's contexts and macros of the pages rendered here are left in reference cycles; freed
         # now, their memory is reused by the site-wide files and the guard's reading of them (the
-        # peak of a cold build's memory once the pages are made) instead of growing the heap.
-        collector.collect_cycles()
+        # peak of a cold build's memory once the pages are made) instead of growing the heap. A
+        # pass of a few pages (an edit) leaves little, and a collection would walk what is not frozen.
+        if len(specs) >= COLLECT_AFTER:
+            collector.collect_cycles()
         # From here on, big blocks freed go back to the system (pipeline/allocator.py): the site-wide
         # files and the guard's copies of them are made and dropped after the pages.
         allocator.fixed_mmap_threshold()
