@@ -349,7 +349,7 @@ class Session:
         guard, and swap the new site in. Returns the files not written as pages were rendered, the theme's
         static files, the key of the names the guard protected and the feeds left as live (render/spliced.py)."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
-        done = reuse | set(outlet.deps.new.pages)  # and the open pages, rendered first
+        done = reuse | set(outlet.deps.rendered)  # and the open pages, rendered first
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, made.pending(done), keeper, outlet,
                          functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist))

@@ -30,11 +30,17 @@ ROOT = "\x00root\x00/"
 # made once (render/imported.py compares the values they look up by identity).
 _URL = ROOT.__add__
 
+IDLE_PAGES = 200  # pages in a row that asked the Memo for no fragment before it forgets them (Memo.start)
+
 
 @dataclass(eq=False)
 class _Fragment:
     obj: Any  # kept alive, so an id() used as its key stays unique
+    # A card's text as UTF-8, and its type (Markup): a card holds a character beyond ASCII (a
+    # dash, a status symbol), so as a str it takes two bytes a character, twice its UTF-8. `kind`
+    # None: the output as the macro returned it (not text).
     output: Any
+    kind: type[str] | None
     # What it read, as tuples: a card's set of keys took three times the memory, and a rendering
     # process keeps thousands of cards until its pass ends.
     keys: tuple[Key, ...]
@@ -56,17 +62,34 @@ class Memo:
         self._env = env
         self._done: dict[tuple[Any, ...], _Fragment] = {}
         self.page = ""
+        self._pages = 0  # pages started (start())
+        self._asked = 0  # the value of _pages when a fragment was last asked for
+
+    def start(self, page: str) -> None:
+        """A page is rendered next. The fragments are forgotten once IDLE_PAGES pages in a row asked
+        for none: a process renders its share in the plan's order, the lists (which show cards)
+        before the pages of single items (which show none), so a worker would otherwise keep
+        every card it made (some 30 MB at 10,000 items) through thousands of pages that use none.
+        A card asked for again later is rendered again, to the same text and reads."""
+        self.page = page
+        self._pages += 1
+        if self._done and self._pages - self._asked > IDLE_PAGES:
+            self._done.clear()
 
     def __call__(self, name: str, obj: Any, macro: Callable[..., Any], *args: Any) -> Any:
+        self._asked = self._pages
         key = (name, identity(obj) or id(obj), *args)
         found = self._done.get(key)
         if found is not None and found.page in (None, self.page):
             if self._env.reads is not None:
                 self._env.reads.add(found.keys, found.templates, found.page_specific)
-            return found.output
+            kind = found.kind
+            return found.output if kind is None else kind(found.output.decode("utf-8", "surrogatepass"))
         with self._env.recording(Reads()) as made:
             output = macro(obj, *args)
-        self._done[key] = _Fragment(obj, output, tuple(made.keys), tuple(made.templates), made.page_specific,
+        kind = output.__class__ if isinstance(output, str) else None
+        self._done[key] = _Fragment(obj, output if kind is None else output.encode("utf-8", "surrogatepass"), kind,
+                                    tuple(made.keys), tuple(made.templates), made.page_specific,
                                     self.page if made.page_specific else None)
         return output
 
@@ -132,7 +155,7 @@ def render_page(env: TrackingEnvironment, model: Model, spec: PageSpec, memo: Me
         url, memo = _not_found_url(model), Memo(env)
     else:
         url, memo = _URL, memo or Memo(env)
-    memo.page = spec.path
+    memo.start(spec.path)
     reads = Reads()
     try:
         with env.recording(reads, frozenset(spec.context)):
