@@ -164,6 +164,10 @@ def _solve(constraints: list[tuple[list[str], Counts]]) -> dict[str, str | None]
 
 @dataclass(eq=False)
 class QuarterSummary:
+    """What a quarter page shows. Its numbers are fields, worked out here, not properties: a page's
+    context is fingerprinted by its fields (render/fingerprints.py), and a property reading the
+    items' statuses in Python is a read no page records, so an edited outcome left it stale."""
+
     quarter: Quarter
     heard: list[FeedbackItem]  # newest first
     decided: list[DecisionItem]  # newest first
@@ -174,25 +178,16 @@ class QuarterSummary:
     customers: int  # distinct customers heard from
     median_days_to_answer: int | None
     complete: bool  # False while the quarter is still running (as of the model's date)
+    waiting: list[FeedbackItem]  # heard this quarter and still without an answer
+    outcomes: list[tuple[Status, int]]  # decisions taken this quarter by outcome, in status order
+    statuses: list[tuple[Status, int]]  # where this quarter's feedback stands today, in status order
     previous: Quarter | None = None
     next: Quarter | None = None
 
-    @property
-    def waiting(self) -> list[FeedbackItem]:
-        """Heard this quarter and still without an answer."""
-        return [i for i in self.heard if i.status == "heard"]
 
-    @property
-    def outcomes(self) -> list[tuple[Status, int]]:
-        """Decisions taken this quarter by outcome, in the portal's status order."""
-        counts = Counter(d.record.outcome for d in self.decided)
-        return [(STATUSES[key], counts[key]) for key in ORDER if counts[key]]
-
-    @property
-    def statuses(self) -> list[tuple[Status, int]]:
-        """Where this quarter's feedback stands today."""
-        counts = Counter(i.status for i in self.heard)
-        return [(STATUSES[key], counts[key]) for key in ORDER if counts[key]]
+def _by_status(keys: Iterable[str]) -> list[tuple[Status, int]]:
+    counts = Counter(keys)
+    return [(STATUSES[key], counts[key]) for key in ORDER if counts[key]]
 
 
 def _newest_first_on(dated: list[tuple[date, FeedbackItem]]) -> list[FeedbackItem]:
@@ -235,15 +230,18 @@ def summaries(model: Model) -> list[QuarterSummary]:
     for q in covering:
         items = sorted(heard.get(q, []), key=newest_first)
         first_answers = _newest_first_on(answered.get(q, []))
+        decisions = sorted(decided.get(q, []), key=newest_first)
         result.append(QuarterSummary(
-            quarter=q, heard=items,
-            decided=sorted(decided.get(q, []), key=newest_first),
+            quarter=q, heard=items, decided=decisions,
             shipped=sorted(shipped.get(q, []), key=newest_first),
             answered=first_answers,
             delivered=_newest_first_on(delivered.get(q, [])),
             heard_from=credits.credit(items),
             customers=len({s for i in items for s in i.record.customers}),
             median_days_to_answer=median_days(first_answers), complete=q.end <= model.as_of,
+            waiting=[i for i in items if i.status == "heard"],
+            outcomes=_by_status(d.record.outcome for d in decisions),
+            statuses=_by_status(i.status for i in items),
         ))
     for before, after in pairwise(result):
         before.next = after.quarter

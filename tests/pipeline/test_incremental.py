@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from generate import generate
 from site_trees import tree
+from status_edit import pick_status_edit
 
 import portalgen
 
@@ -178,3 +179,25 @@ def test_a_planted_or_tampered_cache_is_ignored(project: Path, tmp_path: Path) -
     portalgen.build(project)
     assert not any(b"FORGED" in data for data in tree(project / "site").values())
     assert_same_as_cold(project, tmp_path)
+
+
+
+def test_an_outcome_edit_updates_the_quarter_numbers(project: Path, tmp_path: Path) -> None:
+    # A quarter page counts its items by status and its decisions by outcome (summary.statuses,
+    # summary.outcomes; the list's s.waiting): numbers no record holds, worked out from the items.
+    # The built-in page also shows some items' cards, which read their statuses; this override shows
+    # only the numbers, so nothing else makes the page render again. They once went stale.
+    (project / "templates").mkdir()
+    (project / "templates" / "quarter.html").write_text(
+        '{% extends "base.html" %}{% block main %}'
+        '{% for status, n in summary.statuses %}<p class="s">{{ status.key }} {{ n }}</p>{% endfor %}'
+        '{% for status, n in summary.outcomes %}<p class="o">{{ status.key }} {{ n }}</p>{% endfor %}'
+        '<p class="w">{{ summary.waiting|length }}</p>{% endblock %}\n', encoding="utf-8")
+    portalgen.build(project)
+    edit = pick_status_edit(project)
+    assert edit is not None
+    original = edit.path.read_text(encoding="utf-8")
+    for i in range(2):
+        edit.path.write_text(edit.text(original, i), encoding="utf-8")
+        portalgen.build(project)
+        assert_same_as_cold(project, tmp_path)
