@@ -55,16 +55,16 @@ def paused(pause: bool = True) -> Iterator[None]:
     only walk (once each new object, 40 runs of the youngest generation in a one-edit build at
     10,000 items). Garbage in cycles made meanwhile is not freed until the outermost
     fewer_collections() gives the frozen objects back. A worker forked meanwhile collects as
-    before (in_worker())."""
-    if not pause or not gc.isenabled():
-        yield
-        return
-    gc.disable()
+    before (in_worker()). What exists at the end is frozen (settle()), paused or not."""
+    pausing = pause and gc.isenabled()
+    if pausing:
+        gc.disable()
     try:
         yield
     finally:
         gc.freeze()  # what the stages made: out of sight, as settle() does
-        gc.enable()
+        if pausing:
+            gc.enable()
 
 
 def in_worker() -> None:

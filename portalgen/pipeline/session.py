@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Collection
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from portalgen.content import leaks, loading, validating
 from portalgen.content.files import source_reader
@@ -328,31 +327,19 @@ class Session:
                            rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url), clock
 
     def _read_and_link(self, state: OutputState, changed: Collection[str] | None, strict: bool, clock: Clock
-                       ) -> tuple[Records, Problems, Plan, Any, since_last.Since | None]:
-        """The run's records read and checked, its model linked and planned; what the model's
-        records were made from (since_last.basis), and what is known since the live site was made."""
-        # A CLI build after an edit (a site made with this cache before): reading the cache, checking
-        # and linking make what the run keeps, with little garbage in cycles; the collector, which
-        # would walk each new object once (some forty runs, 0.2 s at 10,000 items), waits for them.
-        with collector.paused(self.persist and state.entry is not None):
+                       ) -> tuple[Records, Problems, Plan, object, since_last.Since | None]:
+        with collector.paused(self.persist and state.entry is not None):  # a CLI build after an edit
             loaded = self.load(changed, clock)
             collector.settle()
-            fresh = self.persist and self.plan is None  # a fresh process?
-            asked = since_last.ask(state.dependencies if fresh else None, loaded, self._checked, self.as_of,
-                                   self.drafts)
+            asked = since_last.ask(state.dependencies if self.persist and self.plan is None else None,
+                                   loaded, self._checked, self.as_of, self.drafts)
             records, problems = self.check(loaded, strict, clock)
             ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts, self._checked.project)
             since = asked.since(records) if asked is not None else None
-            if self.persist:
-                # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
-                # would be kept only for a run that never comes, through rendering, the peak of memory.
-                del loaded, asked
+            if self.persist:  # the raw records would be kept through rendering, the peak of memory, for no next run
                 self.loaded, self._checked = None, validating.Memo()
             collector.settle()
-            made = self.reword(records, problems, clock)
-            if made is None:
-                made = self._link_plan(records, problems, clock, ready, since)
-            collector.settle()
+            made = self.reword(records, problems, clock) or self._link_plan(records, problems, clock, ready, since)
         return records, problems, made, basis, since
 
     def _publish(self, state: OutputState, records: Records, env: TrackingEnvironment, made: Plan,
