@@ -14,6 +14,8 @@ The one place that tunes the collector, for one concern: a build makes millions 
   run ends, and every full collection walked it all again (a second of CPU in checking, linking
   and planning at 10,000 items). The outermost `fewer_collections()` gives it back (gc.unfreeze)
   when it ends, so nothing stays frozen between two of serve's rebuilds.
+- `paused()` stops the collector for stages that make what the run keeps (a CLI build after an
+  edit: reading the cache, checking, linking), and freezes what they made when it ends.
 - `before_fork()` freezes what forked workers inherit, so their collections leave those objects
   (and the memory pages holding them) alone; inside a run it stays frozen until the run ends.
 """
@@ -44,6 +46,30 @@ def fewer_collections() -> Iterator[None]:
         if _depth == 0:
             gc.unfreeze()
         gc.set_threshold(*before)
+
+
+@contextmanager
+def paused(pause: bool = True) -> Iterator[None]:
+    """No collection for the duration (with `pause`), settle()s inside it included: for stages that
+    make what lives until the run ends and little garbage in cycles, which the collector would
+    only walk (once each new object, 40 runs of the youngest generation in a one-edit build at
+    10,000 items). Garbage in cycles made meanwhile is not freed until the outermost
+    fewer_collections() gives the frozen objects back. A worker forked meanwhile collects as
+    before (in_worker()). What exists at the end is frozen (settle()), paused or not."""
+    pausing = pause and gc.isenabled()
+    if pausing:
+        gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()  # what the stages made: out of sight, as settle() does
+        if pausing:
+            gc.enable()
+
+
+def in_worker() -> None:
+    """First thing in a forked worker: it collects its own garbage, even when forked while paused."""
+    gc.enable()
 
 
 def settle() -> None:

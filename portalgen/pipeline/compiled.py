@@ -9,6 +9,10 @@ Jinja's own FileSystemBytecodeCache would do, but for two things:
   environment's settings, render/baked_words.py puts the catalogs' words into the tree), the
   words themselves and Jinja's version. They name the folder (`salt`), so code compiled under
   others is never found; Jinja checks the template's source itself (the bucket's checksum).
+A template loaded compiled is not parsed, and what the build learns parsing one (render/imported.py
+Parsed: the names its module looks up, the templates it names) would be lost. So each file holds
+those facts too, as one line before the code, under the same signature: a warm cache reuses a
+module imported with context and preloads what a template names as a cold one does.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from jinja2.bccache import Bucket
 from portalgen.model.versions import installed_version
 from portalgen.pipeline import signing
 from portalgen.pipeline.cache import BuildCache, code_digest
+from portalgen.render import imported
 from portalgen.render.tracking import TrackingEnvironment
 
 PREFIX = "templates-"
@@ -38,20 +43,41 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
     def _path(self, bucket: Bucket) -> Path:
         return self.folder / f"{bucket.key}.bin"  # the key: a digest of the template's name and file
 
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> Bucket:
+        # BytecodeCache.get_bucket, with the template's name kept on the bucket: the facts in the
+        # file are the named template's.
+        bucket = _NamedBucket(environment, self.get_cache_key(name, filename),
+                              self.get_source_checksum(source), name)
+        self.load_bytecode(bucket)
+        return bucket
+
     def load_bytecode(self, bucket: Bucket) -> None:
-        body = signing.read_signed(self._path(bucket))
-        if body is not None:
-            bucket.bytecode_from_string(bytes(body))  # checks Python's version and the source's checksum
+        body = signing.read_signed(self._path(bucket))  # verified before anything in it is read
+        env = bucket.environment
+        if body is None or not isinstance(bucket, _NamedBucket) or not isinstance(env, TrackingEnvironment):
+            return
+        split = bytes(body[:_FACTS_MAX]).find(b"\n")
+        facts = imported.loads(body[:split]) if split >= 0 else None
+        if facts is None:
+            return  # compiled again, and parsed: its facts are learnt again
+        bucket.bytecode_from_string(bytes(body[split + 1:]))  # checks Python's version and the source's checksum
+        if bucket.code is not None:
+            env.give_parsed(bucket.name, facts)  # taken by the Template made of this code next
 
     def dump_bytecode(self, bucket: Bucket) -> None:
         key = signing.signing_key()
-        if key is None:
+        env = bucket.environment
+        if key is None or not isinstance(bucket, _NamedBucket) or not isinstance(env, TrackingEnvironment):
             return
+        facts = env.parsed_now(bucket.name)  # the parse this code was just compiled from
+        if facts is None:
+            return  # not kept without its facts: the next build compiles (and parses) again
         try:
             signing.make_folder(self.cache_folder)
             self._sweep()
             self.folder.mkdir(exist_ok=True)
-            signing.write_signed(self._path(bucket), key, bucket.bytecode_to_string())
+            signing.write_signed(self._path(bucket), key, imported.dumps(facts) + b"\n" + bucket.bytecode_to_string())
         except OSError:
             pass  # not kept: the next build compiles again
 
@@ -64,6 +90,15 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
             if old != self.folder and old.is_dir() and not old.is_symlink():
                 shutil.rmtree(old, ignore_errors=True)
 
+
+class _NamedBucket(Bucket):
+    def __init__(self, environment: jinja2.Environment, key: str, checksum: str, name: str):
+        super().__init__(environment, key, checksum)
+        self.name = name
+
+
+# The facts line is short (some names); a file whose first newline is further on is not one of ours.
+_FACTS_MAX = 1 << 16
 
 
 def kept(env: TrackingEnvironment, cache: BuildCache | None) -> TrackingEnvironment:

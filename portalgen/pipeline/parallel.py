@@ -43,6 +43,7 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     _die_with_parent()
+    collector.in_worker()  # forked while the parent's collector was paused, it collects its own garbage
 
 
 @contextmanager

@@ -288,23 +288,7 @@ class Session:
             clock.lap("digest")
             if (done := current.result(state, digest, strict, clock)) is not None:
                 return done, None
-        loaded = self.load(changed, clock)
-        collector.settle()
-        asked = since_last.ask(state.dependencies if self.persist and self.plan is None else None,  # a fresh process?
-                               loaded, self._checked, self.as_of, self.drafts)
-        records, problems = self.check(loaded, strict, clock)
-        ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts, self._checked.project)
-        since = asked.since(records) if asked is not None else None
-        if self.persist:
-            # A CLI build runs once: the raw records (their YAML data, a second copy of every body)
-            # would be kept only for a run that never comes, through rendering, the peak of memory.
-            del loaded, asked
-            self.loaded, self._checked = None, validating.Memo()
-        collector.settle()
-        made = self.reword(records, problems, clock)
-        if made is None:
-            made = self._link_plan(records, problems, clock, ready, since)
-        collector.settle()
+        records, problems, made, basis, since = self._read_and_link(state, changed, strict, clock)
         model = made.model
         env = self.environment(model.portal.language)
         template_fp = functools.cache(functools.partial(theme.template_fingerprint, env))
@@ -341,6 +325,22 @@ class Session:
         return BuildResult(self.out, outlet.count + len(reuse), len(files) - len(outlet.files) + outlet.count
                            + len(static) + len(reuse) + len(left), time.perf_counter() - clock.started, warnings,
                            rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url), clock
+
+    def _read_and_link(self, state: OutputState, changed: Collection[str] | None, strict: bool, clock: Clock
+                       ) -> tuple[Records, Problems, Plan, object, since_last.Since | None]:
+        with collector.paused(self.persist and state.entry is not None):  # a CLI build after an edit
+            loaded = self.load(changed, clock)
+            collector.settle()
+            asked = since_last.ask(state.dependencies if self.persist and self.plan is None else None,
+                                   loaded, self._checked, self.as_of, self.drafts)
+            records, problems = self.check(loaded, strict, clock)
+            ready, basis = loaded.made, since_last.basis(loaded.files, self.as_of, self.drafts, self._checked.project)
+            since = asked.since(records) if asked is not None else None
+            if self.persist:  # the raw records would be kept through rendering, the peak of memory, for no next run
+                self.loaded, self._checked = None, validating.Memo()
+            collector.settle()
+            made = self.reword(records, problems, clock) or self._link_plan(records, problems, clock, ready, since)
+        return records, problems, made, basis, since
 
     def _publish(self, state: OutputState, records: Records, env: TrackingEnvironment, made: Plan,
                  outlet: rendering.Outlet, reuse: set[str], kept: bool, clock: Clock

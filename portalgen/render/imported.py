@@ -16,6 +16,7 @@ the environment's current reads, not the context's), so reuse changes no page's 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,27 @@ class Parsed:
 
 def parsed(tree: nodes.Template) -> Parsed:
     return Parsed(reusable(tree), tuple(name for name in meta.find_referenced_templates(tree) if name is not None))
+
+
+def dumps(facts: Parsed) -> bytes:
+    """`facts` as one line (JSON escapes a newline in a name), kept beside a template's compiled code
+    (pipeline/compiled.py): a template loaded compiled is not parsed, so its facts come from there."""
+    return json.dumps([facts.lookups, facts.references], separators=(",", ":")).encode()
+
+
+def loads(line: bytes | memoryview) -> Parsed | None:
+    """What dumps() wrote, or None for anything else."""
+    try:
+        lookups, references = json.loads(bytes(line))
+    except (ValueError, TypeError):
+        return None
+    if not (lookups is None or _names(lookups)) or not _names(references):
+        return None
+    return Parsed(None if lookups is None else tuple(lookups), tuple(references))
+
+
+def _names(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(name, str) for name in value)
 
 
 def reusable(tree: nodes.Template) -> tuple[str, ...] | None:

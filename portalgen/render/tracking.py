@@ -296,6 +296,17 @@ class TrackingEnvironment(jinja2.Environment):
         parsed, self._parsed = self._parsed, None
         return parsed[1] if parsed is not None and parsed[0] == name else None
 
+    def parsed_now(self, name: str) -> imported.Parsed | None:
+        """What take_parsed(name) would give, left for it: the bytecode cache keeps it beside the
+        code compiled from the same parse (pipeline/compiled.py)."""
+        parsed = self._parsed
+        return parsed[1] if parsed is not None and parsed[0] == name else None
+
+    def give_parsed(self, name: str, facts: imported.Parsed) -> None:
+        """The facts of the template `name` loaded compiled, not parsed: its Template takes them as
+        it would those of a parse."""
+        self._parsed = (name, facts)
+
     def preload(self, names: Iterable[str]) -> None:
         """Load the templates `names` and those they name (extends, import, include) into the
         templates held for this pass, before the rendering processes are forked: each then

@@ -95,3 +95,41 @@ def test_a_cli_build_puts_the_threshold_back(tmp_path: Path, helpers, monkeypatc
     assert phases and all(threshold[0] == collector.YOUNG for threshold in phases)
     assert gc.get_threshold() == (700, 10, 10)
     assert gc.get_freeze_count() == 0
+
+
+def test_a_cli_build_after_an_edit_pauses_the_collector_until_its_model_is_made(
+        tmp_path: Path, helpers, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading the cache, checking and linking make what the build keeps: no collection walks it
+    (collector.paused); the pages are rendered with the collector on, and it is on afterwards."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    project = helpers.copy_example(tmp_path / "portal")
+    cold: dict[str, bool] = {}
+    build(project, jobs=1, progress=lambda name, i, n, s: cold.setdefault(name, gc.isenabled()))
+    assert cold and all(cold.values())  # the control: a first build (nothing to read back) collects as before
+    path = next((project / "content" / "feedback").rglob("*.md"))
+    path.write_text(path.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    edit: dict[str, bool] = {}
+    build(project, jobs=1, progress=lambda name, i, n, s: edit.setdefault(name, gc.isenabled()))
+    assert not any(edit[name] for name in ("load", "validate", "link", "plan pages"))
+    assert edit["render"] and edit["save cache"]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert gc.get_threshold() == (700, 10, 10)
+
+
+def enabled(_: int) -> bool:
+    return gc.isenabled()
+
+
+def test_paused_freezes_what_was_made_and_workers_forked_meanwhile_collect() -> None:
+    with collector.fewer_collections():
+        with pytest.raises(RuntimeError), collector.paused():
+            assert not gc.isenabled()
+            assert parallel.pmap(enabled, list(range(8)), jobs=2, min_items=1) == [True] * 8
+            assert parallel.pmap_forked(enabled, list(range(8)), jobs=2, min_items=1) == [True] * 8
+            assert not gc.isenabled()  # the control: this process does not collect meanwhile
+            raise RuntimeError
+        assert gc.isenabled()  # put back after an error too
+        assert gc.get_freeze_count() > 0
+        with collector.paused(False):
+            assert gc.isenabled()
+    assert gc.get_freeze_count() == 0

@@ -17,6 +17,8 @@ from site_trees import tree
 
 import portalgen
 from portalgen.pipeline import signing
+from portalgen.pipeline.compiled import SignedBytecodeCache
+from portalgen.render.tracking import TrackingEnvironment
 
 
 @pytest.fixture()
@@ -60,10 +62,11 @@ def forge(project: Path, key: bytes | None) -> int:
     count = 0
     for path in folders[0].glob("*.bin"):
         mac, _, body = path.read_bytes().partition(b"\n")
-        checksum = pickle.load(io.BytesIO(body[len(bc_magic):]))
+        facts, _, code = body.partition(b"\n")  # the template's facts, then its code
+        checksum = pickle.load(io.BytesIO(code[len(bc_magic):]))
         bucket = Bucket(jinja2.Environment(), path.stem, checksum)
         bucket.code = jinja2.Environment().compile("FORGED")
-        forged = bucket.bytecode_to_string()
+        forged = facts + b"\n" + bucket.bytecode_to_string()
         path.write_bytes((signing.sign(key, forged) if key is not None else mac) + b"\n" + forged)
         count += 1
     return count
@@ -96,3 +99,89 @@ def test_the_signature_is_what_keeps_forged_code_out(project: Path) -> None:
     portalgen.build(project, jobs=1)
     page = next((project / "site" / "feedback").glob("feedback-000001*/index.html"))
     assert page.read_bytes() == b"FORGED"
+
+
+@pytest.fixture()
+def modules_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja makes a module of (imported) from here on, reused ones left out."""
+    names: list[str] = []
+    real = jinja2.Template.make_module
+
+    def counting(self: jinja2.Template, *args: Any, **kwargs: Any) -> Any:
+        names.append(str(self.name))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "make_module", counting)
+    return names
+
+
+def retitle(project: Path) -> None:
+    """An edit every page shows: all of them are rendered again."""
+    path = project / "content" / "portal.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Benchmark portal", "Retitled portal"), encoding="utf-8")
+
+
+def test_a_warm_cache_reuses_the_imported_macros_as_a_cold_build_does(project: Path, tmp_path: Path,
+                                                                      compiled: list[str],
+                                                                      modules_made: list[str]) -> None:
+    """A template taken compiled from the cache is not parsed: what parsing it told (render/imported.py,
+    the names its module looks up) comes from the same signed file, so a full render with the cache
+    warm (serve's first build, a build after portal.yaml changes) makes the macros' module once a
+    rendering pass, not once a page."""
+    retitle(project)
+    result = portalgen.build(project, jobs=1)
+    assert compiled == []  # every template came from the cache
+    warm = modules_made.count("macros.html")
+    assert result.rendered > 40
+    cold = tmp_path / "cold-out"
+    modules_made.clear()
+    portalgen.build(project, cold, use_cache=False, jobs=1)
+    assert compiled  # the control: compiled, so parsed
+    assert warm == modules_made.count("macros.html") <= 2
+    assert tree(project / "site") == tree(cold)
+
+
+def test_the_facts_of_a_template_come_back_with_its_compiled_code(tmp_path: Path, compiled: list[str]) -> None:
+    templates = {"m.html": "{% macro hi() %}{{ who }}{% endmacro %}",
+                 "page.html": "{% import 'm.html' as m with context %}{% include 'part.html' %}{{ m.hi() }}",
+                 "part.html": "{{ who }}"}
+
+    def env() -> TrackingEnvironment:
+        made = TrackingEnvironment(tmp_path, loader=jinja2.DictLoader(templates), autoescape=True)
+        made.bytecode_cache = SignedBytecodeCache(tmp_path / "cache", "salt")
+        return made
+
+    first = {name: env().get_template(name) for name in templates}
+    assert sorted(compiled) == sorted(templates)
+    compiled.clear()
+    again = env()
+    for name, template in first.items():
+        loaded = again.get_template(name)
+        assert compiled == []
+        assert loaded.parsed is not None  # type: ignore[attr-defined]
+        assert loaded.parsed == template.parsed  # type: ignore[attr-defined]
+    assert again.get_template("m.html").parsed.lookups == ("who",)  # type: ignore[attr-defined]
+    assert sorted(again.get_template("page.html").parsed.references) == ["m.html", "part.html"]  # type: ignore[attr-defined]
+    with again.holding_templates():
+        again.preload({"page.html"})
+        assert again._held is not None and set(again._held) == set(templates)
+
+
+def test_a_compiled_template_whose_facts_line_is_not_ours_is_compiled_again(tmp_path: Path,
+                                                                              compiled: list[str]) -> None:
+    key = signing.signing_key()
+    assert key is not None
+
+    def env() -> TrackingEnvironment:
+        made = TrackingEnvironment(tmp_path, loader=jinja2.DictLoader({"t.html": "{{ x }}"}))
+        made.bytecode_cache = SignedBytecodeCache(tmp_path / "cache", "salt")
+        return made
+
+    env().get_template("t.html")
+    (path,) = (tmp_path / "cache").glob("templates-*/*.bin")
+    _, _, body = path.read_bytes().partition(b"\n")
+    _, _, code = body.partition(b"\n")
+    compiled.clear()
+    path.write_bytes(signing.sign(key, b"{}\n" + code) + b"\n{}\n" + code)
+    assert env().get_template("t.html").render(x=1) == "1"
+    assert compiled == ["t.html"]
