@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from portalgen.model import urls
-from portalgen.model.items import ChangeItem, Credit, DecisionItem, FeedbackItem, Model
+from portalgen.model.items import ChangeItem, Credit, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
 from portalgen.render.feeds import absolute
 
 
@@ -59,7 +61,28 @@ def _change(model: Model, c: ChangeItem) -> dict[str, Any]:
 SECTIONS = {"feedback": "feedback", "decision": "decisions", "change": "changes"}
 
 
-def build_document(model: Model) -> dict[str, Any]:
+class _Records(NamedTuple):
+    """A list of records in the document, each made when it is written (render())."""
+
+    items: Sequence[Any]
+    make: Callable[[Any], dict[str, Any]]
+
+
+def _customer(model: Model, c: CustomerItem) -> dict[str, Any]:
+    return {
+        "slug": c.record.slug, "name": c.record.name, "segment": c.record.segment or None,
+        "url": absolute(model, c.url), "website": c.record.url or None,
+        "people": [{"name": p.name, "role": p.role or None} for p in c.record.public_people],
+    }
+
+
+def _tag(model: Model, t: TagItem) -> dict[str, Any]:
+    return {"slug": t.slug, "name": t.name, "url": absolute(model, t.url),
+            "feedback": [i.record.slug for i in t.feedback]}
+
+
+def _fields(model: Model) -> dict[str, Any]:
+    """The document's fields, in order; its lists of records as _Records."""
     p = model.portal
     return {
         "format": "portalgen/portal.json",
@@ -72,17 +95,18 @@ def build_document(model: Model) -> dict[str, Any]:
             "declined": model.stats.declined, "median_days_to_answer": model.stats.median_days_to_answer,
             "median_days_to_ship": model.stats.median_days_to_ship,
         },
-        "feedback": [_feedback(model, i) for i in model.feedback],
-        "decisions": [_decision(model, d) for d in model.decisions],
-        "changes": [_change(model, c) for c in model.changes],
-        "customers": [{
-            "slug": c.record.slug, "name": c.record.name, "segment": c.record.segment or None,
-            "url": absolute(model, c.url), "website": c.record.url or None,
-            "people": [{"name": p.name, "role": p.role or None} for p in c.record.public_people],
-        } for c in model.customers],
-        "tags": [{"slug": t.slug, "name": t.name, "url": absolute(model, t.url),
-                  "feedback": [i.record.slug for i in t.feedback]} for t in model.tags],
+        "feedback": _Records(model.feedback, functools.partial(_feedback, model)),
+        "decisions": _Records(model.decisions, functools.partial(_decision, model)),
+        "changes": _Records(model.changes, functools.partial(_change, model)),
+        "customers": _Records(model.customers, functools.partial(_customer, model)),
+        "tags": _Records(model.tags, functools.partial(_tag, model)),
     }
+
+
+def build_document(model: Model) -> dict[str, Any]:
+    """The whole document as objects (what render() writes)."""
+    return {key: [value.make(item) for item in value.items] if isinstance(value, _Records) else value
+            for key, value in _fields(model).items()}
 
 
 # Only the C encoder is fast, and json.dumps uses it only without indent: so each record is
@@ -132,4 +156,25 @@ def _escaped(text: str) -> str:
 
 
 def render(model: Model) -> bytes:
-    return (dumps_embeddable(build_document(model)) + "\n").encode("utf-8")
+    """dumps_embeddable(build_document(model)) and a line break, as UTF-8, made record by record.
+
+    Made whole, the document's objects and four copies of its text (joined, escaped, encoded) were
+    held at once: at 10,000 items (an 18 MB file) that was the peak of serve's memory, in each
+    rebuild that makes the file anew. Here one record's objects are held at a time, and the text
+    twice: its lines, then the file. The escapes replace single characters, so a line escaped
+    alone reads as in the whole."""
+    out: list[bytes] = []
+    head = "{\n "
+    for key, value in _fields(model).items():
+        head += _ENCODER.encode(key) + ": "
+        if isinstance(value, _Records) and value.items:
+            out.append(_escaped(head + "[\n  ").encode("utf-8"))
+            lines = (_escaped(_ENCODER.encode(value.make(item))).encode("utf-8") for item in value.items)
+            out.append(next(lines))
+            out.extend(b",\n  " + line for line in lines)
+            out.append(b"\n ]")
+        else:
+            out.append(_escaped(head + _ENCODER.encode([] if isinstance(value, _Records) else value)).encode("utf-8"))
+        head = ",\n "
+    out.append(b"\n}\n")
+    return b"".join(out)

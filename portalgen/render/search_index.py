@@ -236,12 +236,14 @@ def render(model: Model, words: Words | None = None, rows: RowMemo | None = None
     """The index as a script that assigns window.PORTALGEN_SEARCH. `rows`: the rows of earlier builds.
 
     Made in parts, each escaped alone (the escapes replace single characters), the document's
-    text is json.dumps's of build_document(), byte for byte."""
-    if rows is None or not rows.ready:
-        return f"window.{GLOBAL}={safe_json(build_document(model, words))};\n".encode()
-    rows.asked = True
+    text is json.dumps's of build_document(), byte for byte. Row by row, as UTF-8: the whole
+    document's objects and three copies of its text were held at once otherwise (7 MB of text at
+    10,000 items, and each rebuild under serve makes it anew)."""
+    keyed = rows is not None and rows.ready  # a cold build's rows are not keyed (RowMemo)
+    if rows is not None and keyed:
+        rows.asked = True
     seg_list = all_segments(model)
     head = safe_json(_head(model, words or english(), seg_list))
-    encoded = ",".join(map(rows.encoded, _inputs(model, seg_list, words)))
-    return f"window.{GLOBAL}={head[:-1]},\"i\":[{encoded}]}};\n".encode()
-
+    encode = rows.encoded if rows is not None and keyed else encode_row
+    body = b",".join(row.encode("utf-8") for row in map(encode, _inputs(model, seg_list, words)))
+    return b"".join((f"window.{GLOBAL}={head[:-1]},\"i\":[".encode(), body, b"]};\n"))

@@ -183,3 +183,24 @@ def test_the_back_buffer_update_never_writes_into_files_it_shares_with_the_live_
     assert snapshot(back) == before  # the old live site, now the back buffer, kept every byte
     assert snapshot(live) == {**before, "feedback/x/index.html": b"<p>x, edited</p>", "static/style.css": b"new style"}
     assert (live / "index.html").stat().st_ino == (back / "index.html").stat().st_ino
+
+
+def test_a_file_is_compared_with_new_bytes_a_chunk_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The back buffer's file is left alone only when it holds the very bytes (compared in chunks,
+    so a big file is not read whole beside its new bytes): a difference in any chunk, a shorter or
+    longer file, are told apart."""
+    monkeypatch.setattr(writing, "COMPARE_CHUNK", 4)
+    target = tmp_path / "portal.json"
+    data = b"0123456789abcdef-tail"
+    target.write_bytes(data)
+    assert writing._holds(target, data)
+    (tmp_path / "empty").write_bytes(b"")
+    assert writing._holds(tmp_path / "empty", b"")
+    for other in (data[:-1] + b"X", b"X" + data[1:], data[:9] + b"_" + data[10:], data[:-1], data + b"!", b""):
+        assert not writing._holds(target, other), other
+    linked = tmp_path / "live.json"  # the back buffer's file is a hard link to the live site's
+    os.link(target, linked)
+    writing._write_if_changed(target, data)
+    assert target.stat().st_nlink == 2  # the same bytes: left alone
+    writing._write_if_changed(target, data[:9] + b"_" + data[10:])
+    assert target.read_bytes() == data[:9] + b"_" + data[10:] and linked.read_bytes() == data

@@ -139,8 +139,11 @@ def test_portal_json_stays_embeddable(tmp_path: Path) -> None:
 def test_search_rows_joined_are_the_index_json_makes(tmp_path: Path) -> None:
     """The index made from rows (keyed, then reused from an earlier build) is the one made whole."""
     model = _model(tmp_path)
-    whole = search_index.render(model)  # a cold build: no rows kept yet
+    whole = f"window.PORTALGEN_SEARCH={search_index.safe_json(search_index.build_document(model))};\n".encode()
     assert whole.startswith(b"window.PORTALGEN_SEARCH={") and b"\\u003c" in whole
+    cold = search_index.RowMemo(None)  # a cold build: no rows kept yet, and none keyed
+    assert search_index.render(model) == search_index.render(model, rows=cold) == whole
+    assert cold.kept() == {} and not cold.asked
     keyed = search_index.RowMemo({})
     assert search_index.render(model, rows=keyed) == whole
     again = search_index.RowMemo(keyed.used)
@@ -156,3 +159,14 @@ def test_a_search_row_is_made_again_when_what_it_shows_changes(tmp_path: Path) -
     item.body_html = "<p>Something else entirely</p>"  # as an edit of the body would make it
     assert search_index.render(model, rows=search_index.RowMemo(kept.used)) == search_index.render(model)
     assert b"Something else entirely" in search_index.render(model, rows=search_index.RowMemo(kept.used))
+
+
+def test_portal_json_made_by_record_is_the_document_made_whole(tmp_path: Path) -> None:
+    """render() writes record by record what dumps_embeddable() writes of the whole document."""
+    model = _model(tmp_path)
+    whole = (portal_json.dumps_embeddable(portal_json.build_document(model)) + "\n").encode("utf-8")
+    assert portal_json.render(model) == whole
+    model.changes = []  # an empty list of records is written as [] on its line
+    whole = (portal_json.dumps_embeddable(portal_json.build_document(model)) + "\n").encode("utf-8")
+    assert b' "changes": [],\n' in whole
+    assert portal_json.render(model) == whole
