@@ -351,13 +351,10 @@ class Session:
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.rendered)  # and the open pages, rendered first
         fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
-        # A CLI build, and serve's first, render a share in this process too: one worker fewer to
-        # copy the model's memory pages as it reads them (~70 MB at 10,000 items, on top of the
-        # ~150 MB this process holds), the peak of serve's first build. serve's later rebuilds
-        # leave the rendering to workers, so that this process answers the browser meanwhile.
-        here = self.persist or self.plan is None
-        rendering.render(env, model, made.pending(done), keeper, outlet,
-                         functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=here))
+        # A CLI build and serve's first render a share here too: one worker fewer copying the model's pages
+        # (serve's first-build peak). Later rebuilds leave it to workers: this process answers the browser.
+        rendering.render(env, model, made.pending(done), keeper, outlet, functools.partial(
+            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist or self.plan is None))
         rows = SiteRows(self.cache, guarding.key(records))
         guarded_for, before = rows.guard.key, self._guarded_for if kept else state.guarded_for
         live = state.live(self._touched, before == guarded_for, spliced.basis(model, env.words, self.drafts))
@@ -365,13 +362,11 @@ class Session:
         files = outlet.files | site_wide
         clock.lap("render")
         static = theme.static_files(self.root)
-        # The pages in outlet.files were read by `keeper` as they were rendered: only the site-wide
-        # files are read here, and what the live site published already, read against the same
-        # names, is not read again (the kept pages' names included).
+        # `keeper` read outlet.files' pages as they were rendered: only the site-wide files are read here;
+        # what the live site published, read against the same names (the kept pages' too), is not read again.
         known = state.read_against(guarded_for)
-        # Forked readers only for the kept pages of a site read against other names (thousands of
-        # files): the site-wide files are few, and workers forked now, each with a copy of its
-        # share's biggest file in several forms, made the peak of a cold build's memory.
+        # Forked readers only for the kept pages of a site read against other names (thousands of files): workers
+        # forked for the few site-wide files, each with copies of its share's biggest one, made a cold build's peak.
         again = before != guarded_for and bool(reuse)
         guarding.check(records, guarding.unread(site_wide, known), static,
                        reuse if before != guarded_for else guarding.unread_names(reuse | live.kept, known),
