@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
@@ -48,13 +49,28 @@ def _worker_start() -> None:
 
 @contextmanager
 def _forking() -> Iterator[None]:
-    """Block SIGINT and SIGTERM in this thread while it forks workers; a signal that arrives
-    meanwhile is delivered to the parent when this ends, and discarded by the workers."""
+    """Hold SIGINT and SIGTERM while this thread forks workers, and deliver them when it is done.
+
+    Blocking them in this thread keeps them from the children (which discard what arrives
+    before _worker_start). But a signal for the process can land in another thread, and Python
+    then runs its handler here at the next bytecode: inside an at-fork hook (logging's) its
+    KeyboardInterrupt would be "ignored" and the Ctrl-C lost. So the main thread's handlers only
+    note what arrives meanwhile; the original handlers get it afterwards, outside the hooks.
+    """
+    held: list[int] = []
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # handlers can only change there
+        previous = {signum: signal.signal(signum, lambda signum, _frame: held.append(signum))
+                    for signum in (signal.SIGINT, signal.SIGTERM)}
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)  # None: not set from Python
+        for arrived in dict.fromkeys(held):
+            signal.raise_signal(arrived)
 
 
 def default_jobs() -> int:
