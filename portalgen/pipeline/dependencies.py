@@ -32,7 +32,10 @@ class SavedDependencies(TypedDict):
     keys: Sequence[Sequence[str]]
     fps: Sequence[str]
     templates: dict[str, str]  # template name -> fingerprint of its source
-    pages: Mapping[str, Sequence[Any]]  # path -> (page fingerprint, [key numbers], [template names])
+    # path -> (page fingerprint, key numbers, [template names]); the numbers as the bytes of an
+    # array("I"): read back, 1.3 million numbers at 10,000 items are one bytes object a page, not an
+    # int object each (marshal made those a fifth of a second of a one-edit build). A list is read too.
+    pages: Mapping[str, Sequence[Any]]
     basis: NotRequired[Any]  # what the model was made from (pipeline/since_last.py)
 
 
@@ -172,7 +175,9 @@ class Dependencies:
     keys: list[Key] = field(default_factory=list)
     fps: list[str] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
-    pages: dict[str, tuple[str, list[int], list[str]]] = field(default_factory=dict)
+    # path -> (page fingerprint, the numbers of the keys it read, the templates it loaded): the
+    # numbers sorted, in an array("I") (4 bytes a number where a list holds 8, and saved as its bytes)
+    pages: dict[str, tuple[str, Sequence[int], list[str]]] = field(default_factory=dict)
     basis: Any = None  # what the model the fingerprints were made on was made from (pipeline/since_last.py)
     _numbers: dict[Key, int] | None = field(default=None, repr=False, compare=False)
 
@@ -190,15 +195,16 @@ class Dependencies:
             return cls()
         try:
             return cls([tuple(k) for k in saved["keys"]], list(saved["fps"]), dict(saved["templates"]),
-                       {path: (str(v[0]), list(v[1]), list(v[2])) for path, v in saved["pages"].items()},
+                       {path: (str(v[0]), _numbers(v[1]), list(v[2])) for path, v in saved["pages"].items()},
                        saved.get("basis"))
-        except (KeyError, TypeError, IndexError, ValueError):
+        except (KeyError, TypeError, IndexError, ValueError, OverflowError):
             return cls()  # written by another version: start afresh
 
     def dump(self) -> SavedDependencies:
         # The record itself, not a copy: a record is never changed once made (update() makes a new one).
+        pages = {path: (fp, _packed(keys), names) for path, (fp, keys, names) in self.pages.items()}
         saved: SavedDependencies = {"keys": self.keys, "fps": self.fps, "templates": self.templates,
-                                    "pages": self.pages}
+                                    "pages": pages}
         if self.basis is not None:
             saved["basis"] = self.basis
         return saved
@@ -248,7 +254,7 @@ class Dependencies:
             return self
         renumber = {old: new for new, old in enumerate(sorted(used))}
         return Dependencies([self.keys[n] for n in sorted(used)], [self.fps[n] for n in sorted(used)],
-                            self.templates, {path: (fp, [renumber[n] for n in keys], names)
+                            self.templates, {path: (fp, array("I", map(renumber.__getitem__, keys)), names)
                                              for path, (fp, keys, names) in self.pages.items()})
 
 
@@ -263,8 +269,8 @@ class Update:
     numbered: the model holds still until then, and a quarter of a million strings (15 MB at
     10,000 items) are then not held while the pages are rendered (the peak of a cold build's
     memory, with a forked worker alive) nor while the site-wide files are read by the guard.
-    For the same reason a rendered page's key numbers are held as an array of 4-byte numbers
-    until then (a list holds 8 bytes a number: 5 MB more at 10,000 items).
+    A page's key numbers are held as an array of 4-byte numbers, then and in the record made
+    (a list holds 8 bytes a number: 5 MB more at 10,000 items).
     """
 
     def __init__(self, old: Dependencies, world: World):
@@ -310,10 +316,7 @@ class Update:
         new = self.new
         fingerprint = self.world.fingerprint
         new.fps += [fingerprint(key, keep=False) for key in new.keys[len(new.fps):]]
-        # After many pages: n -> the number itself, so a number is one int object, not one per read.
-        number = list(self.numbers.values()) if len(self.rendered) > 100 else None
-        for path, (fp, numbers, names) in self.rendered.items():
-            new.pages[path] = (fp, list(map(number.__getitem__, numbers)) if number else numbers.tolist(), names)
+        new.pages.update(self.rendered)
         self.rendered = {}
         for path in reused:
             new.pages.setdefault(path, self.old.pages[path])  # a page rendered again is as it read now
@@ -323,6 +326,16 @@ class Update:
                     new.templates[name] = template_fp(name)
         new._numbers = self.numbers
         return new.compacted()
+
+
+def _numbers(saved: Any) -> Sequence[int]:
+    """A page's key numbers as Dependencies holds them, from the cache's form (dump)."""
+    return array("I", saved) if isinstance(saved, bytes) else array("I", list(saved))
+
+
+def _packed(numbers: Sequence[int]) -> bytes:
+    """The cache's form of a page's key numbers: the bytes of an array("I") (read by _numbers)."""
+    return numbers.tobytes() if isinstance(numbers, array) else array("I", numbers).tobytes()
 
 
 def page_fingerprint(*parts: Any) -> str:
