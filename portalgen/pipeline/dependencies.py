@@ -37,6 +37,7 @@ class SavedDependencies(TypedDict):
     # int object each (marshal made those a fifth of a second of a one-edit build). A list is read too.
     pages: Mapping[str, Sequence[Any]]
     basis: NotRequired[Any]  # what the model was made from (pipeline/since_last.py)
+    floor: NotRequired[list[int]]  # Dependencies.floor
 
 
 class World:
@@ -179,6 +180,9 @@ class Dependencies:
     # numbers sorted, in an array("I") (4 bytes a number where a list holds 8, and saved as its bytes)
     pages: dict[str, tuple[str, Sequence[int], list[str]]] = field(default_factory=dict)
     basis: Any = None  # what the model the fingerprints were made on was made from (pipeline/since_last.py)
+    # (keys read when compacted() last counted them, key numbers of the pages dropped or read anew since):
+    # at least their difference are read still, and while that is over half the table it is not counted.
+    floor: tuple[int, int] | None = None
     _numbers: dict[Key, int] | None = field(default=None, repr=False, compare=False)
 
     def fingerprint_of(self, key: Key) -> str | None:
@@ -196,7 +200,7 @@ class Dependencies:
         try:
             return cls([tuple(k) for k in saved["keys"]], list(saved["fps"]), dict(saved["templates"]),
                        {path: (str(v[0]), _numbers(v[1]), list(v[2])) for path, v in saved["pages"].items()},
-                       saved.get("basis"))
+                       saved.get("basis"), _floor(saved.get("floor")))
         except (KeyError, TypeError, IndexError, ValueError, OverflowError):
             return cls()  # written by another version: start afresh
 
@@ -207,6 +211,8 @@ class Dependencies:
                                     "pages": pages}
         if self.basis is not None:
             saved["basis"] = self.basis
+        if self.floor is not None:
+            saved["floor"] = list(self.floor)
         return saved
 
     def reusable(self, world: World, page_fps: Mapping[str, str], template_fp: Callable[[str], str]) -> set[str]:
@@ -247,15 +253,21 @@ class Dependencies:
         return Update(self, world)
 
     def compacted(self) -> Dependencies:
+        """Without the keys no page reads any more, when they are most of the table. Counting the
+        keys read (1.3 million numbers at 10,000 items) cost an edit's build a tenth of a second:
+        it is done only when `floor` cannot tell that over half are read still."""
+        if self.floor is not None and len(self.keys) <= 2 * (self.floor[0] - self.floor[1]) + 1024:
+            return self
         used: set[int] = set()
         for _, keys, _ in self.pages.values():  # set.update: a million numbers added in C, not one by one
             used.update(keys)
+        self.floor = (len(used), 0)
         if len(self.keys) <= 2 * len(used) + 1024:
             return self
         renumber = {old: new for new, old in enumerate(sorted(used))}
         return Dependencies([self.keys[n] for n in sorted(used)], [self.fps[n] for n in sorted(used)],
                             self.templates, {path: (fp, array("I", map(renumber.__getitem__, keys)), names)
-                                             for path, (fp, keys, names) in self.pages.items()})
+                                             for path, (fp, keys, names) in self.pages.items()}, floor=self.floor)
 
 
 class Update:
@@ -320,12 +332,22 @@ class Update:
         self.rendered = {}
         for path in reused:
             new.pages.setdefault(path, self.old.pages[path])  # a page rendered again is as it read now
+        if self.old.floor is not None:  # what the old pages not kept as they were read may be read by none now
+            gone = sum(len(page[1]) for path, page in self.old.pages.items() if new.pages.get(path) is not page)
+            new.floor = (self.old.floor[0], self.old.floor[1] + gone)
         for _, _, names in new.pages.values():
             for name in names:
                 if name not in new.templates:
                     new.templates[name] = template_fp(name)
         new._numbers = self.numbers
         return new.compacted()
+
+
+def _floor(saved: Any) -> tuple[int, int] | None:
+    """Dependencies.floor from the cache's form (dump)."""
+    if isinstance(saved, list) and len(saved) == 2 and all(type(n) is int and n >= 0 for n in saved):
+        return saved[0], saved[1]
+    return None
 
 
 def _numbers(saved: Any) -> Sequence[int]:

@@ -31,3 +31,27 @@ def test_a_cache_of_lists_is_read_and_damaged_numbers_start_afresh() -> None:
     assert list(Dependencies.load(listed).pages["a/index.html"][1]) == [0, 3]
     damaged = {**saved, "pages": {"a/index.html": ("fp-a", b"\x00\x01\x02", ["base.html"])}}  # not whole numbers
     assert Dependencies.load(damaged).pages == {}
+
+
+def _wide(used: int, table: int) -> Dependencies:
+    """A record whose table numbers `table` keys, of which its pages read the first `used`."""
+    keys = [("feedback", f"s{n}", "title") for n in range(table)]
+    return Dependencies(keys, ["s1:x"] * table, {}, {"p/index.html": ("fp", array("I", range(used)), [])})
+
+
+def test_the_table_is_counted_only_when_its_floor_cannot_tell_most_keys_are_read() -> None:
+    # The floor says 3,000 keys were read and none dropped since: the table is not counted (here it
+    # would be compacted, as only 10 are read), and it is kept through the cache.
+    claimed = _wide(10, 3000)
+    claimed.floor = (3000, 0)
+    assert claimed.compacted() is claimed
+    assert Dependencies.load(marshal.loads(marshal.dumps(claimed.dump()))).floor == (3000, 0)
+    # Pages read anew or gone since may have left that many keys unread: counted, compacted, a new floor.
+    dropped = _wide(10, 3000)
+    dropped.floor = (3000, 2500)
+    made = dropped.compacted()
+    assert len(made.keys) == 10 and made.floor == (10, 0)
+    assert list(made.pages["p/index.html"][1]) == list(range(10))
+    # Counted when there is no floor; a table mostly read is kept, with the count as its floor.
+    mostly = _wide(2900, 3000)
+    assert mostly.compacted() is mostly and mostly.floor == (2900, 0)
