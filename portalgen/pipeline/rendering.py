@@ -79,10 +79,11 @@ class Outlet:
 
 
 def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], keeper: guard.Guard | None,
-           outlet: Outlet, stream: Stream, wide: site_wide.Job | None = None) -> None:
+           outlet: Outlet, stream: Stream, wide: site_wide.Job | None = None, wide_last: bool = False) -> None:
     """Render `specs` (one Memo per worker, so each card is rendered once), each page read by
     `keeper` where it is rendered, into `outlet`; and `wide`, the site-wide files, last (this process
-    takes the last items first: it makes them while a worker renders pages)."""
+    takes the last items first: it makes them while a worker renders pages), or with `wide_last` in this
+    process after the pages."""
     memo = pages.Memo(env)
 
     def one(job: Job) -> Result | site_wide.Made:
@@ -102,7 +103,7 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
     try:
         with env.holding_templates():  # forked workers hold their own copies
             env.preload({spec.template for spec in specs})  # compiled once, before the workers fork
-            stream(one, [*specs, wide] if wide is not None else specs, then=take)
+            stream(one, [*specs, wide] if wide is not None and not wide_last else specs, then=take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc
     finally:
@@ -119,3 +120,5 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
         # From here on, big blocks freed go back to the system (pipeline/allocator.py): the site-wide
         # files and the guard's copies of them are made and dropped after the pages.
         allocator.fixed_mmap_threshold()
+    if wide is not None and wide_last:
+        take(wide())

@@ -351,22 +351,22 @@ class Session:
         static files, the key of the names the guard protected and the feeds left as live (render/spliced.py)."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.rendered)  # and the open pages, rendered first
-        fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rows = SiteRows(self.cache, guarding.key(records))
         guarded_for, before = rows.guard.key, self._guarded_for if kept else state.guarded_for
         live = state.live(self._touched, before == guarded_for, spliced.basis(model, env.words, self.drafts))
         # The site-wide files, read by the guard, in the rendering pass (pipeline/site_wide.py); what the live site
-        # published, read against the same names (the kept pages' too), is not read again (`known`).
-        known = state.read_against(guarded_for)
-        wide = SiteWide(model, made.planned, env.words, rows, live, known, keeper, outlet.site)
-        # A CLI build and serve's first render a share here too: one worker fewer copying the model's pages
-        # (serve's first-build peak). Later rebuilds leave it to workers: this process answers the browser.
+        # published, read against the same names (the kept pages' too), is not read again.
+        wide = SiteWide(model, made.planned, env.words, rows, live, known := state.read_against(guarded_for), keeper,
+                        outlet.site)
+        # A CLI build and serve's first render a share here too: one worker fewer copying the model's pages (serve's
+        # first-build peak). Later rebuilds leave pages to workers (this process answers the browser), and make the
+        # site-wide files here after them (a worker's would come back whole through a pipe).
+        here, fork = self.persist or self.plan is None, parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, made.pending(done), keeper, outlet, functools.partial(
-            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist or self.plan is None), wide)
+            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=here), wide, wide_last=not here)
         files, static = outlet.files, theme.static_files(self.root)
         clock.lap("render")
-        # `keeper` read the pages and site-wide files where they were made; here the theme's, and kept pages read
-        # against other names (thousands of files: forked readers only for them).
+        # Read here: the theme's files, and kept pages read against other names (thousands: forked readers for them).
         again = before != guarded_for and bool(reuse)
         guarding.check(records, {}, static,
                        reuse if before != guarded_for else guarding.unread_names(reuse | live.kept, known),
