@@ -55,6 +55,13 @@ class RowVerdicts:
     def saved(self) -> list[Any]:
         return [self.key, self._used]
 
+    def state(self) -> dict[bytes, Ends]:
+        """What this build learnt, for adopt() in another process (pipeline/site_wide.py)."""
+        return self._used
+
+    def adopt(self, used: dict[bytes, Ends]) -> None:
+        self._used = used
+
     def clean(self, names: NameFinder[Any], path: str, data: bytes) -> bool:
         """True when Guard.check_file would find no name in `data` (its path aside); False when it
         must read the file to tell."""

@@ -221,6 +221,10 @@ class NewSite:
                 self._target(rel).write_bytes(data)
         self._written.add(rel)
 
+    def written(self, rels: Collection[str]) -> None:
+        """Files put() into the folder by another process (a forked copy of this one)."""
+        self._written.update(rels)
+
     def _put_plain(self, rel: str, data: bytes) -> None:
         """put() of a path with nothing to normalise or refuse (every page's): the same file, made
         with strings and os calls instead of pathlib's objects, some 15,000 times a build."""

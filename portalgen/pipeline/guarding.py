@@ -64,12 +64,9 @@ def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Pat
     made = pages_read[0] if pages_read is not None else reader(records)
     if made is None:
         return
-    reading, names = made, made.names
+    reading = made
     found_before = pages_read[1] if pages_read is not None else ()
-    # A file its rows clear is not read whole; its path is still read.
-    cleared = [path for path, data in files.items() if rows.clean(names, path, data)] if rows is not None else []
-    if cleared:
-        files = {path: data for path, data in files.items() if path not in cleared}
+    files, cleared = _uncleared(reading, files, rows)
     paths = [*files, *static, *(reuse if live is not None else ())]
 
     def read(share: list[str]) -> list[guard.Leak]:
@@ -84,9 +81,29 @@ def check(records: Records, files: Mapping[str, bytes], static: Mapping[str, Pat
     if not found:
         return
     problems = Problems()
-    for path, message, fix in guard.messages(found, lambda name: leaks.sources(records, names, name)):
+    for path, message, fix in guard.messages(found, lambda name: leaks.sources(records, reading.names, name)):
         problems.error(path, None, message, fix)
     raise ContentError(problems.sorted())
+
+
+def read_files(reading: guard.Guard | None, files: Mapping[str, bytes], rows: RowVerdicts | None) -> list[guard.Leak]:
+    """What check() finds in `files` alone (the site-wide files, read where they are made:
+    pipeline/site_wide.py); nothing when no name is protected (`reading` None)."""
+    if reading is None:
+        return []
+    files, cleared = _uncleared(reading, files, rows)
+    return reading.check_all(files.items(), paths=cleared)
+
+
+def _uncleared(reading: guard.Guard, files: Mapping[str, bytes], rows: RowVerdicts | None
+               ) -> tuple[Mapping[str, bytes], list[str]]:
+    """`files` less those whose rows tell they name nobody, and the paths of those (a file its rows
+    clear is not read whole; its path is still read)."""
+    names = reading.names
+    cleared = [path for path, data in files.items() if rows.clean(names, path, data)] if rows is not None else []
+    if cleared:
+        files = {path: data for path, data in files.items() if path not in cleared}
+    return files, cleared
 
 
 _READ = (".html", ".htm", ".txt", ".md", ".json", ".xml", ".svg", ".webmanifest")

@@ -213,6 +213,8 @@ def _stop(workers: list[Worker]) -> None:
     for process, _receive in workers:  # after an error or Ctrl-C here, do not leave them running
         if process.is_alive():
             process.terminate()
+    for process, _receive in workers:  # nor writing (pipeline/site_wide.py) while the caller removes what they wrote
+        process.join()
     for _process, receive in workers:
         receive.close()
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from portalgen.content.problems import ContentError
 from portalgen.model.items import Model
 from portalgen.output import guard, writing
-from portalgen.pipeline import allocator, collector
+from portalgen.pipeline import allocator, collector, site_wide
 from portalgen.pipeline.dependencies import Update
 from portalgen.pipeline.output_state import page_digest
 from portalgen.render import pages
@@ -28,13 +28,14 @@ COLLECT_AFTER = 400  # pages in a rendering pass after which its cycles are coll
 
 # One page from a worker: its path, its bytes and reads, what the guard found in it.
 Result = tuple[str, pages.Rendered, list[guard.Leak]]
+Job = PageSpec | site_wide.Job  # a page, or the site-wide files
 
 
 class Stream(Protocol):
     """pipeline/parallel.pmap_forked: `then` runs in this process on each result as it arrives."""
 
-    def __call__(self, func: Callable[[PageSpec], Result], items: Sequence[PageSpec], /, *,
-                 then: Callable[[Result], None]) -> Any: ...
+    def __call__(self, func: Callable[[Job], Result | site_wide.Made], items: Sequence[Job], /, *,
+                 then: Callable[[Result | site_wide.Made], None]) -> Any: ...
 
 
 class Outlet:
@@ -46,7 +47,8 @@ class Outlet:
         self.files: dict[str, bytes] = {}  # pages not written yet
         self.written: dict[str, str] = {}  # page -> page_digest of the bytes written
         self.leaks: list[guard.Leak] = []
-        self.count = 0
+        self.count = 0  # pages
+        self.site_wide = 0  # site-wide files (pipeline/site_wide.py)
 
     def take(self, result: Result) -> None:
         path, page, found = result
@@ -61,21 +63,47 @@ class Outlet:
         else:
             self.files[path] = page.data
 
+    def take_files(self, made: site_wide.Made) -> None:
+        """The site-wide files, read by the guard already, and those written already."""
+        self.site_wide += len(made.files) + len(made.written)
+        self.written.update(made.written)
+        self.leaks += made.leaks[: max(0, guard.CAP - len(self.leaks))]
+        for path, data in made.files.items():
+            if self.leaks:
+                return
+            if self.site is not None:
+                self.site.put(path, data)
+                self.written[path] = page_digest(data)
+            else:
+                self.files[path] = data
+
 
 def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], keeper: guard.Guard | None,
-           outlet: Outlet, stream: Stream) -> None:
+           outlet: Outlet, stream: Stream, wide: site_wide.Job | None = None, wide_last: bool = False) -> None:
     """Render `specs` (one Memo per worker, so each card is rendered once), each page read by
-    `keeper` where it is rendered, into `outlet`."""
+    `keeper` where it is rendered, into `outlet`; and `wide`, the site-wide files, last (this process
+    takes the last items first: it makes them while a worker renders pages), or with `wide_last` in this
+    process after the pages."""
     memo = pages.Memo(env)
 
-    def one(spec: PageSpec) -> Result:
-        page = pages.render_page(env, model, spec, memo)
-        return spec.path, page, keeper.check_file(spec.path, page.data) if keeper is not None else []
+    def one(job: Job) -> Result | site_wide.Made:
+        if isinstance(job, site_wide.Job):
+            return job()
+        page = pages.render_page(env, model, job, memo)
+        return job.path, page, keeper.check_file(job.path, page.data) if keeper is not None else []
+
+    def take(result: Result | site_wide.Made) -> None:
+        if isinstance(result, site_wide.Made):
+            assert wide is not None
+            wide.adopt(result)
+            outlet.take_files(result)
+        else:
+            outlet.take(result)
 
     try:
         with env.holding_templates():  # forked workers hold their own copies
             env.preload({spec.template for spec in specs})  # compiled once, before the workers fork
-            stream(one, specs, then=outlet.take)
+            stream(one, [*specs, wide] if wide is not None and not wide_last else specs, then=take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc
     finally:
@@ -92,3 +120,5 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
         # From here on, big blocks freed go back to the system (pipeline/allocator.py): the site-wide
         # files and the guard's copies of them are made and dropped after the pages.
         allocator.fixed_mmap_threshold()
+    if wide is not None and wide_last:
+        take(wide())

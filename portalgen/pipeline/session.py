@@ -34,6 +34,7 @@ from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan, record_pages
 from portalgen.pipeline.result import BuildResult
 from portalgen.pipeline.site_rows import SiteRows
+from portalgen.pipeline.site_wide import Job as SiteWide
 from portalgen.render import i18n, pages, plan, spliced, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
@@ -322,7 +323,7 @@ class Session:
         state.remember(digest, files, reuse | left, self.deps if self.persist else None, warnings,
                        model.portal.base_url, guarded_for, outlet.written)
         self.plan, self._records, self._guarded_for = made, records, guarded_for
-        return BuildResult(self.out, outlet.count + len(reuse), len(files) - len(outlet.files) + outlet.count
+        return BuildResult(self.out, outlet.count + len(reuse), outlet.site_wide + outlet.count
                            + len(static) + len(reuse) + len(left), time.perf_counter() - clock.started, warnings,
                            rendered=outlet.count, phases=clock.phases, base_url=model.portal.base_url), clock
 
@@ -350,25 +351,24 @@ class Session:
         static files, the key of the names the guard protected and the feeds left as live (render/spliced.py)."""
         model, keeper = made.model, guarding.reader(records, self._names.finder(records))
         done = reuse | set(outlet.deps.rendered)  # and the open pages, rendered first
-        fork = parallel.MIN_ITEMS if self.persist else KEPT_FORK
-        # A CLI build and serve's first render a share here too: one worker fewer copying the model's pages
-        # (serve's first-build peak). Later rebuilds leave it to workers: this process answers the browser.
-        rendering.render(env, model, made.pending(done), keeper, outlet, functools.partial(
-            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=self.persist or self.plan is None))
         rows = SiteRows(self.cache, guarding.key(records))
         guarded_for, before = rows.guard.key, self._guarded_for if kept else state.guarded_for
         live = state.live(self._touched, before == guarded_for, spliced.basis(model, env.words, self.drafts))
-        site_wide = pages.site_files(model, made.planned, env.words, rows.search, live)
-        files = outlet.files | site_wide
+        # The site-wide files, read by the guard, in the rendering pass (pipeline/site_wide.py); what the live site
+        # published, read against the same names (the kept pages' too), is not read again.
+        wide = SiteWide(model, made.planned, env.words, rows, live, known := state.read_against(guarded_for), keeper,
+                        outlet.site)
+        # A CLI build and serve's first render a share here too: one worker fewer copying the model's pages (serve's
+        # first-build peak). Later rebuilds leave pages to workers (this process answers the browser), and make the
+        # site-wide files here after them (a worker's would come back whole through a pipe).
+        here, fork = self.persist or self.plan is None, parallel.MIN_ITEMS if self.persist else KEPT_FORK
+        rendering.render(env, model, made.pending(done), keeper, outlet, functools.partial(
+            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=here), wide, wide_last=not here)
+        files, static = outlet.files, theme.static_files(self.root)
         clock.lap("render")
-        static = theme.static_files(self.root)
-        # `keeper` read outlet.files' pages as they were rendered: only the site-wide files are read here;
-        # what the live site published, read against the same names (the kept pages' too), is not read again.
-        known = state.read_against(guarded_for)
-        # Forked readers only for the kept pages of a site read against other names (thousands of files): workers
-        # forked for the few site-wide files, each with copies of its share's biggest one, made a cold build's peak.
+        # Read here: the theme's files, and kept pages read against other names (thousands: forked readers for them).
         again = before != guarded_for and bool(reuse)
-        guarding.check(records, guarding.unread(site_wide, known), static,
+        guarding.check(records, {}, static,
                        reuse if before != guarded_for else guarding.unread_names(reuse | live.kept, known),
                        self.out if before != guarded_for else None,
                        (functools.partial(parallel.pmap_forked, jobs=self.jobs, min_items=2), self.jobs)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -190,28 +190,33 @@ def site_files(model: Model, specs: Sequence[PageSpec | Later], words: Words | N
     its own only in reworded records (render/spliced.py): the feeds and sitemap that are the live
     site's are left out (named in live.kept), the search index and portal.json are the live ones
     made over."""
-    pages: dict[str, bytes] = {}
+    return dict(each_site_file(model, specs, words, search_rows, live))
+
+
+def each_site_file(model: Model, specs: Sequence[PageSpec | Later], words: Words | None = None,
+                   search_rows: search_index.RowMemo | None = None, live: spliced.Live | None = None
+                   ) -> Iterator[tuple[str, bytes]]:
+    """site_files() one at a time: what is done with one (read, written) can go before the next is made."""
     entries = feeds.Entries(model, words)  # an entry is in the site feed, its tags' feeds and its customers'
 
-    def feed(path: str, items: Callable[[], list[DecisionItem | ChangeItem]], make: Callable[[], bytes]) -> None:
-        if live is None or not live.keeps(path, items):
-            pages[path] = make()
+    def keeps(path: str, items: Callable[[], list[DecisionItem | ChangeItem]]) -> bool:
+        return live is not None and live.keeps(path, items)
 
-    feed(urls.SITE_FEED, lambda: [*model.decisions, *model.changes], functools.partial(feeds.atom, model,
-                                                                                         entries=entries))
+    if not keeps(urls.SITE_FEED, lambda: [*model.decisions, *model.changes]):
+        yield urls.SITE_FEED, feeds.atom(model, entries=entries)
     for tag in model.tags:
-        feed(urls.feed("tag", tag.slug), functools.partial(feeds.tag_items, tag),
-             functools.partial(feeds.tag_feed, model, tag, entries))
+        if not keeps(path := urls.feed("tag", tag.slug), functools.partial(feeds.tag_items, tag)):
+            yield path, feeds.tag_feed(model, tag, entries)
     for customer in model.customers:
-        feed(urls.feed("customer", customer.record.slug), functools.partial(feeds.customer_items, customer),
-             functools.partial(feeds.customer_feed, model, customer, entries))
+        if not keeps(path := urls.feed("customer", customer.record.slug), functools.partial(feeds.customer_items,
+                                                                                             customer)):
+            yield path, feeds.customer_feed(model, customer, entries)
     found = spliced.search_document(model, words, live) if live is not None else None
-    pages[urls.SEARCH_INDEX] = found if found is not None else search_index.render(model, words, search_rows)
+    yield urls.SEARCH_INDEX, found if found is not None else search_index.render(model, words, search_rows)
     if model.portal.base_url and (live is None or not live.keeps_sitemap([s.path for s in specs])):
         # Neither the 404 page nor an old address (a redirect) is a page to index.
-        pages[urls.SITEMAP] = feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")
-                                                    and s.template != REDIRECT])
-    pages[urls.ROBOTS] = feeds.robots(model)
+        yield urls.SITEMAP, feeds.sitemap(model, [s.path for s in specs if s.path != urls.page("not-found")
+                                                  and s.template != REDIRECT])
+    yield urls.ROBOTS, feeds.robots(model)
     found = spliced.portal_document(model, live) if live is not None else None
-    pages[urls.PORTAL_JSON] = found if found is not None else portal_json.render(model)
-    return pages
+    yield urls.PORTAL_JSON, found if found is not None else portal_json.render(model)

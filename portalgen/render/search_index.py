@@ -189,6 +189,13 @@ class RowMemo:
         one made its index without them (render/spliced.py), so the next whole one has them."""
         return self.used if self.asked or not self.ready else self._known
 
+    def state(self) -> tuple[dict[bytes, str], bool]:
+        """What this build learnt, for adopt() in another process (pipeline/site_wide.py)."""
+        return self.used, self.asked
+
+    def adopt(self, state: tuple[dict[bytes, str], bool]) -> None:
+        self.used, self.asked = state
+
     def encoded(self, inputs: Inputs) -> str:
         # The HTML is hashed as it is, not through repr(), which would copy it escaped.
         html = inputs[4]

@@ -15,6 +15,7 @@ import pytest
 
 import portalgen
 from portalgen.content.problems import ContentError
+from portalgen.output import writing
 from portalgen.output.writing import WriteError
 
 MARKER = ".portalgen-site"
@@ -125,14 +126,14 @@ def test_write_failure_leaves_the_previous_site_untouched(example_project: Path,
     around = siblings(site)
     written = []
 
-    def failing_write(self: Path, data: bytes) -> int:
+    def failing_write(path: str, data: bytes, flags: int) -> None:
         if len(written) > 20:
-            raise OSError(errno.ENOSPC, "No space left on device", str(self))
-        written.append(self)
-        return original(self, data)
+            raise OSError(errno.ENOSPC, "No space left on device", path)
+        written.append(path)
+        original(path, data, flags)
 
-    original = Path.write_bytes
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    original = writing.write_all  # what writes each page and site-wide file into the new folder
+    monkeypatch.setattr(writing, "write_all", failing_write)
     with pytest.raises(WriteError):
         portalgen.build(example_project, use_cache=False)  # with the cache, nothing changed: nothing to write
     monkeypatch.undo()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +41,17 @@ class Spy:
         self.sitemap_kept = False
         self.made: set[str] = set()
         self.spliced: dict[str, bool] = {}
-        site_files, portal, search = pages.site_files, spliced.portal_document, spliced.search_document
+        each_site_file, portal, search = pages.each_site_file, spliced.portal_document, spliced.search_document
 
-        def spy_site_files(*args: Any, **kwargs: Any) -> dict[str, bytes]:
-            files = site_files(*args, **kwargs)
+        def spy_site_files(*args: Any, **kwargs: Any) -> Iterator[tuple[str, bytes]]:
+            made = []
+            for path, data in each_site_file(*args, **kwargs):
+                made.append(path)
+                yield path, data
             live = args[4] if len(args) > 4 else kwargs.get("live")
             self.kept = set(live.kept) - {urls.SITEMAP} if live is not None else set()
             self.sitemap_kept = live is not None and urls.SITEMAP in live.kept
-            self.made = {path for path in files if path.endswith("feed.xml")}
-            return files
+            self.made = {path for path in made if path.endswith("feed.xml")}
 
         def spy_portal(*args: Any) -> bytes | None:
             found = portal(*args)
@@ -60,7 +63,7 @@ class Spy:
             self.spliced[urls.SEARCH_INDEX] = found is not None
             return found
 
-        monkeypatch.setattr(pages, "site_files", spy_site_files)
+        monkeypatch.setattr(pages, "each_site_file", spy_site_files)
         monkeypatch.setattr(spliced, "portal_document", spy_portal)
         monkeypatch.setattr(spliced, "search_document", spy_search)
 
