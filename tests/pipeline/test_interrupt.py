@@ -53,6 +53,12 @@ def wait_for_workers(proc: subprocess.Popen[str], count: int) -> set[int]:
     return seen
 
 
+def foreground() -> None:
+    """Ctrl-C at its default, as in a terminal's foreground job, whatever the test process has
+    (a command started with SIGINT ignored, like `cmd &` in a script, rightly keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(pgid: int, workers: set[int]) -> bool:
     """Ctrl-C to the process group while workers still run; False if they had all ended.
 
@@ -93,7 +99,8 @@ def test_ctrl_c_while_workers_run_stops_cleanly(big_portal: Path, verb: str, wor
         shutil.copytree(big_portal, portal)  # never built: every attempt is a cold build
         proc = subprocess.Popen([sys.executable, "-m", "portalgen", verb, str(portal), *extra],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                                start_new_session=True)  # its own process group, as a terminal's job
+                                start_new_session=True,  # its own process group, as a terminal's job
+                                preexec_fn=foreground)
         try:
             workers = wait_for_workers(proc, worker)
             interrupted = interrupt(proc.pid, workers)
@@ -125,12 +132,16 @@ from portalgen.pipeline.parallel import pmap, pmap_forked
 asleep = threading.Event()
 sleeper = threading.Thread(target=asleep.wait, daemon=True)  # a thread not blocking SIGINT
 sleeper.start()
+tripped, wakeup = os.pipe()  # the C-level handler writes here as it notes the signal
+os.set_blocking(wakeup, False)
+signal.set_wakeup_fd(wakeup)
 sent = []
 
 def ctrl_c_from_another_thread():
     if not sent:
         sent.append(True)
         signal.pthread_kill(sleeper.ident, signal.SIGINT)
+        os.read(tripped, 1)  # noted: Python runs its handler at the next bytecode, here in the hook
 
 os.register_at_fork(after_in_parent=ctrl_c_from_another_thread)
 try:
@@ -143,7 +154,7 @@ except KeyboardInterrupt:
 
 @pytest.mark.parametrize("call", ["pmap", "pmap_forked"])
 def test_ctrl_c_while_forking_is_not_lost(call: str) -> None:
-    done = subprocess.run([sys.executable, "-c", FORK_SIGNAL.format(call=call)],
+    done = subprocess.run([sys.executable, "-c", FORK_SIGNAL.format(call=call)], preexec_fn=foreground,
                           capture_output=True, text=True, timeout=DEADLINE, check=False)
     assert done.stdout.strip() == "interrupted", done.stderr
     assert "Exception ignored" not in done.stderr, done.stderr
