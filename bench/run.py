@@ -16,7 +16,10 @@ then, under the dev server of `portalgen serve` (bench/serve_latency.py, in this
 save-to-page: from saving a file until the reload event has arrived and the page served shows
 the change, --edits saves of each kind (a feedback body; a decision's outcome, which changes the
 status of the item whose page is watched), with the median and p90, and the peak memory of this
-process's tree from the server's first build to the last save. The example portal (content/) is
+process's tree from the server's first build to the last save. Then the same portal is built by
+the CLI under one SOURCE_DATE_EPOCH and served under the next day's, as an author meets serve the
+day after a build (every page is rendered again over that build's cache): the peak memory of
+that server's tree, first build and 2 saves of each kind. The example portal (content/) is
 measured the same way once per run. Hugo (Debian package `hugo`) builds the same Markdown with a
 minimal equivalent layout (bench/hugo_site.py), cold and after the same edit.
 
@@ -59,6 +62,7 @@ EXAMPLE_TARGET_MS = 50  # median save-to-page, feedback body edit, example porta
 MEMORY_TARGET_MB = 400  # cold build and serve after 20 edits, whole process tree
 GROWTH_TARGET = 11.0  # cold build at 100,000 items ÷ cold build at 10,000
 KINDS = ("feedback body", "status change")
+NEXT_DAY_EDITS = 2  # saves of each kind when serve starts the day after a build
 
 
 def run(cmd: list[str], cwd: Path | None = None, memory: bool = False,
@@ -147,6 +151,18 @@ def bench_serve(name: str, project: Path, body: BodyEdit, edits: int) -> Results
     return results
 
 
+def bench_next_day(name: str, project: Path, body: BodyEdit, edits: int) -> Results:
+    """serve started the day after a `portalgen build` (serve_latency.measure_next_day): its first
+    build renders every page again over that build's cache, the peak of serve's memory."""
+    from serve_latency import edits_for, measure_next_day
+
+    timing = measure_next_day(name, project, edits_for(project, body), edits)
+    memory = timing["memory MB"]
+    return {"serve next day first build": timing["first build"], "serve next day peak memory MB": memory["peak"],
+            "serve next day memory after the edits MB": memory[f"after {memory['edits']} edits"],
+            "serve next day edits": memory["edits"]}
+
+
 def bench_hugo(project: Path, work: Path, n: int, target: Path, repeat: int) -> Results:
     site = make_hugo_project(project, work / f"hugo-{n}")
     cmd = ["hugo", "--quiet", "-d", str(site / "public")]
@@ -172,6 +188,8 @@ def bench_size(n: int, work: Path, repeat: int, serve: bool, hugo: bool, edits: 
     results = bench_builds(project, body.path, repeat)
     if serve:
         results.update(bench_serve(f"serve, {n:,} items", project, body, edits))
+        # Its peak is the first build: a few edits after it are enough.
+        results.update(bench_next_day(f"serve a day after a build, {n:,} items", project, body, NEXT_DAY_EDITS))
     if hugo and shutil.which("hugo"):
         results.update(bench_hugo(project, work, n, body.path, repeat))
     return results
@@ -240,6 +258,11 @@ def _memory_rows(label: str, r: Results, limit: float | None) -> list[str]:
         mb, after = r["serve peak memory MB"], r["serve memory after the edits MB"]
         lines.append(f"| {label} | peak memory, process tree (PSS), serve, first build + {r['serve edits']} edits "
                      f"(after them: {after:.0f} MB) | {mb:.0f} MB | – | – | {_limit(mb, limit, 'MB')} |")
+    if "serve next day peak memory MB" in r:
+        mb, after = r["serve next day peak memory MB"], r["serve next day memory after the edits MB"]
+        lines.append(f"| {label} | serve peak, first build a day later: peak memory, process tree (PSS), serve started "
+                     f"the day after a CLI build (every page re-rendered), first build + {r['serve next day edits']} "
+                     f"edits (after them: {after:.0f} MB) | {mb:.0f} MB | – | – | {_limit(mb, limit, 'MB')} |")
     return lines
 
 

@@ -19,6 +19,7 @@ server starts, the peak from its first build to the last save, and after the las
 
     python bench/serve_latency.py              # example portal + 10,000 items
     python bench/serve_latency.py --items 2000 --edits 5
+    python bench/serve_latency.py --skip-example --next-day   # and served the day after a CLI build
 
 Portals are generated deterministically in a temporary folder, which is removed afterwards.
 """
@@ -37,6 +38,7 @@ import random
 import shutil
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -287,6 +289,33 @@ def measure(name: str, project: Path, edits: Sequence[Edit], count: int, verbose
     return result
 
 
+DAY = 86_400
+
+
+def measure_next_day(name: str, project: Path, edits: Sequence[Edit], count: int,
+                     verbose: bool = False) -> dict[str, Any]:
+    """`measure`, as an author meets serve the day after a build: `portalgen build` (a process of
+    its own) under one SOURCE_DATE_EPOCH, then the server under the next day's. Days waiting have
+    all moved on, so the server's first build renders every page again over the cache that build
+    left. The day is SOURCE_DATE_EPOCH's when it is set, else now; the variable is as it was after."""
+    day = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(day),
+           "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    built = subprocess.run([sys.executable, "-m", "portalgen", "build", str(project)], env=env, capture_output=True)
+    if built.returncode != 0:
+        raise SystemExit(f"portalgen build {project} failed:\n{built.stderr.decode()}")
+    was = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(day + DAY)  # the server runs in this process
+    try:
+        return measure(name, project, edits, count, verbose)
+    finally:
+        if was is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = was
+
+
 def report(name: str, result: dict[str, Any]) -> None:
     print(f"\n{name}  ({result['pages']} pages; first build {result['first build']:.2f} s)")
     for kind, timing in result.items():
@@ -312,6 +341,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000, help="feedback items in the generated portal")
     parser.add_argument("--edits", type=int, default=10, help="timed saves of each kind per portal")
     parser.add_argument("--skip-example", action="store_true", help="only the generated portal")
+    parser.add_argument("--next-day", action="store_true",
+                        help="also serve the generated portal the day after a `portalgen build` of it "
+                             "(every page re-rendered over that build's cache)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every edit")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="portalgen-bench-") as tmp:
@@ -325,8 +357,11 @@ def main() -> None:
         started = time.perf_counter()
         target, url = generate(base / "generated", args.items)
         print(f"\n(generated {args.items} feedback items in {time.perf_counter() - started:.1f} s)")
-        measure(f"generated portal, {args.items} feedback items", base / "generated",
-                edits_for(base / "generated", BodyEdit(target, url)), args.edits, args.verbose)
+        edits = edits_for(base / "generated", BodyEdit(target, url))
+        measure(f"generated portal, {args.items} feedback items", base / "generated", edits, args.edits, args.verbose)
+        if args.next_day:
+            measure_next_day(f"generated portal, {args.items} feedback items, served the day after a build",
+                             base / "generated", edits, args.edits, args.verbose)
 
 
 if __name__ == "__main__":

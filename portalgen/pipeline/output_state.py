@@ -100,6 +100,16 @@ class OutputState:
             return back_state
         return None
 
+    def release(self, reuse: Collection[str]) -> None:
+        """For a session that never saves (serve), once it knows what it reuses of the live site and
+        before it renders the rest: the cache's contents read from disk go now, not after rendering
+        (the session holds what it uses of them), and with no page reused, what the live site's pages
+        read too (a full re-render, as after a build under another date: ~11 MB at 10,000 items)."""
+        if self.cache is not None:
+            self.cache.let_go()
+        if not reuse and self._deps is not None:
+            self._deps.pages.clear()  # this state's own copy of the record: nothing else holds its pages
+
     def new_site(self, reuse: Collection[str]) -> writing.NewSite | None:
         """The folder to write pages into as they are rendered, when the site will be written whole;
         None when the back buffer will be brought up to date (from pages kept in memory) instead."""

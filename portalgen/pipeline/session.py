@@ -66,8 +66,7 @@ class Session:
         self._records: Records | None = None  # what self.plan was made from
         self._env: tuple[tuple[tuple[tuple[Path, tuple[str, ...]], ...], str], TrackingEnvironment] | None = None
         self._index: tuple[Model, dict[tuple[str, ...], object]] | None = None
-        # The model self.deps's fingerprints were made from, while it is unchanged since, and the
-        # prefixes of the keys an edit patched into it since (None: not a patched model).
+        # The model self.deps came from, and the key prefixes an edit patched in since (None: unpatched).
         self._deps_for: Model | None = None
         self._touched: set[tuple[str, ...]] | None = None
         self._pages: tuple[Model, Callable[[str], PageSpec | None]] | None = None  # see _record_page
@@ -265,8 +264,7 @@ class Session:
             result, clock = self._run(changed, strict, progress, first, on_first, known)
             if clock is None:  # nothing to do
                 return result
-            # Saved once the run's own references (the site's files, the pages' reads) are gone:
-            # marshal makes a copy of the whole cache, the CLI's last peak of memory.
+            # Saved once the run's references (site files, pages' reads) are gone: marshal copies the whole cache.
             if self.cache is not None and self.persist:
                 self.deps = self._deps_for = self._index = self._pages = None  # kept for a next run that never comes
                 self.cache.save()
@@ -302,6 +300,8 @@ class Session:
         reuse = deps.reusable(world, made.fps, template_fp)
         if kept is None and state.entry is None:
             reuse = set()  # no live site to copy unchanged pages from
+        if not self.persist and kept is None:
+            state.release(reuse)  # serve keeps what it uses of the cache read from disk
         clock.lap("dependencies")
         site = state.new_site(reuse)
         outlet = rendering.Outlet(site, deps.updater(world), made.fps)

@@ -90,3 +90,27 @@ def test_a_reworded_plan_lets_the_plan_before_it_go(session: tuple[Session, Path
         plans.append(weakref.ref(served.plan))
     gc.collect()
     assert [plan() is None for plan in plans] == [True, True, False]
+
+
+
+@pytest.mark.parametrize("days", [0, 1])
+def test_served_after_a_build_then_edited(tmp_path: Path, helpers, monkeypatch: pytest.MonkeyPatch, days: int) -> None:
+    """serve started over the cache of a `portalgen build` made the same day (the pages are reused from
+    its record) or the day before (days waiting moved: every page is rendered again, and the cache's
+    record of the live site is let go first, OutputState.release); an edit after it is still what a
+    cold build makes. Control: release() clearing the record's pages with pages reused fails (days=0)."""
+    import portalgen
+    from portalgen.pipeline.cache import BuildCache
+
+    project = helpers.copy_example(tmp_path / "portal")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
+    portalgen.build(project, jobs=1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1795996800 + days * 86_400))
+    served = Session(project, project / "site", persist=False, cache=BuildCache.open(project))
+    first = served.run()
+    assert (first.rendered == first.pages) == (days == 1), "all pages again the next day, none the same day"
+    served_same_as_cold(served, tmp_path)
+    path = next((project / "content" / "feedback").rglob("per-dashboard-permissions.md"))
+    path.write_text(path.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
+    assert served.run({str(path)}).rendered >= 1
+    served_same_as_cold(served, tmp_path)
