@@ -359,11 +359,11 @@ class Session:
         wide = SiteWide(model, made.planned, env.words, rows, live, known := state.read_against(guarded_for), keeper,
                         outlet.site)
         # A CLI build and serve's first render a share here too: one worker fewer copying the model's pages (serve's
-        # first-build peak). Later rebuilds leave pages to workers (this process answers the browser), and make the
-        # site-wide files here after them (a worker's would come back whole through a pipe).
+        # first-build peak). Later rebuilds leave pages to workers (this process answers the browser). serve makes the
+        # site-wide files here after the pages (made while a worker renders: its next-day peak 403 -> 430 MB).
         here, fork = self.persist or self.plan is None, parallel.MIN_ITEMS if self.persist else KEPT_FORK
         rendering.render(env, model, made.pending(done), keeper, outlet, functools.partial(
-            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=here), wide, wide_last=not here)
+            parallel.pmap_forked, jobs=self.jobs, min_items=fork, here=here), wide, wide_last=not self.persist)
         files, static = outlet.files, theme.static_files(self.root)
         clock.lap("render")
         # Read here: the theme's files, and kept pages read against other names (thousands: forked readers for them).
