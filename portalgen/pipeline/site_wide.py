@@ -2,10 +2,11 @@
 the rendering pass.
 
 Made after the pages, they and the guard's reading of them (~4 s of CPU at 10,000 items) kept one
-core busy while the other idled. They read the model and the plan, not the pages: put first in
-the list of pages to render, the worker that takes the front of the list makes and reads them
-while this process renders pages from the back (pipeline/parallel.py _share_here). Alone (few
-pages, one process), this process makes them first, as it would have made them last.
+core busy while the other idled. They read the model and the plan, not the pages: put last in
+the list of pages to render, they are the first item this process takes from the back of it, so it
+makes and reads them while a worker renders pages from the front (pipeline/parallel.py
+_share_here). In one process they come last, in the list's order; serve makes them after its pages
+(pipeline/session.py: made while a worker renders, they raised its peak).
 
 Memory: they are made, read and written one at a time, into the new site folder by the process
 that made them (a worker holding them all and their pickled copy, and this process receiving
