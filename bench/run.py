@@ -33,6 +33,7 @@ import itertools
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -93,6 +94,13 @@ def run(cmd: list[str], cwd: Path | None = None, memory: bool = False,
     return seconds, sampler.peak_mb if sampler else None
 
 
+def _children_cpu() -> float:
+    """User + system CPU seconds of the child processes waited for so far (a build's forked workers are
+    waited for by the build, so theirs count in its own)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def edit(path: Path, n: int) -> None:
     path.write_text(path.read_text(encoding="utf-8") + f"\nBenchmark edit {n}.\n", encoding="utf-8")
 
@@ -110,12 +118,19 @@ def cold(project: Path, memory: bool = False, phases: dict[str, float] | None = 
 def bench_builds(project: Path, target: Path, repeat: int) -> Results:
     """The CLI: cold build (and the output guard's share of it), its memory, no-change rebuild,
     one-edit rebuild."""
-    times, shares = [], []
+    times, cpu = [], []
     for _ in range(repeat):
-        phases: dict[str, float] = {}
-        times.append(cold(project, phases=phases)[0])
-        shares.append(phases.get("guard", 0.0) / times[-1])
-    results: Results = {"cold build": statistics.median(times), "guard share": statistics.median(shares),
+        before = _children_cpu()
+        times.append(cold(project)[0])
+        cpu.append(_children_cpu() - before)
+    # The guard reads each page where it is rendered (inside the render phase): its share is the CPU it
+    # takes to read the built site once, against the cold build's CPU, whole process tree (bench/guard_cost.py).
+    guard = statistics.median(float(subprocess.run([sys.executable, str(HERE / "guard_cost.py"), str(project)],
+                                                   check=True, capture_output=True, text=True).stdout)
+                              for _ in range(repeat))
+    shares = [guard / seconds for seconds in cpu]
+    results: Results = {"cold build": statistics.median(times), "cold build CPU": statistics.median(cpu),
+                        "guard CPU": guard, "guard share": statistics.median(shares),
                         "guard share range": (min(shares), max(shares))}
     # Memory from a cold build of its own: sampling the tree costs CPU (bench/memory.py), so it is not timed.
     results["cold build, sampled for memory"], results["peak memory MB"] = cold(project, memory=True)
@@ -238,7 +253,8 @@ def _ratio_rows(n: int, r: Results, targets: bool) -> list[str]:
     if "guard share" in r:
         low, high = r["guard share range"]
         share = r["guard share"] * 100
-        lines.append(f"| {n:,} | output guard, share of the cold build (median; {low * 100:.1f}–{high * 100:.1f} %) "
+        lines.append(f"| {n:,} | output guard, CPU share of the cold build (the site read once: {r['guard CPU']:.2f} s "
+                     f"of {r['cold build CPU']:.1f} s; median, {low * 100:.1f}–{high * 100:.1f} %) "
                      f"| {share:.1f} % | – | – | {'≤ 10 % ' + _mark(share <= 10) if targets else '–'} |")
     if "hugo one-edit rebuild" in r:
         lines.append(f"| {n:,} | Hugo's rebuild after the same edit (reference) | – | {r['hugo one-edit rebuild']:.2f} s "
