@@ -194,6 +194,10 @@ class Dependencies:
     # at least their difference are read still, and while that is over half the table it is not counted.
     floor: tuple[int, int] | None = None
     _numbers: dict[Key, int] | None = field(default=None, repr=False, compare=False)
+    # path -> (the page's entry as load() made it, the cache's form it was made from): dump() gives
+    # back that very form for an entry still the same object (a page reused), so the cache's journal
+    # finds it unchanged by identity instead of comparing 15,000 pages made anew (0.03-0.05 s an edit).
+    _saved: dict[str, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
 
     def fingerprint_of(self, key: Key) -> str | None:
         """The fingerprint this record holds for a key, if it has the key."""
@@ -208,15 +212,19 @@ class Dependencies:
         if not saved:
             return cls()
         try:
-            return cls([tuple(k) for k in saved["keys"]], list(saved["fps"]), dict(saved["templates"]),
-                       {path: (str(v[0]), _numbers(v[1]), list(v[2])) for path, v in saved["pages"].items()},
+            pages = {path: (str(v[0]), _numbers(v[1]), list(v[2])) for path, v in saved["pages"].items()}
+            made = cls([tuple(k) for k in saved["keys"]], list(saved["fps"]), dict(saved["templates"]), pages,
                        saved.get("basis"), _floor(saved.get("floor")))
         except (KeyError, TypeError, IndexError, ValueError, OverflowError):
             return cls()  # written by another version: start afresh
+        made._saved = {path: (pages[path], v) for path, v in saved["pages"].items()}
+        return made
 
     def dump(self) -> SavedDependencies:
         # The record itself, not a copy: a record is never changed once made (update() makes a new one).
-        pages = {path: (fp, _packed(keys), names) for path, (fp, keys, names) in self.pages.items()}
+        kept = self._saved
+        pages = {path: found[1] if (found := kept.get(path)) is not None and found[0] is page
+                 else (page[0], _packed(page[1]), page[2]) for path, page in self.pages.items()}
         saved: SavedDependencies = {"keys": self.keys, "fps": self.fps, "templates": self.templates,
                                     "pages": pages}
         if self.basis is not None:
@@ -368,6 +376,7 @@ class Update:
                 if name not in new.templates:
                     new.templates[name] = template_fp(name)
         new._numbers = self._table  # else made by fingerprint_of() if ever asked
+        new._saved = self.old._saved  # the pages reused are the old record's entries
         return new.compacted()
 
 

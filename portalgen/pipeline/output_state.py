@@ -107,6 +107,8 @@ class OutputState:
         read too (a full re-render, as after a build under another date: ~11 MB at 10,000 items)."""
         if self.cache is not None:
             self.cache.let_go()
+        if self._deps is not None:
+            self._deps._saved = {}  # the cache's form of its pages, kept for a save that never comes
         if not reuse and self._deps is not None:
             self._deps.pages.clear()  # this state's own copy of the record: nothing else holds its pages
 

@@ -84,3 +84,17 @@ def test_a_page_read_as_before_is_numbered_without_the_table() -> None:
     lone = Update(_record(), cast(World, _Still()))
     lone.add("a/index.html", "fp-a", Reads({("portal", "title")}))
     assert lone.finish(["b/index.html"], lambda name: "t1").fingerprint_of(("feedback", "b", "title")) == "s1:b"
+
+
+def test_a_reused_page_is_saved_as_the_very_entry_the_cache_gave() -> None:
+    """dump() gives back the cache's own entry of a page reused as it was read, so the cache's
+    journal finds it unchanged by identity; a page rendered again is saved as it reads now (the
+    control: it is not the old entry), and a page's entry read back is equal either way."""
+    saved = marshal.loads(marshal.dumps(_record().dump()))
+    update = Update(Dependencies.load(saved), cast(World, _Still()))
+    update.add("a/index.html", "fp-a2", Reads({("portal", "title")}))
+    dumped = update.finish(["b/index.html"], lambda name: "t1").dump()
+    assert dumped["pages"]["b/index.html"] is saved["pages"]["b/index.html"]
+    assert dumped["pages"]["a/index.html"] is not saved["pages"]["a/index.html"]
+    again = Dependencies.load(marshal.loads(marshal.dumps(dumped)))
+    assert again.pages["a/index.html"][:2] == ("fp-a2", array("I", [0]))
