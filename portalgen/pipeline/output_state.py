@@ -107,6 +107,8 @@ class OutputState:
         read too (a full re-render, as after a build under another date: ~11 MB at 10,000 items)."""
         if self.cache is not None:
             self.cache.let_go()
+        if self._deps is not None:
+            self._deps._saved = {}  # the cache's form of its pages, kept for a save that never comes
         if not reuse and self._deps is not None:
             self._deps.pages.clear()  # this state's own copy of the record: nothing else holds its pages
 
@@ -116,14 +118,14 @@ class OutputState:
         return writing.NewSite(self.out) if self._back_state(reuse) is None else None
 
     def write(self, files: Mapping[str, bytes], static: Mapping[str, Path], reuse: Collection[str],
-              site: writing.NewSite | None = None) -> None:
+              site: writing.NewSite | None = None, digests: Mapping[str, str] | None = None) -> None:
         """Swap in the new site: through the back buffer when it is trustworthy, else written whole
-        (into `site`, when pages were written into it already)."""
+        (into `site`, when pages were written into it already). `digests`: page_digest of some of `files`."""
         back_state = self._back_state(reuse) if site is None else None
         if back_state is not None and self.entry is not None and self.back is not None:
             live, old_back = self.entry.get("pages", {}), back_state.get("pages", {})
             same = {path for path in reuse if path in live and old_back.get(path) == live[path]}
-            if writing.update_back(self.back, self.out, files, static, reuse, same):
+            if writing.update_back(self.back, self.out, files, static, reuse, same, digests, old_back):
                 return
         keep_old = self.back if self.live_marker else None
         if site is not None:
@@ -137,7 +139,8 @@ class OutputState:
         """Record the site just swapped in (with what its pages read, when `deps` is to be saved);
         the site that was live is now the back buffer, when it was kept. `written`: the digests
         (page_digest) of the pages written as they were rendered, which are not in `files`. What
-        its site-wide files were made from besides the records is what live() was told (render/spliced.py)."""
+        its site-wide files were made from besides the records is what live() was told (render/spliced.py).
+        `written` may hold the digests of some of `files` too, made already (not made again)."""
         if self.cache is None:
             return
         live = {} if self.entry is None else self.entry.get("pages", {})
@@ -145,8 +148,9 @@ class OutputState:
         # and a site-wide file (feed, search index, portal.json) with the same digest need not be
         # read by the guard again (read_against).
         pages = {path: live[path] for path in reuse if path in live}
-        pages.update(written or {})
-        pages.update((path, page_digest(data)) for path, data in files.items())
+        made = written or {}
+        pages.update(made)
+        pages.update((path, page_digest(data)) for path, data in files.items() if path not in made)
         kept: BackBuffer | None = None
         if self.entry and self.back is not None and writing.marker_id(self.back) == self.live_marker:
             kept = {"marker": self.live_marker, "pages": live}

@@ -45,6 +45,7 @@ class Outlet:
     def __init__(self, site: writing.NewSite | None, deps: Update, page_fps: Mapping[str, str]):
         self.site, self.deps, self.page_fps = site, deps, page_fps
         self.files: dict[str, bytes] = {}  # pages not written yet
+        self.digests: dict[str, str] = {}  # page_digest of those of files whose digest was made already
         self.written: dict[str, str] = {}  # page -> page_digest of the bytes written
         self.leaks: list[guard.Leak] = []
         self.count = 0  # pages
@@ -73,9 +74,9 @@ class Outlet:
                 return
             if self.site is not None:
                 self.site.put(path, data)
-                self.written[path] = page_digest(data)
+                self.written[path] = made.digests[path]
             else:
-                self.files[path] = data
+                self.files[path], self.digests[path] = data, made.digests[path]
 
 
 def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], keeper: guard.Guard | None,

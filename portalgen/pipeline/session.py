@@ -321,7 +321,7 @@ class Session:
         self.deps.basis, self._deps_for = basis if self.persist else None, model
         warnings = problems.sorted()
         state.remember(digest, files, reuse | left, self.deps if self.persist else None, warnings,
-                       model.portal.base_url, guarded_for, outlet.written)
+                       model.portal.base_url, guarded_for, outlet.written | outlet.digests)
         self.plan, self._records, self._guarded_for = made, records, guarded_for
         return BuildResult(self.out, outlet.count + len(reuse), outlet.site_wide + outlet.count
                            + len(static) + len(reuse) + len(left), time.perf_counter() - clock.started, warnings,
@@ -375,7 +375,7 @@ class Session:
                        if again else None, pages_read=(keeper, outlet.leaks), rows=rows.guard)
         rows.keep()
         clock.lap("guard")
-        state.write(files, static, reuse | live.kept, outlet.site)  # and the feeds as the live site has them
+        state.write(files, static, reuse | live.kept, outlet.site, outlet.digests)  # and the live site's feeds
         return files, static, guarded_for, live.kept
 
     def _render_first(self, env: TrackingEnvironment, made: Plan, deps: Dependencies, world: World,

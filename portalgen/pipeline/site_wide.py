@@ -40,6 +40,7 @@ class Made:
     guard_rows: Any
     kept: set[str]
     files: dict[str, bytes] = field(default_factory=dict)  # not written
+    digests: dict[str, str] = field(default_factory=dict)  # page_digest of each of files
     written: dict[str, str] = field(default_factory=dict)  # written into the new site: page_digest by path
 
 
@@ -66,7 +67,7 @@ class Job:
                 self.site.put(path, data)
                 made.written[path] = digest
             else:
-                made.files[path] = data
+                made.files[path], made.digests[path] = data, digest
             del data
         made.search_rows, made.guard_rows = self.rows.search.state(), self.rows.guard.state()
         made.kept = set(self.live.kept)

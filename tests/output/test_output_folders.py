@@ -204,3 +204,28 @@ def test_a_file_is_compared_with_new_bytes_a_chunk_at_a_time(tmp_path: Path, mon
     assert target.stat().st_nlink == 2  # the same bytes: left alone
     writing._write_if_changed(target, data[:9] + b"_" + data[10:])
     assert target.read_bytes() == data[:9] + b"_" + data[10:] and linked.read_bytes() == data
+
+
+def test_a_file_the_back_buffers_record_tells_of_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the digests of the new files and those the back buffer's record holds, a file is left
+    alone when they agree and made anew when they differ, without being read to be compared (the
+    site-wide files: 26 MB at 10,000 items); a file they do not both know is compared as before."""
+    if not writing._exchange(*(folder(tmp_path / name, marked=False) for name in ("a", "b"))):
+        pytest.skip("this platform cannot exchange two folders atomically")
+    live, back = tmp_path / "site", tmp_path / "back"
+    writing.write_site(live, PAGES, {})
+    writing.write_site(back, {"index.html": b"<p>home</p>", "api/portal.json": b"{old}", "feed.xml": b"<feed/>",
+                              "search/index.js": b"old"}, {})
+    (back / "api/portal.json").write_bytes(b"{as the record says}")  # the record is trusted, not the bytes
+    read: list[Path] = []
+    holds = writing._holds
+    monkeypatch.setattr(writing, "_holds", lambda target, data: read.append(target) or holds(target, data))
+    new = {"api/portal.json": b"{new}", "feed.xml": b"<feed>new</feed>", "search/index.js": b"new",
+           "index.html": b"<p>home</p>"}
+    digests = {"api/portal.json": "same", "feed.xml": "now", "search/index.js": "now"}
+    recorded = {"api/portal.json": "same", "feed.xml": "then"}
+    assert writing.update_back(back, live, new, {}, [], same_as_back=[], digests=digests, recorded=recorded)
+    assert (live / "api/portal.json").read_bytes() == b"{as the record says}"  # agreed: left alone
+    assert (live / "feed.xml").read_bytes() == b"<feed>new</feed>"  # differed: written
+    assert (live / "search/index.js").read_bytes() == b"new"  # not recorded: compared, then written
+    assert sorted(p.relative_to(back).as_posix() for p in read) == ["index.html", "search/index.js"]

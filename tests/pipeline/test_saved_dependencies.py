@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import marshal
 from array import array
+from typing import Any, cast
 
-from portalgen.pipeline.dependencies import Dependencies
+from portalgen.pipeline.dependencies import Dependencies, Update, World
+from portalgen.render.tracking import Key, Reads
 
 
 def _record() -> Dependencies:
@@ -55,3 +57,44 @@ def test_the_table_is_counted_only_when_its_floor_cannot_tell_most_keys_are_read
     # Counted when there is no floor; a table mostly read is kept, with the count as its floor.
     mostly = _wide(2900, 3000)
     assert mostly.compacted() is mostly and mostly.floor == (2900, 0)
+
+
+class _Still:
+    """A World in which every key reads as the record says, and a new key as "new"."""
+
+    def fingerprints(self, record: Dependencies) -> list[str]:
+        return list(record.fps)
+
+    def fingerprint(self, key: Key, seen: Any = None, keep: bool = True) -> str:
+        return "new"
+
+
+def test_a_page_read_as_before_is_numbered_without_the_table() -> None:
+    """A page that reads what its old self read is numbered from its old self's keys: the table of
+    every key (a quarter of a million at 10,000 items) is not made. A page that reads a key new to
+    it (the control) makes it, and gets the numbers the table gives: old keys as they were, a new
+    one after them."""
+    update = Update(_record(), cast(World, _Still()))
+    update.add("a/index.html", "fp-a", Reads({("build", "as_of"), ("portal", "title"), ("feedback", "a", "title")}))
+    assert update._table is None and list(update.rendered["a/index.html"][1]) == [0, 1, 3]
+    update.add("b/index.html", "fp-b", Reads({("portal", "title"), ("feedback", "a", "title"), ("tag", "x", "slug")}))
+    assert update._table is not None and list(update.rendered["b/index.html"][1]) == [0, 1, 4]
+    made = update.finish([], lambda name: "t1")
+    assert made.keys[4] == ("tag", "x", "slug") and made.fps[4] == "new" and made.fingerprint_of(("tag", "x", "slug"))
+    lone = Update(_record(), cast(World, _Still()))
+    lone.add("a/index.html", "fp-a", Reads({("portal", "title")}))
+    assert lone.finish(["b/index.html"], lambda name: "t1").fingerprint_of(("feedback", "b", "title")) == "s1:b"
+
+
+def test_a_reused_page_is_saved_as_the_very_entry_the_cache_gave() -> None:
+    """dump() gives back the cache's own entry of a page reused as it was read, so the cache's
+    journal finds it unchanged by identity; a page rendered again is saved as it reads now (the
+    control: it is not the old entry), and a page's entry read back is equal either way."""
+    saved = marshal.loads(marshal.dumps(_record().dump()))
+    update = Update(Dependencies.load(saved), cast(World, _Still()))
+    update.add("a/index.html", "fp-a2", Reads({("portal", "title")}))
+    dumped = update.finish(["b/index.html"], lambda name: "t1").dump()
+    assert dumped["pages"]["b/index.html"] is saved["pages"]["b/index.html"]
+    assert dumped["pages"]["a/index.html"] is not saved["pages"]["a/index.html"]
+    again = Dependencies.load(marshal.loads(marshal.dumps(dumped)))
+    assert again.pages["a/index.html"][:2] == ("fp-a2", array("I", [0]))
