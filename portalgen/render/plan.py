@@ -89,16 +89,21 @@ FEEDBACK_PAGE = "feedback.html"  # the template of a feedback item's own page
 
 
 def rendering_order(specs: Sequence[PageSpec]) -> list[PageSpec]:
-    """The pages in the order a rendering pass takes them: the feedback items' own pages last.
+    """The pages in the order a rendering pass takes them: the feedback items' own pages last, but
+    for the 404 page.
 
     The theme's feedback page shows no card, and the pages around it in the plan's order (the
     feedback lists before, the decisions, changes, customers and tags after) show the same cards
     (render/pages.py Memo). A process forgets its cards some pages into a run of pages that show
     none, so in the plan's order it rendered every feedback card twice: once for the lists, again
     for the decisions after the feedback pages (10,000 cards of 24,600 at 10,000 items, a tenth of
-    a cold build's rendering). A page's bytes and reads do not depend on when it is rendered.
+    a cold build's rendering). The 404 page stays last: its `url` differs from every other page's,
+    so the macros imported with its context are made for it alone (render/imported.py), once.
+    A page's bytes and reads do not depend on when it is rendered.
     """
-    return [*(s for s in specs if s.template != FEEDBACK_PAGE), *(s for s in specs if s.template == FEEDBACK_PAGE)]
+    not_found = urls.page("not-found")
+    last = [s for s in specs if s.template == FEEDBACK_PAGE or s.path == not_found]
+    return [*(s for s in specs if s.template != FEEDBACK_PAGE and s.path != not_found), *last]
 
 
 def page_specs(model: Model, excerpt: Excerpt = excerpt) -> Iterator[PageSpec]:

@@ -56,14 +56,15 @@ def _cards_made(project: Project, specs: list[PageSpec], monkeypatch: pytest.Mon
     return memo.made, out
 
 
-def test_feedback_pages_go_last_and_the_rest_keeps_its_order(project: Project) -> None:
+def test_feedback_pages_go_last_but_for_the_404_and_the_rest_keeps_its_order(project: Project) -> None:
     specs = list(plan.page_specs(project.link()))
     ordered = plan.rendering_order(specs)
     assert sorted(s.path for s in ordered) == sorted(s.path for s in specs)
-    firsts = [s for s in ordered if s.template != plan.FEEDBACK_PAGE]
-    assert firsts == [s for s in specs if s.template != plan.FEEDBACK_PAGE]
-    assert ordered[len(firsts):] == [s for s in specs if s.template == plan.FEEDBACK_PAGE]
-    assert len(ordered) - len(firsts) == ITEMS + 2
+    assert specs[-1].path == ordered[-1].path == "404.html"
+    firsts = [s for s in ordered[:-1] if s.template != plan.FEEDBACK_PAGE]
+    assert firsts == [s for s in specs[:-1] if s.template != plan.FEEDBACK_PAGE]
+    assert ordered[len(firsts):-1] == [s for s in specs if s.template == plan.FEEDBACK_PAGE]
+    assert len(ordered) - len(firsts) - 1 == ITEMS + 2
 
 
 def test_in_rendering_order_each_card_is_made_once_and_the_pages_are_the_same(
