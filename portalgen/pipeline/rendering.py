@@ -20,7 +20,7 @@ from portalgen.output import guard, writing
 from portalgen.pipeline import allocator, collector, site_wide
 from portalgen.pipeline.dependencies import Update
 from portalgen.pipeline.output_state import page_digest
-from portalgen.render import pages
+from portalgen.render import pages, plan
 from portalgen.render.spec import PageSpec
 from portalgen.render.tracking import TrackingEnvironment
 
@@ -104,7 +104,8 @@ def render(env: TrackingEnvironment, model: Model, specs: Sequence[PageSpec], ke
     try:
         with env.holding_templates():  # forked workers hold their own copies
             env.preload({spec.template for spec in specs})  # compiled once, before the workers fork
-            stream(one, [*specs, wide] if wide is not None and not wide_last else specs, then=take)
+            ordered = plan.rendering_order(specs)  # cards shown by one page are reused by the next
+            stream(one, [*ordered, wide] if wide is not None and not wide_last else ordered, then=take)
     except pages.TemplateFailure as exc:
         raise ContentError([exc.problem]) from exc
     finally:

@@ -85,6 +85,27 @@ def spec_of(page: Planned) -> PageSpec:
     return page if isinstance(page, PageSpec) else page.spec()
 
 
+FEEDBACK_PAGE = "feedback.html"  # the template of a feedback item's own page
+
+
+def rendering_order(specs: Sequence[PageSpec]) -> list[PageSpec]:
+    """The pages in the order a rendering pass takes them: the feedback items' own pages last, but
+    for the 404 page.
+
+    The theme's feedback page shows no card, and the pages around it in the plan's order (the
+    feedback lists before, the decisions, changes, customers and tags after) show the same cards
+    (render/pages.py Memo). A process forgets its cards some pages into a run of pages that show
+    none, so in the plan's order it rendered every feedback card twice: once for the lists, again
+    for the decisions after the feedback pages (10,000 cards of 24,600 at 10,000 items, a tenth of
+    a cold build's rendering). The 404 page stays last: its `url` differs from every other page's,
+    so the macros imported with its context are made for it alone (render/imported.py), once.
+    A page's bytes and reads do not depend on when it is rendered.
+    """
+    not_found = urls.page("not-found")
+    last = [s for s in specs if s.template == FEEDBACK_PAGE or s.path == not_found]
+    return [*(s for s in specs if s.template != FEEDBACK_PAGE and s.path != not_found), *last]
+
+
 def page_specs(model: Model, excerpt: Excerpt = excerpt) -> Iterator[PageSpec]:
     """Every HTML page of the site, in a fixed order. `excerpt` may remember its answers."""
     return map(spec_of, planned(model, excerpt))
@@ -142,13 +163,13 @@ def _feedback_specs(model: Model, excerpt: Excerpt, later: bool) -> Iterator[Pla
                        {"pager": pager, "counts": counts, "current_status": status, **filters},
                        Msg("Feedback with the status “%(status)s”.", (("status", headline),)))
     for item in model.feedback:
-        yield _page(later, item.url, "feedback.html", feedback_page, item, excerpt)
+        yield _page(later, item.url, FEEDBACK_PAGE, feedback_page, item, excerpt)
 
 
 def feedback_page(item: FeedbackItem, excerpt: Excerpt = excerpt) -> PageSpec:
     described = item.record.quote or excerpt(item.body_html)
     fallback = Msg("Feedback heard on %(date)s", (("date", item.record.date.isoformat()),))
-    return PageSpec(item.url, "feedback.html", item.record.title, {"item": item}, described or fallback.english(),
+    return PageSpec(item.url, FEEDBACK_PAGE, item.record.title, {"item": item}, described or fallback.english(),
                     description_msg=None if described else fallback)
 
 
