@@ -10,33 +10,16 @@ left resident here was counted again, in part, in each of them while they ran.
 
 `give_back()` runs the cycle collector once (a run freezes what it keeps, so garbage cycles of a
 rebuild are found only by a full collection after it) and then asks glibc to return every whole
-free page (malloc_trim). Elsewhere than glibc it only collects.
+free page (pipeline/allocator.py trim). Elsewhere than glibc it only collects.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
-from collections.abc import Callable
-from functools import cache
 
-
-@cache
-def _trim() -> Callable[[int], int] | None:
-    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    try:
-        trim: Callable[[int], int] = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
+from portalgen.pipeline import allocator
 
 
 def give_back() -> None:
     gc.collect()
-    trim = _trim()
-    if trim is not None:
-        trim(0)  # 0: keep no free memory at the top of the heap either
+    allocator.trim()

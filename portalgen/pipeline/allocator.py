@@ -1,4 +1,5 @@
-"""glibc's malloc told to keep its mmap threshold where it starts (128 KiB), from the site-wide files on.
+"""glibc's malloc told to keep its mmap threshold where it starts (128 KiB), from the site-wide files on;
+and told to give back the free memory it keeps (trim()).
 
 glibc serves a request of 128 KiB or more with a mapping of its own, returned to the system when
 freed, but it raises that threshold to the size of every such block freed (up to 32 MiB). By the
@@ -12,10 +13,14 @@ Not fixed from the start of a build: while pages are rendered, every batch from 
 then be mapped and unmapped again, and the main process spent seconds more system time on it for
 8 MB less. Workers forked later (serve's next rebuilds) inherit the setting. Elsewhere than glibc
 (musl, macOS) this does nothing.
+
+trim(): glibc keeps the blocks freed in its heap for later, and a worker forked meanwhile shares
+those pages: when this process then writes into them again, each is copied, and counted in both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
 M_MMAP_THRESHOLD = -3  # glibc's malloc.h; setting it also turns the dynamic threshold off
@@ -32,3 +37,22 @@ def fixed_mmap_threshold() -> bool:
     except (OSError, AttributeError):
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD))
+
+
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None where the C library has none (musl, macOS)."""
+    import ctypes
+
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def trim() -> None:
+    """Return every whole free page of malloc's heap to the system (0: none kept at its top either)."""
+    found = _malloc_trim()
+    if found is not None:
+        found(0)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from portalgen.content.problems import Problem, Severity
 from portalgen.output import writing
+from portalgen.pipeline import allocator
 from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
 
 if TYPE_CHECKING:  # imported by a build that renders, not by one that finds its site up to date
@@ -104,13 +105,22 @@ class OutputState:
         """For a session that never saves (serve), once it knows what it reuses of the live site and
         before it renders the rest: the cache's contents read from disk go now, not after rendering
         (the session holds what it uses of them), and with no page reused, what the live site's pages
-        read too (a full re-render, as after a build under another date: ~11 MB at 10,000 items)."""
+        read too (a full re-render, as after a build under another date: ~11 MB at 10,000 items) and
+        the search index's rows (~10 MB, made after the pages: encoded again, as after a cold build).
+        The memory freed goes back to the system before the render workers fork: left in malloc's
+        heap, the pages this process wrote into again were copied, one copy for each process
+        (next-day serve after edit builds at 10,000 items, 12 MB of its peak)."""
+        from portalgen.pipeline.site_rows import SEARCH  # imported by a build that renders, as live()'s
+
         if self.cache is not None:
             self.cache.let_go()
+            if not reuse and self.cache.memo(SEARCH) is not None:
+                self.cache.put_memo(SEARCH, {})  # keyed, none known (render/search_index.py RowMemo)
         if self._deps is not None:
             self._deps._saved = {}  # the cache's form of its pages, kept for a save that never comes
         if not reuse and self._deps is not None:
             self._deps.pages.clear()  # this state's own copy of the record: nothing else holds its pages
+        allocator.trim()
 
     def new_site(self, reuse: Collection[str]) -> writing.NewSite | None:
         """The folder to write pages into as they are rendered, when the site will be written whole;

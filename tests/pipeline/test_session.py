@@ -98,9 +98,11 @@ def test_served_after_a_build_then_edited(tmp_path: Path, helpers, monkeypatch: 
     """serve started over the cache of a `portalgen build` made the same day (the pages are reused from
     its record) or the day before (days waiting moved: every page is rendered again, and the cache's
     record of the live site is let go first, OutputState.release); an edit after it is still what a
-    cold build makes. Control: release() clearing the record's pages with pages reused fails (days=0)."""
+    cold build makes. Control: release() clearing the record's pages with pages reused fails (days=0); leaving
+    the search rows unkeyed (None for {}) fails the rows' check (days=1)."""
     import portalgen
     from portalgen.pipeline.cache import BuildCache
+    from portalgen.pipeline.site_rows import SEARCH
 
     project = helpers.copy_example(tmp_path / "portal")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795996800")
@@ -109,6 +111,8 @@ def test_served_after_a_build_then_edited(tmp_path: Path, helpers, monkeypatch: 
     served = Session(project, project / "site", persist=False, cache=BuildCache.open(project))
     first = served.run()
     assert (first.rendered == first.pages) == (days == 1), "all pages again the next day, none the same day"
+    # The search index's rows, let go before a full re-render, are keyed again for the edits that follow.
+    assert served.cache is not None and served.cache.memo(SEARCH), "no search rows kept for the next edit"
     served_same_as_cold(served, tmp_path)
     path = next((project / "content" / "feedback").rglob("per-dashboard-permissions.md"))
     path.write_text(path.read_text("utf-8") + "\nOne more sentence.\n", "utf-8")
