@@ -106,6 +106,16 @@ class World:
         self._listed = (record, made)
         return made
 
+    def made(self, keys: list[Key]) -> list[str]:
+        """What fingerprint() says of each key, not memoised (Update numbers each new key once), with
+        one memo of the records walked (the model holds still meanwhile): the keys new to a cold
+        build's record (a quarter of a million at 10,000 items) are made after its pages, with the
+        other core idle; in _made()'s loop, 0.71 -> 0.54 s of CPU."""
+        seen: Seen = {}
+        if self._previous is None:
+            return self._made(keys, seen)
+        return [self.fingerprint(key, seen, keep=False) for key in keys]
+
     def _kept(self, record: Dependencies, seen: Seen) -> list[str]:
         """The record's own fingerprints, but those of build-wide keys and touched objects made again."""
         touched = self._touched
@@ -335,8 +345,7 @@ class Update:
 
     def finish(self, reused: Iterable[str], template_fp: Callable[[str], str]) -> Dependencies:
         new = self.new
-        fingerprint = self.world.fingerprint
-        new.fps += [fingerprint(key, keep=False) for key in new.keys[len(new.fps):]]
+        new.fps += self.world.made(new.keys[len(new.fps):])
         new.pages.update(self.rendered)
         self.rendered = {}
         for path in reused:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import marshal
 from array import array
+from pathlib import Path
 
-from portalgen.pipeline.dependencies import Dependencies
+from generate import generate
+
+from portalgen.pipeline.dependencies import Dependencies, World
+from portalgen.pipeline.session import Session
 
 
 def _record() -> Dependencies:
@@ -55,3 +59,22 @@ def test_the_table_is_counted_only_when_its_floor_cannot_tell_most_keys_are_read
     # Counted when there is no floor; a table mostly read is kept, with the count as its floor.
     mostly = _wide(2900, 3000)
     assert mostly.compacted() is mostly and mostly.floor == (2900, 0)
+
+
+def test_the_fingerprints_made_for_a_record_are_those_each_key_has(tmp_path: Path) -> None:
+    """World.made (the keys new to a record, in Update.finish) says what fingerprint() says key by key,
+    with one memo of walked records for them all; after an edit too (a previous record to look in)."""
+    root = generate(tmp_path / "portal", 30, seed=4)
+    session = Session(root, tmp_path / "site", jobs=1, persist=False)
+    session.run()
+    record, model = session.deps, session._deps_for
+    assert record is not None
+    assert model is not None
+    keys = len(record.keys)
+    assert keys > 500
+    world = World(model)
+    expected = [world.fingerprint(key, keep=False) for key in record.keys]
+    assert len(set(expected)) > 100  # control: keys of many values, not one fingerprint for all
+    assert World(model).made(record.keys) == expected
+    assert record.fps == expected  # what the build's own Update.finish made
+    assert World(model, world.index, record, set()).made(record.keys) == expected
