@@ -67,6 +67,13 @@ class TextMemo(Protocol):
 # are gathered into LoadResult.made.
 After = Callable[["RawRecord"], dict[str, object]]
 
+# A record's own check, made in the worker that parsed it (content/validating.py: early_checks):
+# given the portal settings' raw record (read before the workers start), the digest of the
+# settings the checks are made under and the check of one record, which gives what the
+# validation can take instead of checking it (None: nothing, the validation checks it).
+Check = Callable[["RawRecord"], object]
+Checks = Callable[["RawRecord | None"], tuple[str, Check]]
+
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
@@ -81,6 +88,9 @@ class LoadResult:
     # not kept: a build holds every record parsed from them already.
     files: dict[str, str] = field(default_factory=dict)
     made: dict[str, object] = field(default_factory=dict, repr=False, compare=False)  # what `after` made
+    # What the checks (`checks`) made of the records parsed, by "path\0text_key", and the digest
+    # of the portal settings they were made under: validating.Memo.stored's form.
+    checked: tuple[str, dict[str, object]] = field(default=("", {}), repr=False, compare=False)
     # Set by a patch that put new records in the places of old ones (pipeline/reload.py): the load
     # it was patched from (its `token`) and the positions that differ from it. A caller that
     # kept what it made of that load need only look at those (content/validating.py).
@@ -101,8 +111,9 @@ class LoadResult:
 # (kind, path, path relative to the project, slug, digests of the texts the store has a record for)
 Task = tuple[str, str, str, str, frozenset[str]]
 # (digest of the text or None when unreadable, its record when parsed, problems reading, problems
-# parsing, what `after` made, digest of the file's bytes (pipeline/inputs.py) when read without a problem)
-Loaded = tuple[str | None, RawRecord | None, list[Problem], list[Problem], dict[str, object], str | None]
+# parsing, what `after` made, digest of the file's bytes (pipeline/inputs.py) when read without a
+# problem, what the record's check gave (None: none made))
+Loaded = tuple[str | None, RawRecord | None, list[Problem], list[Problem], dict[str, object], str | None, object]
 
 
 # Files per task. A worker parses a whole batch, then renders its Markdown (`after`): alternating
@@ -111,12 +122,14 @@ Loaded = tuple[str | None, RawRecord | None, list[Problem], list[Problem], dict[
 BATCH = 256
 
 
-def _load_batch(tasks: list[Task], after: After | None = None) -> list[Loaded]:
+def _load_batch(tasks: list[Task], after: After | None = None, check: Check | None = None) -> list[Loaded]:
     loaded = [_load_task(task) for task in tasks]
     if after is not None:
-        for _key, record, _read, found, made, _digest in loaded:
+        for _key, record, _read, found, made, _digest, _checked in loaded:
             if record is not None and not found:
                 made.update(after(record))
+    if check is not None:  # after the Markdown, as the YAML parser and Python-Markdown each run in a row
+        loaded = [(*each[:6], check(each[1])) if each[1] is not None and not each[3] else each for each in loaded]
     return loaded
 
 
@@ -128,13 +141,13 @@ def _load_task(task: Task) -> Loaded:
     reading = Problems()
     text, digest = read_text_digest(path, rel, reading)
     if text is None:
-        return None, None, reading.items, [], {}, None
+        return None, None, reading.items, [], {}, None, None
     key = text_key(text)
     digest = None if reading.items else digest  # a warning reading it (control characters) is said every time
     if key in known:
-        return key, None, reading.items, [], {}, digest
+        return key, None, reading.items, [], {}, digest, None
     record, found = parse_record(kind, rel, slug, text)
-    return key, record, reading.items, found, {}, digest
+    return key, record, reading.items, found, {}, digest, None
 
 
 def load_file(path: Path, root: Path, kind: str, problems: Problems,
@@ -151,14 +164,15 @@ def load_file(path: Path, root: Path, kind: str, problems: Problems,
 
 
 def load(root: Path, cache: RecordStore | None = None, pmap: Mapper = serial_map,
-         after: After | None = None, texts: TextMemo | None = None) -> LoadResult:
+         after: After | None = None, texts: TextMemo | None = None, checks: Checks | None = None) -> LoadResult:
     """Load every file of a portal project. Problems are collected, never raised.
 
     Files are read and parsed with `pmap` (across worker processes in a big build). With a
     cache, files whose text is unchanged are not parsed again. `after` runs on each record
     parsed, in the worker that parsed it. With `texts`, a file whose stat says it holds the text
     it held when last read without a problem is not read at all: its record comes from `cache`
-    (its problems were none, and a file with problems is never taken so).
+    (its problems were none, and a file with problems is never taken so). With `checks`, each
+    record parsed is checked where it was parsed too (LoadResult.checked).
     """
     problems = Problems()
     files: dict[str, str] = {}
@@ -169,18 +183,21 @@ def load(root: Path, cache: RecordStore | None = None, pmap: Mapper = serial_map
     tasks: list[Task] = [(kind, path, rel, slug, frozenset(known.get(rel, ())))
                          for n, (kind, path, rel, slug) in enumerate(found_files) if n not in unread]
     batches = [tasks[i : i + BATCH] for i in range(0, len(tasks), BATCH)]
-    task = _load_batch if after is None else functools.partial(_load_batch, after=after)
+    checked_under, check = checks(portal) if checks is not None else ("", None)
+    task = _load_batch if after is None and check is None else functools.partial(_load_batch, after=after,
+                                                                                  check=check)
     # Two batches are enough to be worth a worker each (the files are read there too).
     results = iter([loaded for batch in pmap(task, batches, min_items=2) for loaded in batch])
     slots: list[RawRecord | None] = []
     made: dict[str, object] = {}
+    checked: dict[str, object] = {}
     parsing: list[Problem] = []  # reported after every reading problem, as a serial load would
     for n, (kind, name, rel, slug) in enumerate(found_files):
         if n in unread:
             files[rel], kept = unread[n]
             slots.append(kept)
             continue
-        key, record, read, found, extra, digest = next(results)
+        key, record, read, found, extra, digest, check_made = next(results)
         problems.extend(read)
         if key is None:
             continue
@@ -193,12 +210,14 @@ def load(root: Path, cache: RecordStore | None = None, pmap: Mapper = serial_map
             texts.remember_text(rel, digest, key)
         parsing.extend(found)
         made.update(extra)
+        if check_made is not None:
+            checked[f"{rel}\0{key}"] = check_made
         slots.append(record)
     problems.extend(parsing)
     if cache is not None:
         cache.prune_records({f"{r.path}\0{files[r.path]}" for r in slots if r is not None})
     records = [r for r in slots if r is not None]
-    return LoadResult(portal, records, problems, files, made=made)
+    return LoadResult(portal, records, problems, files, made=made, checked=(checked_under, checked))
 
 
 def _load_portal(root: Path, problems: Problems, files: dict[str, str]) -> RawRecord | None:
@@ -234,7 +253,7 @@ def _stored(cache: RecordStore, task: Task, key: str) -> tuple[RawRecord | None,
     record = cache.get_record(task[2], key)
     if record is not None:
         return record, []
-    _key, record, _read, found, _made, _digest = _load_task(task)
+    _key, record, _read, found, _made, _digest, _checked = _load_task(task)
     if record is not None and not found:
         cache.put_record(key, record)
     return record, found

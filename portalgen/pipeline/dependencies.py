@@ -107,6 +107,16 @@ class World:
         self._listed = (record, made)
         return made
 
+    def made(self, keys: list[Key]) -> list[str]:
+        """What fingerprint() says of each key, not memoised (Update numbers each new key once), with
+        one memo of the records walked (the model holds still meanwhile): the keys new to a cold
+        build's record (a quarter of a million at 10,000 items) are made after its pages, with the
+        other core idle; in _each()'s loop, 0.71 -> 0.54 s of CPU."""
+        seen: Seen = {}
+        if self._previous is None:
+            return self._each(keys, seen)
+        return [self.fingerprint(key, seen, keep=False) for key in keys]
+
     def _kept(self, record: Dependencies, seen: Seen) -> list[str]:
         """The record's own fingerprints, but those of build-wide keys and touched objects made again."""
         touched = self._touched
@@ -118,6 +128,10 @@ class World:
         return made
 
     def _made(self, keys: list[Key], seen: Seen) -> list[str]:
+        """A whole record's keys fingerprinted anew (fingerprints())."""
+        return self._each(keys, seen)
+
+    def _each(self, keys: list[Key], seen: Seen) -> list[str]:
         """fingerprint() and _fingerprint() of every key, inlined: this is the hot loop of a build
         after an edit (a quarter of a million keys at 10,000 items)."""
         memo, index, model = self._memo, self.index, self.model
@@ -362,8 +376,7 @@ class Update:
 
     def finish(self, reused: Iterable[str], template_fp: Callable[[str], str]) -> Dependencies:
         new = self.new
-        fingerprint = self.world.fingerprint
-        new.fps += [fingerprint(key, keep=False) for key in new.keys[len(new.fps):]]
+        new.fps += self.world.made(new.keys[len(new.fps):])
         new.pages.update(self.rendered)
         self.rendered = {}
         for path in reused:

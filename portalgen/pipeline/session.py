@@ -83,11 +83,10 @@ class Session:
             # With no HTML kept anywhere (a cold build), the workers that parse the records render
             # their Markdown too: one set of workers, and no text sent to another set after the check.
             cold = not self._html and (self.cache is None or not self.cache.html)
-            # The CLI takes unchanged files' records without reading them (their stat says so);
-            # a kept session reloads everything only after a change that needs it, and keeps no
-            # file digests in memory for it.
-            texts = self.cache if self.persist else None
-            self.loaded = loading.load(self.root, store, self.pmap, markdown.speculate if cold else None, texts)
+            # The CLI takes unchanged files' records without reading them (their stat says so), checks those it parses
+            # there (_recall_checks); a kept session reloads all only after a change that needs it (keeps no digests).
+            texts, checks = (self.cache, validating.early_checks) if self.persist and self.cache else (None, None)
+            self.loaded = loading.load(self.root, store, self.pmap, markdown.speculate if cold else None, texts, checks)
         else:
             self.loaded = reload.patch(self.loaded, self.root, changed, self._kept)
         if not self.persist:
@@ -112,10 +111,11 @@ class Session:
         return records, problems
 
     def _recall_checks(self, loaded: LoadResult) -> None:
-        """A fresh process (the CLI) takes from the disk cache what an earlier one checked: each
-        file's typed record, and which texts the leak lint found naming nobody."""
+        """A fresh process (the CLI) takes what an earlier one checked from the disk cache (typed records, the texts
+        the leak lint found naming nobody), and the checks the load's workers made (LoadResult.checked)."""
         if self.persist and self.cache is not None:
-            self._checked.texts, self._checked.stored = loaded.files, self.cache.checked_records()
+            self._checked.texts = loaded.files
+            self._checked.stored = validating.joined(self.cache.checked_records(), loaded.checked)
             self._names.texts, self._names.clean = loaded.files, self.cache.clean_texts()
 
     def _remember_checks(self) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import marshal
 from array import array
+from pathlib import Path
 from typing import Any, cast
 
+from generate import generate
+
 from portalgen.pipeline.dependencies import Dependencies, Update, World
+from portalgen.pipeline.session import Session
 from portalgen.render.tracking import Key, Reads
 
 
@@ -68,6 +72,9 @@ class _Still:
     def fingerprint(self, key: Key, seen: Any = None, keep: bool = True) -> str:
         return "new"
 
+    def made(self, keys: list[Key]) -> list[str]:
+        return [self.fingerprint(key) for key in keys]
+
 
 def test_a_page_read_as_before_is_numbered_without_the_table() -> None:
     """A page that reads what its old self read is numbered from its old self's keys: the table of
@@ -98,3 +105,22 @@ def test_a_reused_page_is_saved_as_the_very_entry_the_cache_gave() -> None:
     assert dumped["pages"]["a/index.html"] is not saved["pages"]["a/index.html"]
     again = Dependencies.load(marshal.loads(marshal.dumps(dumped)))
     assert again.pages["a/index.html"][:2] == ("fp-a2", array("I", [0]))
+
+
+def test_the_fingerprints_made_for_a_record_are_those_each_key_has(tmp_path: Path) -> None:
+    """World.made (the keys new to a record, in Update.finish) says what fingerprint() says key by key,
+    with one memo of walked records for them all; after an edit too (a previous record to look in)."""
+    root = generate(tmp_path / "portal", 30, seed=4)
+    session = Session(root, tmp_path / "site", jobs=1, persist=False)
+    session.run()
+    record, model = session.deps, session._deps_for
+    assert record is not None
+    assert model is not None
+    keys = len(record.keys)
+    assert keys > 500
+    world = World(model)
+    expected = [world.fingerprint(key, keep=False) for key in record.keys]
+    assert len(set(expected)) > 100  # control: keys of many values, not one fingerprint for all
+    assert World(model).made(record.keys) == expected
+    assert record.fps == expected  # what the build's own Update.finish made
+    assert World(model, world.index, record, set()).made(record.keys) == expected
