@@ -2,13 +2,11 @@
 
 It lives in PROJECT/.portalgen-cache/ (git-ignored). Every file is signed with a key kept outside
 the project, and a file whose signature does not verify is ignored before it is parsed, so a cache
-folder that someone committed or planted is never read. The small state file and the large one
-are `marshal` data (plain dicts, lists and strings: it cannot hold code to run, and it reads and
-writes several times faster than JSON at this size: the state file's 2 MB at 10,000 items, the
-digests of the live site's pages and the back buffer's, cost every build 0.03-0.05 s as JSON). Its key
-includes a digest of portalgen's own source and the Markdown pipeline, so upgrading portalgen
-or changing Markdown settings starts from an empty cache. Templates are not part of it: they
-only affect pages, and pages are not cached here.
+folder that someone committed or planted is never read. Both files are `marshal` data (plain dicts,
+lists and strings: no code to run; several times faster than JSON: the small one's 2 MB at 10,000 items
+cost every build 0.03-0.05 s as JSON). Its key includes a digest of portalgen's own source and the
+Markdown pipeline, so upgrading portalgen or changing Markdown settings starts from an empty cache.
+Templates are not part of it: they only affect pages, and pages are not cached here.
 """
 
 from __future__ import annotations

@@ -28,13 +28,14 @@ from portalgen.output import writing
 from portalgen.pipeline import collector, compiled, current, guarding, parallel, patch, reload, rendering, since_last
 from portalgen.pipeline.cache import BuildCache
 from portalgen.pipeline.clock import Clock, Progress, build_date
-from portalgen.pipeline.dependencies import Dependencies, World, page_fingerprint
+from portalgen.pipeline.dependencies import Dependencies, page_fingerprint
 from portalgen.pipeline.kept_records import KeptRecords
 from portalgen.pipeline.output_state import OutputState
 from portalgen.pipeline.planning import Plan, record_pages
 from portalgen.pipeline.result import BuildResult
 from portalgen.pipeline.site_rows import SiteRows
 from portalgen.pipeline.site_wide import Job as SiteWide
+from portalgen.pipeline.world import World
 from portalgen.render import i18n, pages, plan, spliced, theme
 from portalgen.render.plaintext import plain_text
 from portalgen.render.spec import PageSpec
@@ -238,9 +239,8 @@ class Session:
         return self.make_plan(model, clock, since.known_pages(model) if since is not None else None)
 
     def _world(self, model: Model, previous: Dependencies | None) -> World:
-        """What the keys pages read say now. After an edit patched into the model (or found to
-        have only reworded records since `previous` was made, pipeline/since_last.py), only the
-        objects it touched are looked at again (self.deps or `previous` holds what the others said)."""
+        """What the keys pages read say now: after an edit patched into the model (or records only
+        reworded since `previous`, since_last.py), from what it touched; else as self.deps or `previous` said."""
         # An edit that only reworded records keeps the model's objects: so is their index.
         if self._index is None or self._index[0] is not model:
             self._index = (model, World.index_of(model))

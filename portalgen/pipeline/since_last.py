@@ -77,7 +77,7 @@ class Since:
         return found
 
     def touched(self) -> set[Key]:
-        """The prefixes of the keys that may read otherwise now (dependencies.World)."""
+        """The prefixes of the keys that may read otherwise now (world.World)."""
         return {(kind, slug) for kind, slug in self.records}
 
     def known_pages(self, model: Model) -> dict[str, str]:

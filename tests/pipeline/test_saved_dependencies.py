@@ -9,8 +9,9 @@ from typing import Any, cast
 
 from generate import generate
 
-from portalgen.pipeline.dependencies import Dependencies, Update, World
+from portalgen.pipeline.dependencies import Dependencies, Update
 from portalgen.pipeline.session import Session
+from portalgen.pipeline.world import World
 from portalgen.render.tracking import Key, Reads
 
 

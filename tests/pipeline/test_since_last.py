@@ -16,8 +16,8 @@ from site_trees import same_as_cold
 import portalgen
 from portalgen.content import references
 from portalgen.pipeline import building, since_last
-from portalgen.pipeline.dependencies import World
 from portalgen.pipeline.session import Session
+from portalgen.pipeline.world import World
 
 EPOCH = "1795996800"
 
