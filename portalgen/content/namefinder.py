@@ -38,6 +38,7 @@ _TAG = re.compile(rb"<[^>]*>")
 # (&amp; &quot; &#39; ...) only ever stand for separators.
 _ENTITY = re.compile(rb"&(?!(?:amp|quot|apos|nbsp|#3[49]|#x2[27]);)[#a-zA-Z]")
 _PERCENT = re.compile(rb"%[0-9a-fA-F]{2}")
+_SEPARATOR_ENTITY = re.compile(rb"&(?:amp|quot|apos|nbsp|#3[49]|#x2[27]);")  # those _ENTITY passes over
 
 
 
@@ -137,6 +138,10 @@ def skeletons(data: bytes) -> Iterator[str]:
     and their join in memory at once."""
     if _ENTITY.search(data) or _PERCENT.search(data):
         data = decode(data.decode("utf-8", "replace")).encode("utf-8")
+    elif b"&" in data:
+        # The entities left each stand for one separator, as decode() would make them: their letters
+        # are not the text's (`O&#39;Brien` is O'Brien, whose skeleton is "obrien", not "o39brien").
+        data = _SEPARATOR_ENTITY.sub(b"", data)
     drop = _NOT_LETTERS
     if not data.isascii() and not _only_separators(data.translate(None, _ASCII)):
         data = _NON_ASCII.sub(_fold_run, data)  # letters beyond ASCII: folded as the lint folds them
