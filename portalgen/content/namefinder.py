@@ -142,12 +142,15 @@ def skeletons(data: bytes) -> Iterator[str]:
     skeleton has no line break, so searching each alone finds what searching skeletal() finds;
     made one after the other, a big file (portal.json, 18 MB at 10,000 items) never has both
     and their join in memory at once."""
-    if _ENTITY.search(data) or _PERCENT.search(data):
+    if _PERCENT.search(data) or (_ENTITY.search(data) and _ENTITY.search(
+            data.replace(b"&lt;", b"&amp;").replace(b"&gt;", b"&amp;"))):
         data = decode(data.decode("utf-8", "replace")).encode("utf-8")
     elif b"&" in data:
-        # The entities left each stand for one separator, as decode() would make them: their letters
-        # are not the text's (`O&#39;Brien` is O'Brien, whose skeleton is "obrien", not "o39brien").
-        data = _SEPARATOR_ENTITY.sub(b"", data)
+        # Every entity is one of the few every page may have, decoded here as decode() would: &lt; and
+        # &gt; (a page that shows code) are brackets, which can make a tag; the rest each stand for
+        # one separator, so their letters are not the text's (`O&#39;Brien` is O'Brien, whose
+        # skeleton is "obrien", not "o39brien"). Neither replacement can make a new entity.
+        data = _SEPARATOR_ENTITY.sub(b"", data.replace(b"&lt;", b"<").replace(b"&gt;", b">"))
     drop = _NOT_LETTERS
     if not data.isascii() and not _only_separators(data.translate(None, _ASCII)):
         data = _NON_ASCII.sub(_fold_run, data)  # letters beyond ASCII: folded as the lint folds them

@@ -43,7 +43,8 @@ def reference(data: bytes) -> list[str]:
 
 
 BITS = [*PIECES, "<", ">", "<<", ">>", "<p", "a>", "&nbsp;", "&#39;", "&quot;", "&amp;", "&#x27;", "&amp;lt;",
-        "&lt;", "&gt;", "%3C", "&#37;47", "&&#39;#71;", "Ä", "ß", "\u200b", "·", "\xff", "&status", "%"]
+        "&lt;", "&gt;", "&lt", "&ltx;", "&gt;&lt;", "&amp;gt;", "&&lt;", "&#60;",
+        "%3C", "&#37;47", "&&#39;#71;", "Ä", "ß", "\u200b", "·", "\xff", "&status", "%"]
 
 
 @given(st.lists(st.sampled_from(BITS), max_size=16), st.booleans())
