@@ -21,7 +21,7 @@ PIECES = ["Glo", "bex", " Retail", "<b>", "</b>", "<a title='", "'>", "Ac", "me"
 @given(st.lists(st.sampled_from(PIECES), max_size=14))
 def test_one_at_a_time_finds_what_the_joined_skeletons_find(pieces: list[str]) -> None:
     data = "".join(pieces).encode("utf-8")
-    assert "\n".join(skeletons(data)) == skeletal(data)
+    assert b"\n".join(skeletons(data)).decode("latin-1") == skeletal(data)
     assert NAMES.may_contain_any(skeletons(data)) == NAMES.may_contain(skeletal(data))
 
 
@@ -33,13 +33,13 @@ def test_examples() -> None:
 
 # --- skeletons() against what they stand for -------------------------------------------------------
 
-def reference(data: bytes) -> list[str]:
+def reference(data: bytes) -> list[bytes]:
     """skeletons() as their definition reads, one step at a time: every entity and percent-escape
     decoded, letters beyond ASCII folded, then the letters with tags kept and with tags removed."""
     data = decode(data.decode("utf-8", "replace")).encode("utf-8")
     data = _NON_ASCII.sub(_fold_run, data)
     letters = re.compile(rb"[^a-z0-9\x80-\xff]+")
-    return [letters.sub(b"", form.lower()).decode("latin-1") for form in (data, re.sub(rb"<[^>]*>", b"", data))]
+    return [letters.sub(b"", form.lower()) for form in (data, re.sub(rb"<[^>]*>", b"", data))]
 
 
 BITS = [*PIECES, "<", ">", "<<", ">>", "<p", "a>", "&nbsp;", "&#39;", "&quot;", "&amp;", "&#x27;", "&amp;lt;",
