@@ -99,7 +99,7 @@ def _read(names: NameFinder[Any], row: bytes, escaped: bool, width: int) -> Ends
     if (_ENTITY.search(row) or _PERCENT.search(row) or b"&" in row[-1:] or b"%" in row[-2:]
             or row.rfind(b"<") > row.rfind(b">")):
         return None
-    kept, bare = skeletons(row)
+    kept, bare = (part.decode("latin-1") for part in skeletons(row))  # kept in the cache as str
     if names.may_contain(kept) or names.may_contain(bare):
         return None
     return _ends(kept, width), _ends(bare, width)

@@ -34,10 +34,10 @@ def _file(rows: list[list[str]], cut: str) -> bytes:
 
 
 def _whole(path: str, data: bytes) -> list[str]:
-    """The skeletons Guard.check_file searches."""
+    """The skeletons Guard.check_file searches (as the str the rows' ends are kept in)."""
     if b"\\" in data:
         data = _unescape_script(data.decode("utf-8", "replace")).encode("utf-8", "replace")
-    return list(skeletons(data))
+    return [part.decode("latin-1") for part in skeletons(data)]
 
 
 rows_of = st.lists(st.lists(st.sampled_from(PIECES), max_size=8), min_size=1, max_size=6)

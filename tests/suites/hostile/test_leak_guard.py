@@ -320,3 +320,27 @@ def test_site_files_read_against_the_same_names_are_not_read_again(
     portalgen.build(root, jobs=1)
     assert {"robots.txt", "sitemap.xml", "feed.xml", "api/portal.json"} <= set(read), read
 
+
+
+
+@pytest.mark.parametrize("data", [b"<p>Initech Logistics</p>", b"<p>O&#39;Brien Logistics</p>",
+                                  b"<p>Initech&nbsp;Logistics</p>", b"<p>Initech &amp; Logistics</p>",
+                                  b'<a title="Initech&quot;Logistics">x</a>', b"<p>O&#x27;Brien Logistics</p>"])
+def test_the_guard_finds_a_name_split_by_an_entity_every_page_has(data: bytes) -> None:
+    """&nbsp; &amp; &#39; &quot; are separators to a reader, as a space is (markupsafe writes every
+    apostrophe as &#39;): the guard's first, cheap test must not read their letters as the text's."""
+    people = {slug: Customer(slug, f"content/customers/{slug}.yaml", name, "Retail", "anonymous", "", None, (), "")
+              for slug, name in (("initech-co", "Initech Logistics"), ("obrien", "O'Brien Logistics"))}
+    found = Guard(leaks.finder(Records(Portal(title="P"), people, {}, {}, {}))).check_file("index.html", data)
+    assert len(found) == 1 and found[0].name.slug in ("initech-co", "obrien"), found
+
+
+def test_the_guard_refuses_a_template_that_prints_a_name_with_an_apostrophe(tmp_path: Path) -> None:
+    """Jinja escapes the apostrophe as &#39;: the page says O'Brien Logistics all the same."""
+    root = write(tmp_path, {}, "Please.", extra={"obrien-logistics": {
+        "name": "O'Brien Logistics", "segment": "Logistics", "credit": "anonymous"}})
+    with_template(root, "<p>Thanks to {{ \"O'Brien Logistics\" }}</p>")
+    assert lint(root) == [], "no lint can see a template"
+    with pytest.raises(ContentError) as raised:
+        portalgen.build(root)
+    assert any("'O'Brien Logistics'" in p.message for p in raised.value.problems), raised.value.problems
