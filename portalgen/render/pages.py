@@ -14,21 +14,13 @@ from portalgen.model import urls
 from portalgen.model.items import ChangeItem, DecisionItem, Model
 from portalgen.render import feeds, portal_json, search_index, spliced
 from portalgen.render.i18n import Words
+from portalgen.render.links import ROOT, URL
 from portalgen.render.spec import REDIRECT, PageSpec, say
 from portalgen.render.template_errors import template_problem
 from portalgen.render.tracking import Key, Reads, TrackingEnvironment, identity
 
 if TYPE_CHECKING:
     from portalgen.render.plan import Later
-
-# Links are rendered as ROOT + site path, and ROOT becomes the page's "../" prefix once the
-# page is done. A card then renders to the same text on every page, so it is rendered once per
-# build instead of once per list it appears in. ROOT cannot come from content: control
-# characters are stripped from every input.
-ROOT = "\x00root\x00/"
-# `url` on every page but the 404: one object, so the macros imported with each page's context are
-# made once (render/imported.py compares the values they look up by identity).
-_URL = ROOT.__add__
 
 IDLE_PAGES = 200  # pages in a row that asked the Memo for no fragment before it forgets them (Memo.start)
 
@@ -154,7 +146,7 @@ def render_page(env: TrackingEnvironment, model: Model, spec: PageSpec, memo: Me
     if spec.path == urls.page("not-found"):
         url, memo = _not_found_url(model), Memo(env)
     else:
-        url, memo = _URL, memo or Memo(env)
+        url, memo = URL, memo or Memo(env)
     memo.start(spec.path)
     reads = Reads()
     try:

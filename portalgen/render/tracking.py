@@ -24,13 +24,14 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.nodes import EvalContext
 from jinja2.runtime import Context, Macro
 from jinja2.utils import _PassArg, missing
 
 from portalgen.content.records import Change, Customer, Decision, Feedback, Portal
 from portalgen.model.items import ChangeItem, CustomerItem, DecisionItem, FeedbackItem, Model, TagItem
-from portalgen.render import baked_words, escaping, imported
+from portalgen.render import baked_words, direct_calls, escaping, imported
 
 Key = tuple[str, ...]
 
@@ -146,7 +147,7 @@ class TrackingContext(Context):
         else:
             loop_vars = block_vars = None
         if __obj.__class__ is Macro:  # records nothing itself: its body's reads are recorded as they happen
-            return _call_macro(__obj, __self.eval_ctx, args, kwargs)
+            return call_macro(__obj, __self.eval_ctx, args, kwargs)
         cls = __obj.__class__
         reads = __self.environment.reads
         if cls is _FUNCTION:
@@ -211,12 +212,18 @@ def _pass_arg(obj: Callable[..., Any]) -> tuple[Callable[..., Any], _PassArg | N
     return obj, getattr(obj, "jinja_pass_arg", None)
 
 
-def _call_macro(macro: Macro, eval_ctx: EvalContext, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """Macro.__call__ for the common case (every argument given by position, no caller, no
-    varargs): its body straight away; any other case goes through Macro.__call__."""
-    if (kwargs or len(args) != macro._argument_count or macro.caller or macro.catch_kwargs
-            or macro.catch_varargs or macro._environment.is_async):
-        return macro.__call__(eval_ctx, *args, **kwargs)  # a macro takes the eval context first
+def call_macro(macro: Macro, eval_ctx: EvalContext, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None
+               ) -> Any:
+    """Macro.__call__ for the common case (arguments given by position, those left out taking
+    their defaults, no caller, no varargs): its body straight away; any other case goes through
+    Macro.__call__. Templates' code calls it directly for a call by position (render/direct_calls.py)."""
+    count = macro._argument_count
+    given = len(args)
+    if (kwargs or given > count or macro.caller or macro.catch_kwargs or macro.catch_varargs
+            or macro._environment.is_async):
+        return macro.__call__(eval_ctx, *args, **(kwargs or {}))  # a macro takes the eval context first
+    if given < count:  # as Macro.__call__: an argument left out is `missing`, which its body defaults
+        args = (*args, *(missing,) * (count - given))
     try:
         rv = macro._func(*args)
     except StopIteration:  # as Context.call turns it
@@ -230,6 +237,7 @@ class TrackingEnvironment(jinja2.Environment):
 
     context_class = TrackingContext
     template_class = escaping.Template
+    code_generator_class: type[CodeGenerator] = direct_calls.DirectCalls  # url helpers called directly
 
     def __init__(self, project: Path, **options: Any) -> None:
         super().__init__(**options)
