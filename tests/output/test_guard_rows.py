@@ -99,3 +99,35 @@ def test_other_names_or_no_earlier_build_read_the_file_whole() -> None:
     assert not RowVerdicts("other", ["k", {}]).clean(NAMES, "api/portal.json", data)
     assert RowVerdicts("k", ["k", {}]).clean(NAMES, "api/portal.json", data)
     assert not RowVerdicts("k", ["k", {}]).clean(NAMES, "site/page.html", data)  # not a file of rows
+
+
+def test_saved_rows_are_packed_by_bucket_and_an_unchanged_bucket_keeps_its_bytes() -> None:
+    """The build cache holds the rows in BUCKETS bytes objects (its journal finds the unchanged
+    ones unchanged); a bucket that does not unpack is as if its rows were never read."""
+    rows = [[f'{{"slug":"item-{n}","title":"Plain title {n}"}},'] for n in range(300)]
+    data = _file(rows, "\n")
+    first = RowVerdicts("k", ["k", {}])
+    assert first.clean(NAMES, "api/portal.json", data)
+    saved = first.saved()
+    assert saved[0] == "k" and len(saved[1]) == guard_rows.BUCKETS
+    assert all(isinstance(blob, bytes) for blob in saved[1])
+    again = RowVerdicts("k", saved)
+    assert again.clean(NAMES, "api/portal.json", data)
+    assert again.saved() == saved  # the same rows: the same bytes, bucket by bucket
+    assert saved[1] == first.saved()[1]  # and what was read from stays as it was
+    rows[0] = ['{"slug":"item-0","title":"Another title"},']
+    edited = RowVerdicts("k", saved)
+    assert edited.clean(NAMES, "api/portal.json", _file(rows, "\n"))
+    assert sum(a != b for a, b in zip(edited.saved()[1], saved[1], strict=True)) <= 2  # the row gone, the new one
+
+    broken = RowVerdicts("k", ["k", [b"not marshal"] * guard_rows.BUCKETS])
+    assert broken.clean(NAMES, "api/portal.json", data)  # every row read again
+    assert RowVerdicts("k", broken.saved()).clean(NAMES, "api/portal.json", data)
+
+
+def test_a_leaking_row_is_not_cleared_by_a_packed_memo() -> None:
+    rows = [[f'{{"slug":"item-{n}","title":"Plain title {n}"}},'] for n in range(40)]
+    first = RowVerdicts("k", ["k", {}])
+    assert first.clean(NAMES, "api/portal.json", _file(rows, "\n"))
+    rows[3] = ['{"slug":"item-3","title":"Thanks to Acme"},']
+    assert not RowVerdicts("k", first.saved()).clean(NAMES, "api/portal.json", _file(rows, "\n"))
