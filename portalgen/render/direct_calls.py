@@ -23,7 +23,6 @@ of assignments); the module itself is no object whose attribute reads are record
 
 from __future__ import annotations
 
-import keyword
 from typing import Any
 
 from jinja2 import nodes
@@ -98,7 +97,7 @@ def _helper(node: nodes.Call) -> str | None:
     if isinstance(callee, nodes.Name) and callee.name == "url" and callee.ctx == "load":
         return ""
     if (isinstance(callee, nodes.Getattr) and isinstance(callee.node, nodes.Name) and callee.node.name == "urls"
-            and callee.node.ctx == "load" and callee.attr in HELPERS and not keyword.iskeyword(callee.attr)):
+            and callee.node.ctx == "load" and callee.attr in HELPERS):
         return str(callee.attr)
     return None
 
