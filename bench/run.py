@@ -97,8 +97,21 @@ def run(cmd: list[str], cwd: Path | None = None, memory: bool = False,
 def _children_cpu() -> float:
     """User + system CPU seconds of the child processes waited for so far (a build's forked workers are
     waited for by the build, so theirs count in its own)."""
+    return sum(_children_times())
+
+
+def _children_times() -> tuple[float, float]:
+    """User and system CPU seconds of the child processes waited for so far, apart."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
+    return used.ru_utime, used.ru_stime
+
+
+def _cpu_of(run_once: Any) -> tuple[float, float, float]:
+    """run_once()'s wall seconds, and the user and system CPU seconds of the processes it waited for."""
+    user, system = _children_times()
+    wall = run_once()
+    now_user, now_system = _children_times()
+    return wall, now_user - user, now_system - system
 
 
 def edit(path: Path, n: int) -> None:
@@ -118,11 +131,13 @@ def cold(project: Path, memory: bool = False, phases: dict[str, float] | None = 
 def bench_builds(project: Path, target: Path, repeat: int) -> Results:
     """The CLI: cold build (and the output guard's share of it), its memory, no-change rebuild,
     one-edit rebuild."""
-    times, cpu = [], []
+    times, cpu, user, system = [], [], [], []
     for _ in range(repeat):
-        before = _children_cpu()
-        times.append(cold(project)[0])
-        cpu.append(_children_cpu() - before)
+        wall, used, sys_used = _cpu_of(lambda: cold(project)[0])
+        times.append(wall)
+        cpu.append(used + sys_used)
+        user.append(used)
+        system.append(sys_used)
     # The guard reads each page where it is rendered (inside the render phase): its share is the CPU it
     # takes to read the built site once, against the cold build's CPU, whole process tree (bench/guard_cost.py).
     guard = statistics.median(float(subprocess.run([sys.executable, str(HERE / "guard_cost.py"), str(project)],
@@ -130,6 +145,7 @@ def bench_builds(project: Path, target: Path, repeat: int) -> Results:
                               for _ in range(repeat))
     shares = [guard / seconds for seconds in cpu]
     results: Results = {"cold build": statistics.median(times), "cold build CPU": statistics.median(cpu),
+                        "cold build user CPU": statistics.median(user), "cold build system CPU": statistics.median(system),
                         "guard CPU": guard, "guard share": statistics.median(shares),
                         "guard share range": (min(shares), max(shares))}
     # Memory from a cold build of its own: sampling the tree costs CPU (bench/memory.py), so it is not timed.
@@ -198,17 +214,21 @@ def bench_next_day(name: str, project: Path, body: BodyEdit, edits: int) -> Resu
 def bench_hugo(project: Path, work: Path, n: int, target: Path, repeat: int) -> Results:
     site = make_hugo_project(project, work / f"hugo-{n}")
     cmd = ["hugo", "--quiet", "-d", str(site / "public")]
-    colds = []
+    colds, user, system = [], [], []
     for _ in range(repeat):
         shutil.rmtree(site / "public", ignore_errors=True)
         shutil.rmtree(site / "resources", ignore_errors=True)
-        colds.append(run(cmd, cwd=site)[0])
+        wall, used, sys_used = _cpu_of(lambda: run(cmd, cwd=site)[0])
+        colds.append(wall)
+        user.append(used)
+        system.append(sys_used)
     hugo_target = site / "content" / target.relative_to(project / "content")
     edits = []
     for i in range(repeat):
         edit(hugo_target, i)
         edits.append(run(cmd, cwd=site)[0])
-    return {"hugo cold build": statistics.median(colds), "hugo one-edit rebuild": statistics.median(edits)}
+    return {"hugo cold build": statistics.median(colds), "hugo one-edit rebuild": statistics.median(edits),
+            "hugo cold build user CPU": statistics.median(user), "hugo cold build system CPU": statistics.median(system)}
 
 
 def bench_size(n: int, work: Path, repeat: int, serve: bool, hugo: bool, edits: int) -> Results:
@@ -256,6 +276,13 @@ def _ratio_rows(n: int, r: Results, targets: bool) -> list[str]:
         lines.append(f"| {n:,} | output guard, CPU share of the cold build (the site read once: {r['guard CPU']:.2f} s "
                      f"of {r['cold build CPU']:.1f} s; median, {low * 100:.1f}–{high * 100:.1f} %) "
                      f"| {share:.1f} % | – | – | {'≤ 10 % ' + _mark(share <= 10) if targets else '–'} |")
+    if "hugo cold build user CPU" in r and "cold build user CPU" in r:
+        # On this kind of machine the file system's system time swings from run to run (Hugo's 1.5 to 15 s for the
+        # same build): the user CPU, steady, is the comparison of the work each does.
+        ours, theirs = r["cold build user CPU"], r["hugo cold build user CPU"]
+        lines.append(f"| {n:,} | cold build, user CPU of the process tree (system: ours {r['cold build system CPU']:.1f} s, "
+                     f"Hugo's {r['hugo cold build system CPU']:.1f} s; reference) | {ours:.1f} s | {theirs:.1f} s "
+                     f"| {ours / theirs:.2f} | – |")
     if "hugo one-edit rebuild" in r:
         lines.append(f"| {n:,} | Hugo's rebuild after the same edit (reference) | – | {r['hugo one-edit rebuild']:.2f} s "
                      f"| – | – |")
