@@ -18,9 +18,11 @@ import secrets
 import shutil
 from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from portalgen.content.problems import UsageError
+from portalgen.output import pruning
 from portalgen.output.inodes import link_or_copy, unlink_any, write_all, write_new
 
 MARKER = ".portalgen-site"
@@ -288,9 +290,19 @@ def _same_device(a: Path, b: Path) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class BackRecord:
+    """What is known of the back buffer without reading it: the digests of its files when it was made,
+    as the build cache remembers them, and everything it holds, when it was listed already
+    (pipeline/back_listing.py)."""
+
+    digests: Mapping[str, str] = field(default_factory=dict)
+    listed: pruning.Listed | None = None
+
+
 def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Mapping[str, Path],
                 reuse: Collection[str], same_as_back: Collection[str], digests: Mapping[str, str] | None = None,
-                recorded: Mapping[str, str] | None = None) -> bool:
+                recorded: BackRecord | None = None) -> bool:
     """Double buffering: bring the back buffer (a complete older site) up to date, then swap it in.
 
     Only what differs from the back buffer is written, so an edit costs what it changed, not one
@@ -299,9 +311,10 @@ def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Ma
     written in place (_write_if_changed, _replace_with_link). The back buffer's
     marker is removed first, so a build killed half-way leaves it untrusted (the next build then
     writes a whole new site instead). `digests` (of some of `files`) and `recorded` (what the back
-    buffer's files held when it was made, as the build cache remembers them, like `same_as_back`)
-    tell a file the back buffer holds already, or does not, without reading it: the site-wide files
-    are 26 MB at 10,000 items, read and compared by every edit's build. Returns False, having changed
+    buffer's files held when it was made, like `same_as_back`) tell a file the back buffer holds
+    already, or does not, without reading it: the site-wide files are 26 MB at 10,000 items, read
+    and compared by every edit's build. The back buffer is listed here unless `recorded` holds its
+    listing. Returns False, having changed
     nothing live, where the platform cannot swap atomically; the caller then writes a new site instead.
     """
     output = output.absolute()
@@ -309,10 +322,14 @@ def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Ma
         return False
     try:
         (back / MARKER).unlink(missing_ok=True)
-        _prune(str(back), "", {*files, *static, *reuse})
-        digests, recorded = digests or {}, recorded or {}
+        wanted, recorded = {*files, *static, *reuse}, recorded or BackRecord()
+        if recorded.listed is None:
+            pruning.prune(str(back), "", wanted)
+        else:
+            pruning.prune_listed(str(back), recorded.listed, wanted)
+        digests, was_held = digests or {}, recorded.digests
         for rel, data in files.items():
-            now, was = digests.get(rel), recorded.get(rel)
+            now, was = digests.get(rel), was_held.get(rel)
             _write_if_changed(_safe_join(back, rel), data, None if now is None or was is None else now == was)
         for rel, source in static.items():
             _write_if_changed(_safe_join(back, rel), source.read_bytes())
@@ -326,28 +343,6 @@ def update_back(back: Path, output: Path, files: Mapping[str, bytes], static: Ma
                          "the previous site is unchanged") from exc
     clean_stray(output)
     return _exchange(back, output)
-
-
-def _prune(folder: str, prefix: str, wanted: Collection[str]) -> bool:
-    """Remove the files under `folder` (`prefix`: its path in the site) that are not `wanted`, and
-    the folders left empty; True when `folder` is empty now. One scandir per folder and paths as
-    strings: the back buffer holds a folder per page, and os.walk with pathlib cost a second
-    listing and a Path per file (0.5-1 s at 10,000 items). Links are neither followed nor
-    removed, as os.walk left them."""
-    left = 0
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            rel = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if _prune(entry.path, rel + "/", wanted):
-                    os.rmdir(entry.path)
-                else:
-                    left += 1
-            elif (entry.is_symlink() and entry.is_dir()) or rel in wanted:
-                left += 1
-            else:
-                os.unlink(entry.path)
-    return left == 0
 
 
 def _write_if_changed(target: Path, data: bytes, holds: bool | None = None) -> None:

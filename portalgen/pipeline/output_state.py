@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from portalgen.content.problems import Problem, Severity
 from portalgen.output import writing
 from portalgen.pipeline import allocator
+from portalgen.pipeline.back_listing import BackListing
 from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
 
 if TYPE_CHECKING:  # imported by a build that renders, not by one that finds its site up to date
@@ -25,7 +26,7 @@ if TYPE_CHECKING:  # imported by a build that renders, not by one that finds its
 
 
 class OutputState:
-    def __init__(self, out: Path, cache: BuildCache | None):
+    def __init__(self, out: Path, cache: BuildCache | None, list_back: bool = False):
         self.out = out
         self.cache = cache
         self.live_marker = writing.marker_id(out) if out.is_dir() else ""
@@ -36,6 +37,8 @@ class OutputState:
         self._basis = ""  # what this build's site-wide files are made from besides the records (live())
         self.back = (cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
                      if cache is not None and cache.folder is not None else None)
+        # `list_back`: a CLI build, whose other core idles until it renders, lists the back buffer meanwhile
+        self._listing = BackListing(self.back) if list_back and self._back_state(("?",)) and self.back else None
 
     def up_to_date(self, digest: str) -> bool:
         """Nothing that the build reads has changed since it made the live site."""
@@ -135,7 +138,8 @@ class OutputState:
         if back_state is not None and self.entry is not None and self.back is not None:
             live, old_back = self.entry.get("pages", {}), back_state.get("pages", {})
             same = {path for path in reuse if path in live and old_back.get(path) == live[path]}
-            if writing.update_back(self.back, self.out, files, static, reuse, same, digests, old_back):
+            held = writing.BackRecord(old_back, self._listing.result() if self._listing is not None else None)
+            if writing.update_back(self.back, self.out, files, static, reuse, same, digests, held):
                 return
         keep_old = self.back if self.live_marker else None
         if site is not None:

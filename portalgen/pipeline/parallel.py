@@ -73,6 +73,22 @@ def _forking() -> Iterator[None]:
             signal.raise_signal(arrived)
 
 
+def forked(func: Callable[[], None]) -> BaseProcess | None:
+    """`func` in a child process of its own, forked and started now (daemon: it ends with this
+    process); None where fork is missing."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+
+    def run() -> None:
+        _worker_start()
+        func()
+
+    with _forking():
+        process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+        process.start()
+    return process
+
+
 def default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 

@@ -224,7 +224,8 @@ def test_a_file_the_back_buffers_record_tells_of_is_not_read(tmp_path: Path, mon
            "index.html": b"<p>home</p>"}
     digests = {"api/portal.json": "same", "feed.xml": "now", "search/index.js": "now"}
     recorded = {"api/portal.json": "same", "feed.xml": "then"}
-    assert writing.update_back(back, live, new, {}, [], same_as_back=[], digests=digests, recorded=recorded)
+    assert writing.update_back(back, live, new, {}, [], same_as_back=[], digests=digests,
+                               recorded=writing.BackRecord(recorded))
     assert (live / "api/portal.json").read_bytes() == b"{as the record says}"  # agreed: left alone
     assert (live / "feed.xml").read_bytes() == b"<feed>new</feed>"  # differed: written
     assert (live / "search/index.js").read_bytes() == b"new"  # not recorded: compared, then written
