@@ -113,7 +113,7 @@ class BuildCache:
     # Typed records of files whose check found no problem (content/validating.py Memo.stored):
     # [digest of the portal settings, {"path\0text_key": values}]
     _checked: list[Any] = field(default_factory=lambda: ["", {}])
-    _deps: dict[str, SavedDependencies] = field(default_factory=dict)  # by output folder
+    _deps: dict[str, SavedDependencies | None] = field(default_factory=dict)  # by output folder
     # What the site-wide files' rows were made from, and what the output guard found in them, by
     # name ("guard rows": output/guard_rows.py, "search rows": render/search_index.py)
     _memos: dict[str, Any] = field(default_factory=dict)
@@ -210,7 +210,7 @@ class BuildCache:
         self._load()
         return self._deps.get(output)
 
-    def set_deps(self, output: str, deps: SavedDependencies) -> None:
+    def set_deps(self, output: str, deps: SavedDependencies | None) -> None:  # None: nothing known, as for no entry
         self._load()
         self._deps[output] = deps
         self.dirty = True

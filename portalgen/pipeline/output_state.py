@@ -174,7 +174,18 @@ class OutputState:
             "warnings": [[w.path, w.line, w.message, w.hint, w.severity.value] for w in warnings]}
         if deps is not None:
             self.cache.set_deps(str(self.out), deps.dump())
+            self._forget_gone_sites()
         self.cache.dirty = True
+
+    def _forget_gone_sites(self) -> None:
+        """Forget the other output folders whose site was removed or replaced since its build (their
+        marker is not the one recorded): their entries can never be used again, and what their pages
+        read (17 MB at 10,000 items) was read by every build, a moved project's old site/ for good."""
+        assert self.cache is not None
+        for other in [path for path, entry in self.cache.outputs.items()
+                      if path != str(self.out) and writing.marker_id(Path(path)) != entry.get("marker")]:
+            del self.cache.outputs[other]
+            self.cache.set_deps(other, None)
 
 
 def page_digest(data: bytes) -> str:
