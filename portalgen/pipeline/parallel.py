@@ -75,7 +75,7 @@ def _forking() -> Iterator[None]:
 
 def forked(func: Callable[[], None]) -> BaseProcess | None:
     """`func` in a child process of its own, forked and started now (daemon: it ends with this
-    process); None where fork is missing."""
+    process); None where fork is missing or fails."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
 
@@ -83,9 +83,12 @@ def forked(func: Callable[[], None]) -> BaseProcess | None:
         _worker_start()
         func()
 
-    with _forking():
-        process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
-        process.start()
+    process = multiprocessing.get_context("fork").Process(target=run, daemon=True)
+    try:
+        with _forking():
+            process.start()
+    except OSError:  # no process to be had (a limit on processes, no memory): the caller does without
+        return None
     return process
 
 

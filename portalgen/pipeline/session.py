@@ -280,7 +280,7 @@ class Session:
         """The run up to the cache's saving; the clock when the cache is to be saved, None when the
         site was up to date."""
         digest, clock = known if known is not None else ("", Clock(progress))
-        state = OutputState(self.out, self.cache, list_back=self.persist)
+        state = OutputState(self.out, self.cache, list_back=self.persist and self.jobs > 1)
         self.as_of = self.today()
         if self.persist and known is None:  # the dev server knows what changed; a CLI build looks at everything
             digest = current.digest(self.root, self.cache, self.drafts, self.as_of)

@@ -4,6 +4,7 @@ ends with the cold build's site, stray files in the back buffer included."""
 
 from __future__ import annotations
 
+import multiprocessing.process
 import os
 import shutil
 from pathlib import Path
@@ -81,6 +82,14 @@ def test_a_listing_never_taken_closes_its_file(tmp_path: Path) -> None:
         os.fstat(fd)
 
 
+def test_a_listing_that_cannot_fork_is_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(self: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", refused)
+    assert BackListing(tmp_path).result() is None
+
+
 def test_an_edit_build_prunes_the_back_buffer_from_its_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Strays put into the back buffer (at any depth) are gone from the site it becomes, as from a
     cold build's; and the listing made by the forked process is what the build pruned from."""
@@ -105,7 +114,7 @@ def test_an_edit_build_prunes_the_back_buffer_from_its_listing(tmp_path: Path, m
 
     monkeypatch.setattr(back_listing.BackListing, "result", counted)
     target.write_text(target.read_text(encoding="utf-8") + "\nEdit 2.\n", encoding="utf-8")
-    assert portalgen.build(project).rendered < 10
+    assert portalgen.build(project, jobs=2).rendered < 10  # with one job, no process is forked for it
     assert len(taken) == 1 and taken[0] > 60
     cold = tmp_path / "cold"
     shutil.rmtree(cold, ignore_errors=True)
