@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 from portalgen.content.problems import Problem, Severity
 from portalgen.output import writing
 from portalgen.pipeline import allocator
-from portalgen.pipeline.back_listing import BackListing
 from portalgen.pipeline.cache import BackBuffer, BuildCache, OutputEntry
 
 if TYPE_CHECKING:  # imported by a build that renders, not by one that finds its site up to date
+    from portalgen.pipeline.back_listing import BackListing
     from portalgen.pipeline.dependencies import Dependencies
     from portalgen.render.spliced import Live
 
@@ -38,7 +38,7 @@ class OutputState:
         self.back = (cache.folder / "back" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
                      if cache is not None and cache.folder is not None else None)
         # `list_back`: a CLI build, whose other core idles until it renders, lists the back buffer meanwhile
-        self._listing = BackListing(self.back) if list_back and self._back_state(("?",)) and self.back else None
+        self._listing = self._list_back() if list_back else None
 
     def up_to_date(self, digest: str) -> bool:
         """Nothing that the build reads has changed since it made the live site."""
@@ -98,11 +98,22 @@ class OutputState:
 
     def _back_state(self, reuse: Collection[str]) -> BackBuffer | None:
         """The back buffer's record, when this build can bring it up to date instead of writing a whole site."""
+        return self._trusted_back() if reuse else None
+
+    def _trusted_back(self) -> BackBuffer | None:
+        """The back buffer's record, when the back buffer is the very folder it describes."""
         back_state = None if self.entry is None else self.entry.get("back")
-        if (self.entry is not None and self.back is not None and reuse and back_state and back_state.get("marker")
+        if (self.entry is not None and self.back is not None and back_state and back_state.get("marker")
                 and writing.marker_id(self.back) == back_state["marker"]):
             return back_state
         return None
+
+    def _list_back(self) -> BackListing | None:
+        if self.back is None or self._trusted_back() is None:
+            return None
+        from portalgen.pipeline.back_listing import BackListing  # forks: not imported by a build found up to date
+
+        return BackListing(self.back)
 
     def release(self, reuse: Collection[str]) -> None:
         """For a session that never saves (serve), once it knows what it reuses of the live site and
