@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -94,19 +95,14 @@ def run(cmd: list[str], cwd: Path | None = None, memory: bool = False,
     return seconds, sampler.peak_mb if sampler else None
 
 
-def _children_cpu() -> float:
-    """User + system CPU seconds of the child processes waited for so far (a build's forked workers are
-    waited for by the build, so theirs count in its own)."""
-    return sum(_children_times())
-
-
 def _children_times() -> tuple[float, float]:
-    """User and system CPU seconds of the child processes waited for so far, apart."""
+    """User and system CPU seconds of the child processes waited for so far (a build's forked workers are
+    waited for by the build, so theirs count in its own)."""
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime, used.ru_stime
 
 
-def _cpu_of(run_once: Any) -> tuple[float, float, float]:
+def _cpu_of(run_once: Callable[[], float]) -> tuple[float, float, float]:
     """run_once()'s wall seconds, and the user and system CPU seconds of the processes it waited for."""
     user, system = _children_times()
     wall = run_once()
