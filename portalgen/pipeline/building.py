@@ -91,6 +91,8 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
         done = current.result(OutputState(out, cache), digest, strict, clock)
         if done is not None:
             return done
+        if cache is not None:
+            cache.read_ahead()  # read and verified beside the imports below
         # Only a build with something to do imports the stages: they cost a no-change build most of its time.
         from portalgen.pipeline import parallel
         from portalgen.pipeline.session import Session

@@ -12,7 +12,6 @@ Templates are not part of it: they only affect pages, and pages are not cached h
 from __future__ import annotations
 
 import hashlib
-import json
 import marshal
 import os
 import secrets
@@ -89,7 +88,7 @@ class OutputEntry(TypedDict):
 
 @dataclass
 class BuildCache:
-    """In memory during a build (and across rebuilds under serve); saved as two signed JSON files.
+    """In memory during a build (and across rebuilds under serve); saved as signed marshal files.
 
     `state-*.bin` is small: what is known about each output folder, enough to tell that a site is
     up to date. `cache-*.bin` is large (parsed records, HTML, what each page read) and is read
@@ -123,12 +122,13 @@ class BuildCache:
     _base_id: str | None = None  # the large file's identity, which its journal names
     _base_size: int = 0
     _stamps: Stamps | None = None
+    _ahead: signing.ReadAhead | None = None
 
     @classmethod
     def open(cls, project: Path) -> BuildCache:
         folder = project / CACHE_DIR
         self = cls(folder)
-        data = _read_signed(folder / state_name())
+        data = _decoded(signing.read_signed(folder / state_name()))
         if data is not None:
             self.outputs = dict(data.get("outputs", {}))
             self._loaded = False
@@ -141,6 +141,11 @@ class BuildCache:
         if self._stamps is None:
             self._stamps = Stamps.open(self.folder / stamps_name()) if self.folder is not None else Stamps()
         return self._stamps
+
+    def read_ahead(self) -> None:
+        """Start reading the large file and its journal, for a build that will ask for them (signing.ReadAhead)."""
+        if not self._loaded and self.folder is not None and self._ahead is None:
+            self._ahead = signing.ReadAhead([self.folder / f"cache-{code_digest()}.bin", self.folder / journal_name()])
 
     def _load(self) -> None:
         if self._loaded:
@@ -170,8 +175,10 @@ class BuildCache:
         either is missing, not signed by this machine, or they were not written together."""
         assert self.folder is not None
         base_path = self.folder / f"cache-{code_digest()}.bin"
-        base = _read_signed(base_path)
-        journal = _read_signed(self.folder / journal_name()) if base is not None else None
+        read = self._ahead.body if self._ahead is not None else signing.read_signed
+        self._ahead = None
+        base = _decoded(read(base_path))
+        journal = _decoded(read(self.folder / journal_name())) if base is not None else None
         if base is None or journal is None or not isinstance(base.get("id"), str) or journal.get("base") != base["id"] \
                 or not isinstance(journal.get("delta"), dict):
             return None
@@ -376,25 +383,15 @@ def journal_name() -> str:
     return f"journal-{code_digest()}.bin"
 
 
-def encode(path: Path, data: dict[str, Any]) -> bytes:
-    """A cache file's body: JSON for .json, marshal for .bin."""
-    if path.suffix == ".bin":
-        return marshal.dumps(data)
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-
-
-def _read_signed(path: Path) -> dict[str, Any] | None:
-    """The data of a cache file written by this user on this machine, else None (a planted or copied
-    cache, an unreadable one, or none). Nothing is parsed before the signature verifies."""
-    body = signing.read_signed(path)
-    if body is None:
-        return None
+def _decoded(body: memoryview | None) -> dict[str, Any] | None:
+    """The data of a cache file's body as signing.read_signed gives it (None: not written by this user on
+    this machine, unreadable, or none: nothing is parsed before the signature verifies), when of this FORMAT."""
     try:
-        found = marshal.loads(body) if path.suffix == ".bin" else json.loads(str(body, "utf-8", "surrogatepass"))
+        found = marshal.loads(body) if body is not None else None
     except (ValueError, TypeError, EOFError):
         return None
     return found if isinstance(found, dict) and found.get("format") == FORMAT else None
 
 
 def _write_signed(path: Path, key: bytes, data: dict[str, Any]) -> None:
-    signing.write_signed(path, key, encode(path, data))
+    signing.write_signed(path, key, marshal.dumps(data))

@@ -11,6 +11,8 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -58,6 +60,26 @@ def read_signed(path: Path) -> memoryview | None:
         return None
     body = memoryview(data)[split + 1:]
     return body if verify(key, data[:split], body) else None
+
+
+class ReadAhead:
+    """Signed files read and verified in a thread, while this one goes on (importing the stages, say):
+    reading a file and hashing it let go of the GIL, so the two overlap on a second core. The large
+    cache file is ~45 MB at 10,000 items: ~0.05 s of a one-edit build, spent beside its imports."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self._bodies: dict[Path, memoryview | None] = {}
+        self._thread = threading.Thread(target=self._read, args=(paths,), name="portalgen-read-ahead", daemon=True)
+        self._thread.start()
+
+    def _read(self, paths: Sequence[Path]) -> None:
+        for path in paths:
+            self._bodies[path] = read_signed(path)
+
+    def body(self, path: Path) -> memoryview | None:
+        """read_signed(path), by the thread when it read that path; else read now."""
+        self._thread.join()
+        return self._bodies[path] if path in self._bodies else read_signed(path)
 
 
 def write_signed(path: Path, key: bytes, body: bytes) -> None:

@@ -20,9 +20,9 @@ from portalgen.pipeline.back_listing import BackListing
 
 FILES = ["index.html", "feedback/x/index.html", "feedback/gone/index.html", "deep/er/still/stray.txt",
          "feedback/x/extra.txt", "tags/a/index.html", "tags/a/page/2/index.html", "static/style.css",
-         "odd name/with space/index.html"]
+         "odd name/with space/index.html", "café/ünï/index.html", "café/gone.html"]
 WANTED = {"index.html", "feedback/x/index.html", "tags/a/index.html", "static/style.css", "missing/index.html",
-          "odd name/with space/index.html"}
+          "odd name/with space/index.html", "café/ünï/index.html"}
 
 
 def make_tree(root: Path, outside: Path) -> Path:
@@ -32,6 +32,9 @@ def make_tree(root: Path, outside: Path) -> Path:
     (root / "empty/nested").mkdir(parents=True)
     (root / "to-folder").symlink_to(outside, target_is_directory=True)  # kept, not followed
     (root / "tags/a/to-file").symlink_to(root / "index.html")  # a link to a file: removed unless wanted
+    # A name that is not UTF-8 (someone's stray file): listed as os.fsdecode names it, and removed
+    with open(os.path.join(os.fsencode(root), b"feedback", b"stray-\xff\xfe.txt"), "wb") as stray:
+        stray.write(b"stray")
     return root
 
 
@@ -56,12 +59,14 @@ def test_pruning_from_the_listing_leaves_what_pruning_from_a_walk_leaves(tmp_pat
     assert listing is not None
     assert ("k", "to-folder") in listing and ("f", "tags/a/to-file") in listing and ("d", "empty/nested") in listing
     assert not any(rel.startswith("to-folder/") for _, rel in listing)  # the link is not followed
+    assert ("f", "café/ünï/index.html") in listing and ("f", os.fsdecode(b"feedback/stray-\xff\xfe.txt")) in listing
     pruning.prune(str(walked), "", WANTED)
     pruning.prune_listed(str(listed), listing, WANTED)
     assert everything(listed) == everything(walked)
     assert set(everything(listed)) == {"index.html", "feedback", "feedback/x", "feedback/x/index.html", "tags",
                                        "tags/a", "tags/a/index.html", "static", "static/style.css", "to-folder",
-                                       "odd name", "odd name/with space", "odd name/with space/index.html"}
+                                       "odd name", "odd name/with space", "odd name/with space/index.html",
+                                       "café", "café/ünï", "café/ünï/index.html"}
     assert (outside / "notes.txt").read_text(encoding="utf-8") == "someone's notes"
 
 

@@ -24,6 +24,16 @@ def sections(cache: BuildCache) -> dict[str, Any]:
             "html": cache._html, "html_policy": cache._html_policy, "deps": cache._deps, "memos": cache._memos}
 
 
+def opened(project: Path, ahead: bool) -> BuildCache:
+    """The project's cache as a build opens it; `ahead`: with its large file and journal read and verified
+    in a thread (BuildCache.read_ahead), as a build with work to do reads them."""
+    cache = BuildCache.open(project)
+    if ahead:
+        cache.read_ahead()
+        assert cache._ahead is not None, "the large file is read ahead"
+    return cache
+
+
 def folder(project: Path) -> Path:
     return project / ".portalgen-cache"
 
@@ -104,7 +114,8 @@ def test_what_a_build_keeps_equals_what_the_next_reads(project: Path, monkeypatc
     for n in range(2):
         edit(project, "feedback-000005", f"Words {n}.")
         portalgen.build(project)
-        assert sections(BuildCache.open(project)) == kept[-1]
+        assert sections(opened(project, ahead=False)) == kept[-1]
+        assert sections(opened(project, ahead=True)) == kept[-1]
     assert set(SECTIONS) == set(kept[-1])
 
 
@@ -149,7 +160,8 @@ def test_a_journal_that_is_not_ours_makes_the_large_cache_ignored(project: Path,
         path.write_bytes(signing.sign(key, body) + b"\n" + body)
     else:
         path.unlink()
-    assert sections(BuildCache.open(project))["records"] == {}, "nothing of the large file is taken"
+    for ahead in (False, True):
+        assert sections(opened(project, ahead))["records"] == {}, "nothing of the large file is taken"
     edit(project, "feedback-000009", "And another.")
     site = portalgen.build(project).output
     assert not any(planted.encode() in p.read_bytes() for p in site.rglob("*.html"))
