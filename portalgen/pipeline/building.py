@@ -97,5 +97,7 @@ def build(project: Path | str | None = None, output: Path | str | None = None, d
         from portalgen.pipeline import parallel
         from portalgen.pipeline.session import Session
 
+        if cache is not None:
+            cache.read_ahead_done()  # mostly by now: no thread runs when the build forks its first child
         session = Session(root, out, drafts, jobs or parallel.default_jobs(), cache, today=lambda: as_of)
         return session.run(strict=strict, progress=progress, known=(digest, clock))

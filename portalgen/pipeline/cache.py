@@ -147,6 +147,10 @@ class BuildCache:
         if not self._loaded and self.folder is not None and self._ahead is None:
             self._ahead = signing.ReadAhead([self.folder / f"cache-{code_digest()}.bin", self.folder / journal_name()])
 
+    def read_ahead_done(self) -> None:  # waits: a build forks no child while the thread runs
+        if self._ahead is not None:
+            self._ahead.wait()
+
     def _load(self) -> None:
         if self._loaded:
             return
@@ -384,8 +388,7 @@ def journal_name() -> str:
 
 
 def _decoded(body: memoryview | None) -> dict[str, Any] | None:
-    """The data of a cache file's body as signing.read_signed gives it (None: not written by this user on
-    this machine, unreadable, or none: nothing is parsed before the signature verifies), when of this FORMAT."""
+    """The data of a body from signing.read_signed (None: not ours, unreadable or none), when of this FORMAT."""
     try:
         found = marshal.loads(body) if body is not None else None
     except (ValueError, TypeError, EOFError):

@@ -76,9 +76,13 @@ class ReadAhead:
         for path in paths:
             self._bodies[path] = read_signed(path)
 
+    def wait(self) -> None:
+        """Until the thread is done: a process forked while it runs would copy a thread-less image of it."""
+        self._thread.join()
+
     def body(self, path: Path) -> memoryview | None:
         """read_signed(path), by the thread when it read that path; else read now."""
-        self._thread.join()
+        self.wait()
         return self._bodies[path] if path in self._bodies else read_signed(path)
 
 

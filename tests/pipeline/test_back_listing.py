@@ -7,6 +7,8 @@ from __future__ import annotations
 import multiprocessing.process
 import os
 import shutil
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ from site_trees import tree
 
 import portalgen
 from portalgen.output import pruning
-from portalgen.pipeline import back_listing
+from portalgen.pipeline import back_listing, parallel
 from portalgen.pipeline.back_listing import BackListing
 
 FILES = ["index.html", "feedback/x/index.html", "feedback/gone/index.html", "deep/er/still/stray.txt",
@@ -125,3 +127,32 @@ def test_an_edit_build_prunes_the_back_buffer_from_its_listing(tmp_path: Path, m
     shutil.rmtree(cold, ignore_errors=True)
     portalgen.build(project, cold, use_cache=False, jobs=1)
     assert tree(project / "site") == tree(cold)
+
+
+def test_no_thread_runs_when_an_edit_build_forks_its_listing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The large cache file is read in a thread beside the imports (BuildCache.read_ahead); that thread is
+    done before the build forks the listing: a child forked beside a running thread copies it half-way."""
+    project = generate(tmp_path / "portal", 60, seed=3)
+    portalgen.build(project)
+    target = next((project / "content" / "feedback").rglob("*.md"))
+    alive: list[list[str]] = []
+    forked = parallel.forked
+
+    def counting(func: Callable[[], None]) -> multiprocessing.process.BaseProcess | None:
+        alive.append([thread.name for thread in threading.enumerate()])
+        return forked(func)
+
+    monkeypatch.setattr(parallel, "forked", counting)
+    started = threading.Thread.start
+    readers: list[str] = []
+
+    def noting(self: threading.Thread) -> None:
+        readers.append(self.name)
+        started(self)
+
+    monkeypatch.setattr(threading.Thread, "start", noting)
+    for number in range(3):  # from the second edit build on, the back buffer is listed
+        target.write_text(target.read_text(encoding="utf-8") + f"\nEdit {number}.\n", encoding="utf-8")
+        portalgen.build(project, jobs=2)
+    assert "portalgen-read-ahead" in readers, "the cache was read ahead"
+    assert alive and not any("portalgen-read-ahead" in names for names in alive), alive
