@@ -14,8 +14,9 @@ The one place that tunes the collector, for one concern: a build makes millions 
   run ends, and every full collection walked it all again (a second of CPU in checking, linking
   and planning at 10,000 items). The outermost `fewer_collections()` gives it back (gc.unfreeze)
   when it ends, so nothing stays frozen between two of serve's rebuilds.
-- `paused()` stops the collector for stages that make what the run keeps (a CLI build after an
-  edit: reading the cache, checking, linking), and freezes what they made when it ends.
+- `paused()` stops the collector for stages that make what the run keeps (a CLI build: reading
+  the files or the cache, checking, linking, planning), and freezes what they made when it ends.
+  A first build of 100,000 items spent 3.6 s in collections there (42, 32, 28 and 14 of them).
 - `before_fork()` freezes what forked workers inherit, so their collections leave those objects
   (and the memory pages holding them) alone; inside a run it stays frozen until the run ends.
 """

@@ -329,7 +329,7 @@ class Session:
 
     def _read_and_link(self, state: OutputState, changed: Collection[str] | None, strict: bool, clock: Clock
                        ) -> tuple[Records, Problems, Plan, object, since_last.Since | None]:
-        with collector.paused(self.persist and state.entry is not None):  # a CLI build after an edit
+        with collector.paused(self.persist):  # a CLI build, first or after an edit
             loaded = self.load(changed, clock)
             collector.settle()
             asked = since_last.ask(state.dependencies if self.persist and self.plan is None else None,
