@@ -1,12 +1,11 @@
 """The persistent build cache: parsed front matter and rendered Markdown, keyed by content hash.
 
-It lives in PROJECT/.portalgen-cache/ (git-ignored). Every file is signed with a key kept outside
-the project, and a file whose signature does not verify is ignored before it is parsed, so a cache
-folder that someone committed or planted is never read. Both files are `marshal` data (plain dicts,
-lists and strings: no code to run; several times faster than JSON: the small one's 2 MB at 10,000 items
-cost every build 0.03-0.05 s as JSON). Its key includes a digest of portalgen's own source and the
-Markdown pipeline, so upgrading portalgen or changing Markdown settings starts from an empty cache.
-Templates are not part of it: they only affect pages, and pages are not cached here.
+It lives in PROJECT/.portalgen-cache/ (git-ignored). Every file is signed with a key kept outside the
+project, and one whose signature does not verify is ignored before it is parsed, so a cache folder that
+someone committed or planted is never read. The files are `marshal` data (plain dicts, lists and strings:
+no code to run; the small one's 2 MB at 10,000 items cost every build 0.03-0.05 s as JSON). Their names
+hold a digest of portalgen's source and Markdown pipeline: an upgrade or new Markdown settings start
+empty. Templates are not part of it: they only affect pages, and pages are not cached here.
 """
 
 from __future__ import annotations
@@ -88,13 +87,10 @@ class OutputEntry(TypedDict):
 
 @dataclass
 class BuildCache:
-    """In memory during a build (and across rebuilds under serve); saved as signed marshal files.
-
-    `state-*.bin` is small: what is known about each output folder, enough to tell that a site is
-    up to date. `cache-*.bin` is large (parsed records, HTML, what each page read) and is read
-    only when a build has work to do; `journal-*.bin` beside it holds what changed since it was
-    written (cache_delta.py), so that a build that changed a few entries does not write tens of
-    MB again. The large file is taken only with a journal written for it.
+    """In memory during a build (and across rebuilds under serve); saved as signed marshal files: the small
+    `state-*.bin` (what is known about each output folder, enough to tell that a site is up to date), the
+    large file (large_name()) and beside it its journal, what changed since it was written (cache_delta.py),
+    so that an edit's build does not write tens of MB again. The large file is taken only with its journal.
     """
 
     folder: Path | None = None
@@ -145,7 +141,7 @@ class BuildCache:
     def read_ahead(self) -> None:
         """Start reading the large file and its journal, for a build that will ask for them (signing.ReadAhead)."""
         if not self._loaded and self.folder is not None and self._ahead is None:
-            self._ahead = signing.ReadAhead([self.folder / f"cache-{code_digest()}.bin", self.folder / journal_name()])
+            self._ahead = signing.ReadAhead([self.folder / large_name(), self.folder / journal_name()])
 
     def read_ahead_done(self) -> None:  # waits: a build forks no child while the thread runs
         if self._ahead is not None:
@@ -178,9 +174,8 @@ class BuildCache:
         """The large file's sections with its journal's changes (cache_delta.py) applied; None when
         either is missing, not signed by this machine, or they were not written together."""
         assert self.folder is not None
-        base_path = self.folder / f"cache-{code_digest()}.bin"
-        read = self._ahead.body if self._ahead is not None else signing.read_signed
-        self._ahead = None
+        base_path = self.folder / large_name()
+        read, self._ahead = self._ahead.body if self._ahead is not None else signing.read_signed, None
         base = _decoded(read(base_path))
         journal = _decoded(read(self.folder / journal_name())) if base is not None else None
         if base is None or journal is None or not isinstance(base.get("id"), str) or journal.get("base") != base["id"] \
@@ -343,7 +338,7 @@ class BuildCache:
         try:
             signing.make_folder(self.folder)
             for old in [*self.folder.glob("*.json"), *self.folder.glob("*.bin")]:
-                if old.name not in (f"cache-{code_digest()}.bin", journal_name(), state_name(), stamps_name()):
+                if old.name not in (large_name(), journal_name(), state_name(), stamps_name()):
                     old.unlink(missing_ok=True)
             key = signing.signing_key()
             if key is None:
@@ -371,10 +366,15 @@ class BuildCache:
                 return
         # A new identity each time: a journal names the one large file it was written against.
         base_id = secrets.token_hex(16)
-        _write_signed(self.folder / f"cache-{code_digest()}.bin", key, {"format": FORMAT, "id": base_id, **sections})
+        _write_signed(self.folder / large_name(), key, {"format": FORMAT, "id": base_id, **sections})
         _write_signed(self.folder / journal_name(), key, {"format": FORMAT, "base": base_id, "delta": {}})
         # What was written is what this process goes on changing in place: a later save writes whole.
         self._base, self._base_id = None, None
+
+
+def large_name() -> str:
+    """The large file: records, HTML, what each page read; read only by a build with work to do."""
+    return f"cache-{code_digest()}.bin"
 
 
 def state_name() -> str:
