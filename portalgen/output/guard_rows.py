@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import re
+from operator import itemgetter
 from typing import Any
 
 from portalgen.content.namefinder import _ENTITY, _PERCENT, NameFinder, skeletons
@@ -36,6 +37,9 @@ BIG = 1 << 20  # smaller files are read whole: rows would save less than they co
 # for the site-wide files read after it); an edit changes a few, and the cache's journal holds those.
 BUCKETS = 256
 _CUTS = {".json": b"\n", ".js": b'],['}  # one record per line (portal.json), per array (index.js)
+# A row's digest says how it was read (escaped or raw). SHA-256, not BLAKE2: 30 % less time on the
+# 40,000 rows of a 10,000-item portal with the CPU's SHA instructions (output_state.page_digest).
+_SALTED = {True: hashlib.sha256(b"e"), False: hashlib.sha256(b"r")}
 _OPEN_ESCAPE = re.compile(rb"\\(?:u[0-9a-fA-F]{0,3})?\Z")
 
 # A row known to name nobody: its two skeletons, each whole when short, else its ends joined by a
@@ -85,7 +89,7 @@ class RowVerdicts:
             return False
         width = names.longest - 1
         escaped = path.endswith((".json", ".js")) and b"\\" in data  # as check_file decides
-        salt = b"e" if escaped else b"r"
+        salted, used, known = _SALTED[escaped], self._used, self._known
         joined: list[Ends] = []
         start, size = 0, len(data)
         while start < size:
@@ -93,15 +97,17 @@ class RowVerdicts:
             end = size if end < 0 else end + len(cut)
             row = data[start:end]
             start = end
-            digest = hashlib.blake2b(row, digest_size=16, salt=salt).digest()
-            ends = self._used.get(digest) or self._known.get(digest) or self._unpacked(digest)
-            if not (isinstance(ends, list | tuple) and len(ends) == 2):
-                ends = _read(names, row, escaped, width)
+            hashing = salted.copy()
+            hashing.update(row)
+            digest = hashing.digest()[:16]
+            ends = used.get(digest)
+            if ends is None:
+                ends = _as_ends(known.get(digest) or self._unpacked(digest)) or _read(names, row, escaped, width)
                 if ends is None:
                     return False
-            self._used[digest] = (str(ends[0]), str(ends[1]))
-            joined.append(self._used[digest])
-        return not any(names.may_contain("".join(e[n] for e in joined)) for n in (0, 1))
+                used[digest] = ends
+            joined.append(ends)
+        return not any(names.may_contain("".join(map(itemgetter(n), joined))) for n in (0, 1))
 
     def _unpacked(self, digest: bytes) -> Any:
         """The row's ends from its bucket, unpacked now if it was not (None: not known)."""
@@ -117,6 +123,13 @@ class RowVerdicts:
         if isinstance(rows, dict):
             self._known.update(rows)
         return self._known.get(digest)
+
+
+def _as_ends(found: Any) -> Ends | None:
+    """A row's ends as the cache gave them back (a pair of str), None when they are not that."""
+    if found.__class__ is tuple and len(found) == 2 and found[0].__class__ is str and found[1].__class__ is str:
+        return found
+    return (str(found[0]), str(found[1])) if isinstance(found, list | tuple) and len(found) == 2 else None
 
 
 def _read(names: NameFinder[Any], row: bytes, escaped: bool, width: int) -> Ends | None:

@@ -200,8 +200,10 @@ class OutputState:
 
 
 def page_digest(data: bytes) -> str:
-    """What the cache remembers of a page's bytes: the back buffer holds the same page when they agree."""
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
+    """What the cache remembers of a page's bytes: the back buffer holds the same page when they agree.
+    SHA-256, not BLAKE2: with the CPU's SHA instructions it reads 1.5 GB/s to BLAKE2b's 1.0 (a one-edit
+    build digests the 25 MB of site-wide files twice, a cold build the whole 290 MB site at 10,000 items)."""
+    return hashlib.sha256(data).hexdigest()[:24]
 
 
 def _problem(saved: list[Any]) -> Problem:
