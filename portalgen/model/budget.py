@@ -24,6 +24,7 @@ from contextlib import contextmanager
 # while a page of prose has a few dozen. Plain text costs it nothing.
 MAX_REFERENCES = 20_000
 MAX_HTML = 4 * 1024 * 1024
+AGAIN = 0.05  # seconds after which the watchdog raises again in a block still running past its deadline
 
 
 class TooSlow(Exception):
@@ -75,7 +76,9 @@ def _watch(state: _Deadlines) -> None:
             now = time.monotonic()
             due = [(tid, token) for tid, (deadline, token) in state.by_thread.items() if deadline <= now]
             for tid, token in due:
-                del state.by_thread[tid]
+                # Sent again until the block is left: an exception raised while Python runs a
+                # garbage-collector callback, a __del__ or a weakref finalizer is printed and dropped.
+                state.by_thread[tid] = (now + AGAIN, token)
                 state.fired.add(token)
                 _raise_in(tid, TooSlow)
             upcoming = [deadline for deadline, _ in state.by_thread.values()]
@@ -113,12 +116,17 @@ class Watchdog:
         try:
             yield
         finally:
-            with state.cond:
-                state.by_thread.pop(tid, None)
-                if token in state.fired:
-                    state.fired.discard(token)
-                    # The block ended as the watchdog fired: never let the exception land later.
-                    _raise_in(tid, None)
+            while True:
+                try:
+                    with state.cond:
+                        state.by_thread.pop(tid, None)
+                        if token in state.fired:
+                            state.fired.discard(token)
+                            # The block ended as the watchdog fired: never let the exception land later.
+                            _raise_in(tid, None)
+                    break
+                except TooSlow:  # sent again as the block was being left: it is left all the same
+                    continue
 
 
 def _raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
